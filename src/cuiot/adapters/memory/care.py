@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from cuiot.adapters.memory.base import InMemoryRepository
+from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
+
+
+class InMemoryCaredPersonRepository(InMemoryRepository[CaredPerson]):
+    entity = "cared person"
+
+    async def list_for_account(self, account_id: UUID) -> list[CaredPerson]:
+        return self._where(lambda cp: cp.account_id == account_id)
+
+    async def list_for_institution(self, institution_id: UUID) -> list[CaredPerson]:
+        return self._where(lambda cp: cp.institution_id == institution_id)
+
+    async def list_with_direct_access(self, user_id: UUID) -> list[CaredPerson]:
+        return self._where(lambda cp: cp.has_access(user_id))
+
+
+class InMemoryRepresentationRepository(InMemoryRepository[LegalRepresentation]):
+    entity = "legal representation"
+
+    async def list_for_cared_person(self, cared_person_id: UUID) -> list[LegalRepresentation]:
+        return self._where(lambda r: r.cared_person_id == cared_person_id)
+
+    async def list_for_representative(self, user_id: UUID) -> list[LegalRepresentation]:
+        return self._where(lambda r: r.representative_id == user_id)
+
+
+class InMemoryInstitutionRepository(InMemoryRepository[Institution]):
+    entity = "institution"
+
+    async def list_for_staff(self, user_id: UUID) -> list[Institution]:
+        return self._where(lambda i: i.is_staff(user_id))

@@ -1,0 +1,88 @@
+"""An in-memory store shared by units of work, and a unit of work over it that really
+rolls back (it restores a snapshot) and records how many times it committed."""
+
+from __future__ import annotations
+
+import copy
+from typing import Iterable
+
+from cuiot.adapters.memory.base import InMemoryRepository
+from cuiot.adapters.memory.billing import (
+    InMemoryInvoiceRepository,
+    InMemoryPackageRepository,
+    InMemorySubscriptionRepository,
+)
+from cuiot.adapters.memory.care import (
+    InMemoryCaredPersonRepository,
+    InMemoryInstitutionRepository,
+    InMemoryRepresentationRepository,
+)
+from cuiot.adapters.memory.referrals import InMemoryCommissionRepository, InMemoryReferralRepository
+from cuiot.adapters.memory.reviews import InMemoryReviewRepository, InMemoryScoreRepository
+from cuiot.adapters.memory.safety import (
+    InMemoryAlertRepository,
+    InMemoryDeviceRepository,
+    InMemoryNotificationRepository,
+    InMemorySensorEventRepository,
+)
+from cuiot.adapters.memory.users import InMemoryUserRepository
+from cuiot.application.ports.common import EventPublisher
+from cuiot.application.uow import UnitOfWorkBase
+from cuiot.domain.events import Aggregate
+
+
+class InMemoryStore:
+    """The 'database': one repository per aggregate, shared by every unit of work."""
+
+    def __init__(self) -> None:
+        self.users = InMemoryUserRepository()
+        self.cared_persons = InMemoryCaredPersonRepository()
+        self.representations = InMemoryRepresentationRepository()
+        self.institutions = InMemoryInstitutionRepository()
+        self.packages = InMemoryPackageRepository()
+        self.subscriptions = InMemorySubscriptionRepository()
+        self.invoices = InMemoryInvoiceRepository()
+        self.referrals = InMemoryReferralRepository()
+        self.commissions = InMemoryCommissionRepository()
+        self.reviews = InMemoryReviewRepository()
+        self.scores = InMemoryScoreRepository()
+        self.devices = InMemoryDeviceRepository()
+        self.events = InMemorySensorEventRepository()
+        self.alerts = InMemoryAlertRepository()
+        self.notifications = InMemoryNotificationRepository()
+
+    def repositories(self) -> dict[str, InMemoryRepository]:
+        return {k: v for k, v in vars(self).items() if isinstance(v, InMemoryRepository)}
+
+
+class InMemoryUnitOfWork(UnitOfWorkBase):
+    def __init__(self, store: InMemoryStore | None = None,
+                 publisher: EventPublisher | None = None) -> None:
+        super().__init__(publisher)
+        self.store = store or InMemoryStore()
+        self.commits = 0
+        self.rollbacks = 0
+        self._snapshot: dict[str, dict] = {}
+        for name, repo in self.store.repositories().items():
+            setattr(self, name, repo)
+
+    async def _begin(self) -> None:
+        repos = self.store.repositories()
+        for repo in repos.values():
+            repo.seen.clear()
+        self._snapshot = copy.deepcopy({name: repo.items for name, repo in repos.items()})
+
+    async def _commit(self) -> None:
+        self.commits += 1
+        self._snapshot = copy.deepcopy(
+            {name: repo.items for name, repo in self.store.repositories().items()}
+        )
+
+    async def _rollback(self) -> None:
+        self.rollbacks += 1
+        for name, repo in self.store.repositories().items():
+            repo.items = copy.deepcopy(self._snapshot.get(name, {}))
+
+    def _seen(self) -> Iterable[Aggregate]:
+        for repo in self.store.repositories().values():
+            yield from (item for item in repo.seen if isinstance(item, Aggregate))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
+
+
+class CaredPersonRepository(Protocol):
+    async def get(self, cared_person_id: UUID) -> CaredPerson | None: ...
+
+    async def add(self, cared_person: CaredPerson) -> None: ...
+
+    async def list_for_account(self, account_id: UUID) -> list[CaredPerson]:
+        """Cared persons held by this user's account."""
+        ...
+
+    async def list_for_institution(self, institution_id: UUID) -> list[CaredPerson]: ...
+
+    async def list_with_direct_access(self, user_id: UUID) -> list[CaredPerson]:
+        """Cared persons this user holds, is a member of, is, or cares for."""
+        ...
+
+
+class RepresentationRepository(Protocol):
+    async def get(self, representation_id: UUID) -> LegalRepresentation | None: ...
+
+    async def add(self, representation: LegalRepresentation) -> None: ...
+
+    async def list_for_cared_person(self, cared_person_id: UUID) -> list[LegalRepresentation]: ...
+
+    async def list_for_representative(self, user_id: UUID) -> list[LegalRepresentation]: ...
+
+
+class InstitutionRepository(Protocol):
+    async def get(self, institution_id: UUID) -> Institution | None: ...
+
+    async def add(self, institution: Institution) -> None: ...
+
+    async def list_for_staff(self, user_id: UUID) -> list[Institution]: ...

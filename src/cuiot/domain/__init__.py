@@ -1,0 +1,1 @@
+"""The pure core of CUIOT: entities, value objects and rules. Standard library only."""

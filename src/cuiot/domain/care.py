@@ -1,0 +1,149 @@
+"""Cared persons, who may see them, who cares for them, and who legally represents them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from cuiot.domain.errors import Conflict, ValidationFailed
+from cuiot.domain.users import CapacityStatus
+
+
+class CareType(StrEnum):
+    SELF_CARE = "self_care"
+    DELEGATED = "delegated"
+
+
+class Relationship(StrEnum):
+    PARENT = "parent"
+    CHILD = "child"
+    SPOUSE = "spouse"
+    SIBLING = "sibling"
+    GUARDIAN = "guardian"
+    COURT_APPOINTED = "court_appointed"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class CaregiverAssignment:
+    caregiver_id: UUID
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyContact:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(eq=False)
+class CaredPerson:
+    """A person watched over. ``account_id`` is the user whose account holds them."""
+
+    id: UUID
+    account_id: UUID
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    created_at: datetime
+    care_type: CareType = CareType.DELEGATED
+    capacity_status: CapacityStatus = CapacityStatus.FULL
+    user_id: UUID | None = None  # the person's own login, for self_care
+    institution_id: UUID | None = None
+    member_ids: set[UUID] = field(default_factory=set)
+    caregivers: list[CaregiverAssignment] = field(default_factory=list)
+    emergency_contacts: list[EmergencyContact] = field(default_factory=list)
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    last_activity_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.first_name.strip() or not self.last_name.strip():
+            raise ValidationFailed("first and last name are required", field="name")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def has_member(self, user_id: UUID) -> bool:
+        """Users given access by the account: the account holder, members, the person."""
+        return user_id in {self.account_id, self.user_id, *self.member_ids}
+
+    def is_cared_for_by(self, caregiver_id: UUID) -> bool:
+        return any(a.caregiver_id == caregiver_id for a in self.caregivers)
+
+    def has_access(self, user_id: UUID) -> bool:
+        """Direct access (members and caregivers). Representatives and institution staff
+        are added by the application, which knows those records."""
+        return self.has_member(user_id) or self.is_cared_for_by(user_id)
+
+    @property
+    def primary_caregiver_id(self) -> UUID | None:
+        return next((a.caregiver_id for a in self.caregivers if a.primary), None)
+
+    def add_member(self, user_id: UUID) -> None:
+        if self.has_member(user_id):
+            raise Conflict("user already has access to this cared person", user_id=str(user_id))
+        self.member_ids.add(user_id)
+
+    def assign_caregiver(self, caregiver_id: UUID, primary: bool = False) -> None:
+        if self.is_cared_for_by(caregiver_id):
+            raise Conflict("caregiver already assigned", caregiver_id=str(caregiver_id))
+        if primary:
+            self.caregivers = [CaregiverAssignment(a.caregiver_id, False) for a in self.caregivers]
+        self.caregivers.append(CaregiverAssignment(caregiver_id, primary))
+
+    def record_activity(self, at: datetime) -> None:
+        if self.last_activity_at is None or at > self.last_activity_at:
+            self.last_activity_at = at
+
+
+@dataclass(eq=False)
+class LegalRepresentation:
+    """A user's legal power to contract for a delegated cared person."""
+
+    id: UUID
+    cared_person_id: UUID
+    representative_id: UUID
+    relationship: Relationship
+    document_ref: str
+    valid_from: date
+    created_at: datetime
+    valid_until: date | None = None
+    verified: bool = False
+    verified_by: UUID | None = None
+    verified_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if not self.document_ref.strip():
+            raise ValidationFailed("a representation needs a document reference",
+                                   field="document_ref")
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ValidationFailed("valid_until is before valid_from", field="valid_until")
+
+    def is_active(self, today: date) -> bool:
+        within = self.valid_from <= today and (self.valid_until is None or today <= self.valid_until)
+        return self.verified and within
+
+    def verify(self, admin_id: UUID, now: datetime) -> None:
+        if self.verified:
+            raise Conflict("representation already verified", representation_id=str(self.id))
+        self.verified, self.verified_by, self.verified_at = True, admin_id, now
+
+
+@dataclass(eq=False)
+class Institution:
+    id: UUID
+    name: str
+    admin_id: UUID
+    created_at: datetime
+    staff_ids: set[UUID] = field(default_factory=set)
+    on_call_ids: set[UUID] = field(default_factory=set)
+    email: str | None = None
+    phone: str | None = None
+
+    def is_staff(self, user_id: UUID) -> bool:
+        return user_id == self.admin_id or user_id in self.staff_ids or user_id in self.on_call_ids

@@ -1,0 +1,74 @@
+"""The notification outbox: one row per recipient and channel, written in the same
+transaction as the change that caused it, then delivered with retries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from cuiot.domain.errors import InvalidStateTransition
+from cuiot.domain.policy import Policy
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    PUSH = "push"
+    WEBHOOK = "webhook"
+    LOG = "log"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(eq=False)
+class Notification:
+    id: UUID
+    channel: Channel
+    address: str  # an email, a phone number, a URL or a user id, by channel
+    subject: str
+    body: str
+    created_at: datetime
+    kind: str = "alert"  # alert, account, auth
+    recipient_user_id: UUID | None = None
+    alert_id: UUID | None = None
+    escalation_level: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.next_attempt_at is None:
+            self.next_attempt_at = self.created_at
+
+    def is_due(self, now: datetime) -> bool:
+        return self.status is DeliveryStatus.PENDING and (
+            self.next_attempt_at is None or self.next_attempt_at <= now
+        )
+
+    def mark_sent(self, now: datetime) -> None:
+        if self.status is not DeliveryStatus.PENDING:
+            raise InvalidStateTransition("notification", self.status.value, "send")
+        self.attempts += 1
+        self.status, self.sent_at, self.last_error = DeliveryStatus.SENT, now, None
+
+    def mark_attempt_failed(self, now: datetime, error: str, policy: Policy) -> None:
+        """Back off exponentially; after the last attempt the delivery is failed."""
+        if self.status is not DeliveryStatus.PENDING:
+            raise InvalidStateTransition("notification", self.status.value, "retry")
+        self.attempts += 1
+        self.last_error = error[:500]
+        if self.attempts >= policy.notification_max_attempts:
+            self.status = DeliveryStatus.FAILED
+            self.next_attempt_at = None
+            return
+        self.next_attempt_at = now + policy.notification_backoff_base * (2 ** (self.attempts - 1))

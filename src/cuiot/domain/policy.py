@@ -1,0 +1,105 @@
+"""Every number of DOMAIN.md that an admin may change, held in one place.
+
+The application builds a ``Policy`` (from settings) and passes it to the domain; the
+domain never reads a number from anywhere else. The defaults here are the documented
+defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping
+
+from cuiot.domain.money import Money, Percentage
+
+
+def _frozen(mapping: dict) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionRates:
+    first_month: Percentage
+    recurring: Percentage
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    # 1. Legal capacity
+    age_of_majority: int = 18
+    timezone: str = "America/Argentina/Buenos_Aires"
+
+    # 2. Subscriptions and invoices
+    currency: str = "ARS"
+    tax_rate: Percentage = Percentage(Decimal("21"))
+    invoice_due_days: int = 10
+    suspend_after_overdue_days: int = 15
+    months_per_year: int = 12
+
+    # 3. Referrals and commissions
+    referral_code_alphabet: str = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    referral_code_length: int = 8
+    referral_pending_days: int = 30
+    referral_registered_days: int = 90
+    commission_rates: Mapping[str, CommissionRates] = field(
+        default_factory=lambda: _frozen({
+            "caregiver": CommissionRates(Percentage.of(20), Percentage.of(5)),
+            "institution": CommissionRates(Percentage.of(15), Percentage.of(5)),
+            "family": CommissionRates(Percentage.of(10), Percentage.of(0)),
+            "cared_person": CommissionRates(Percentage.of(10), Percentage.of(0)),
+        })
+    )
+    recurring_commission_months: int = 12
+    bonus_every_n_conversions: int = 5
+    bonus_amount: Money = Money(500_000)
+    commission_cancel_window_days: int = 30
+
+    # 4. Reviews and scores
+    review_prior_weight: int = 5
+    review_default_mean: Decimal = Decimal("3.0")
+    review_comment_max_chars: int = 2000
+
+    # 5. Event classification (defaults; device config and cared person override)
+    bp_critical_systolic_above: int = 180
+    bp_critical_diastolic_above: int = 120
+    bp_high_systolic_at_least: int = 140
+    bp_high_diastolic_at_least: int = 90
+    bp_low_systolic_at_most: int = 90
+    bp_low_diastolic_at_most: int = 60
+    pulse_low_below: int = 40
+    pulse_high_above: int = 130
+    gas_co_critical_ppm: Decimal = Decimal("50")
+    gas_smoke_critical_mg_m3: Decimal = Decimal("0.1")
+    gas_co2_medium_ppm: Decimal = Decimal("1000")
+    battery_low_below: int = 20
+    battery_medium_below: int = 10
+    heartbeat_default: timedelta = timedelta(minutes=5)
+    heartbeats_missed_for_offline: int = 3
+    inactivity_after: timedelta = timedelta(hours=4)
+    inactivity_window_start: time = time(7, 0)
+    inactivity_window_end: time = time(22, 0)
+
+    # 6. Alerts and escalation
+    escalation_timeouts: Mapping[str, timedelta] = field(
+        default_factory=lambda: _frozen({
+            "critical": timedelta(minutes=2),
+            "high": timedelta(minutes=5),
+            "medium": timedelta(minutes=15),
+        })
+    )
+    escalation_max_level: int = 3
+    escalation_repeats_at_max_level: int = 3
+    notification_max_attempts: int = 5
+    notification_backoff_base: timedelta = timedelta(seconds=2)
+
+    def commission_rates_for(self, referrer_type: str) -> CommissionRates:
+        return self.commission_rates[referrer_type]
+
+    def escalation_timeout(self, severity: str) -> timedelta:
+        return self.escalation_timeouts[severity]
+
+
+DEFAULT_POLICY = Policy()
