@@ -1,0 +1,153 @@
+"""Explicit mappers and a repository base with an identity map and dirty checking.
+
+A repository loads rows, builds entities through its mapper and remembers a snapshot of
+each. At commit the unit of work calls ``flush``: new entities are inserted, changed ones
+updated (their child rows replaced), unchanged ones left alone. Callers never ``save``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar
+
+from sqlalchemy import Select, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cuiot.domain.errors import Conflict
+
+T = TypeVar("T")
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows of another table that belong to the entity (roles of a user, members…)."""
+
+    name: str
+    table: Table
+    parent_column: str
+    to_rows: Callable[[Any], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Mapper(Generic[T]):
+    table: Table
+    to_row: Callable[[T], dict[str, Any]]
+    from_row: Callable[[Row, Mapping[str, list[Row]]], T]
+    children: tuple[Child, ...] = ()
+    key_column: str = "id"
+    key: Callable[[T], Any] = field(default=lambda e: e.id)  # type: ignore[attr-defined]
+
+
+def _snapshot(entity: Any) -> dict[str, Any]:
+    state = {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+    return copy.deepcopy(state)
+
+
+class SqlRepository(Generic[T]):
+    mapper: Mapper[T]
+    entity = "entity"
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self._identity: dict[Any, T] = {}
+        self._snapshots: dict[Any, dict[str, Any] | None] = {}  # None: new, not yet inserted
+
+    # -- reading ---------------------------------------------------------------
+    def _select(self) -> Select:
+        return select(self.mapper.table)
+
+    async def _load(self, stmt: Select) -> list[T]:
+        rows = (await self.conn.execute(stmt)).mappings().all()
+        children = await self._load_children([r[self.mapper.key_column] for r in rows])
+        return [self._adopt(row, children) for row in rows]
+
+    async def _load_one(self, stmt: Select) -> T | None:
+        found = await self._load(stmt.limit(1))
+        return found[0] if found else None
+
+    async def _load_children(self, keys: Sequence[Any]) -> dict[Any, dict[str, list[Row]]]:
+        result: dict[Any, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        if not keys:
+            return result
+        for child in self.mapper.children:
+            column = child.table.c[child.parent_column]
+            rows = (await self.conn.execute(select(child.table).where(column.in_(keys)))).mappings()
+            for row in rows:
+                result[row[child.parent_column]][child.name].append(row)
+        return result
+
+    def _adopt(self, row: Row, children: Mapping[Any, Mapping[str, list[Row]]]) -> T:
+        key = row[self.mapper.key_column]
+        if key in self._identity:
+            return self._identity[key]
+        entity = self.mapper.from_row(row, children.get(key, {}))
+        self._identity[key] = entity
+        self._snapshots[key] = _snapshot(entity)
+        return entity
+
+    async def get(self, key: Any) -> T | None:
+        if key in self._identity:
+            return self._identity[key]
+        column = self.mapper.table.c[self.mapper.key_column]
+        return await self._load_one(self._select().where(column == key))
+
+    # -- writing ---------------------------------------------------------------
+    async def add(self, entity: T) -> None:
+        key = self.mapper.key(entity)
+        if key in self._identity:
+            raise Conflict(f"{self.entity} {key} already exists")
+        self._identity[key] = entity
+        self._snapshots[key] = None
+
+    def seen(self) -> Iterable[T]:
+        return self._identity.values()
+
+    async def flush(self) -> None:
+        for key, entity in self._identity.items():
+            before = self._snapshots[key]
+            if before is None:
+                await self._insert(entity)
+            elif _snapshot(entity) != before:
+                await self._update(entity)
+            else:
+                continue
+            self._snapshots[key] = _snapshot(entity)
+
+    async def _insert(self, entity: T) -> None:
+        await self._execute(insert(self.mapper.table).values(**self.mapper.to_row(entity)))
+        await self._insert_children(entity)
+
+    async def _update(self, entity: T) -> None:
+        key_column = self.mapper.table.c[self.mapper.key_column]
+        values = self.mapper.to_row(entity)
+        values.pop(self.mapper.key_column, None)
+        key = self.mapper.key(entity)
+        await self._execute(update(self.mapper.table).where(key_column == key).values(**values))
+        for child in self.mapper.children:
+            await self.conn.execute(
+                delete(child.table).where(child.table.c[child.parent_column] == key)
+            )
+        await self._insert_children(entity)
+
+    async def _insert_children(self, entity: T) -> None:
+        for child in self.mapper.children:
+            rows = child.to_rows(entity)
+            if rows:
+                await self._execute(insert(child.table), rows)
+
+    async def _execute(self, statement: Any, params: Any = None) -> None:
+        try:
+            await self.conn.execute(statement, params) if params is not None else await self.conn.execute(statement)
+        except IntegrityError as exc:
+            raise Conflict(f"{self.entity} conflicts with stored data",
+                           constraint=_constraint_name(exc)) from exc
+
+
+def _constraint_name(exc: IntegrityError) -> str:
+    orig = getattr(exc, "orig", None)
+    name = getattr(orig, "constraint_name", None) or getattr(getattr(orig, "__cause__", None), "constraint_name", None)
+    return name or str(orig).splitlines()[0][:120]

@@ -1,0 +1,5 @@
+"""The whole schema: importing every table module fills the one MetaData."""
+
+from cuiot.adapters.persistence.tables import care, metadata, users  # noqa: F401
+
+__all__ = ["metadata"]

@@ -1,0 +1,64 @@
+"""The unit of work on SQLAlchemy: one connection and transaction per ``async with``."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from cuiot.adapters.persistence.repositories.base import SqlRepository, _constraint_name
+from cuiot.adapters.persistence.repositories.registry import REPOSITORIES
+from cuiot.application.ports.common import EventPublisher
+from cuiot.application.uow import UnitOfWorkBase
+from cuiot.domain.errors import Conflict
+from cuiot.domain.events import Aggregate
+
+
+class SqlAlchemyUnitOfWork(UnitOfWorkBase):
+    def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None) -> None:
+        super().__init__(publisher)
+        self.engine = engine
+        self._conn: AsyncConnection | None = None
+        self._repositories: list[SqlRepository] = []
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open: use 'async with uow:'")
+        return self._conn
+
+    async def _begin(self) -> None:
+        self._conn = await self.engine.connect()
+        await self._conn.begin()
+        self._repositories = []
+        for name, cls in REPOSITORIES.items():
+            repository = cls(self._conn)
+            setattr(self, name, repository)
+            self._repositories.append(repository)
+
+    async def _end(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def flush(self) -> None:
+        """Write every new or changed entity now (the transaction stays open)."""
+        for repository in self._repositories:
+            await repository.flush()
+
+    async def _commit(self) -> None:
+        await self.flush()
+        try:
+            await self.connection.commit()
+        except IntegrityError as exc:
+            raise Conflict("the change conflicts with stored data",
+                           constraint=_constraint_name(exc)) from exc
+
+    async def _rollback(self) -> None:
+        if self._conn is not None and self._conn.in_transaction():
+            await self._conn.rollback()
+
+    def _seen(self) -> Iterable[Aggregate]:
+        for repository in self._repositories:
+            yield from (e for e in repository.seen() if isinstance(e, Aggregate))

@@ -1,0 +1,89 @@
+"""Integration fixtures: every test here runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL gets a fresh database per run (migrated once, dropped at the end) and is
+emptied before each test; SQLite gets a copy of a migrated file per test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cuiot.adapters.memory.system import RecordingEventPublisher
+from cuiot.adapters.persistence.database import create_engine
+from cuiot.adapters.persistence.migrate import upgrade
+from cuiot.adapters.persistence.schema import metadata
+from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from tests.support.servers import fresh_postgres_database, postgres_server
+
+T = TypeVar("T")
+KEPT_ON_RESET = {"roles", "packages_seed_marker"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with postgres_server() as server, fresh_postgres_database(server) as url:
+        in_thread(upgrade, url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "cuiot.db"
+    in_thread(upgrade, f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+async def _empty_postgres(url: str) -> None:
+    tables = [t.name for t in metadata.sorted_tables if t.name not in KEPT_ON_RESET]
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+def in_thread(fn: Callable[..., T], *args: object) -> T:
+    """Run blocking code that starts its own event loop (Alembic, admin SQL) off the
+    test's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "cuiot.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    in_thread(asyncio.run, _empty_postgres(url))
+    return url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sql_uow(engine: AsyncEngine, publisher: RecordingEventPublisher) -> Callable[[], SqlAlchemyUnitOfWork]:
+    """A factory: each use case call gets its own unit of work, as in production."""
+    return lambda: SqlAlchemyUnitOfWork(engine, publisher)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from uuid import uuid4
+
+import pytest
+
+from cuiot.domain.care import CaredPerson, CareType, EmergencyContact, Institution, LegalRepresentation, Relationship
+from cuiot.domain.errors import Conflict
+from cuiot.domain.users import Role, User
+from cuiot.domain.values import EmailAddress
+
+NOW = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)
+
+
+def a_user(email: str = "ana@example.com") -> User:
+    return User(id=uuid4(), email=EmailAddress(email), password_hash="h", first_name="Ana",
+                last_name="Pérez", created_at=NOW, date_of_birth=date(1980, 5, 1))
+
+
+async def test_user_round_trip_with_roles(sql_uow):
+    user = a_user()
+    user.grant_role(Role.FAMILY, NOW)
+    user.grant_role(Role.CAREGIVER, NOW, expires_at=NOW + timedelta(days=30))
+    async with sql_uow() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    async with sql_uow() as uow:
+        loaded = await uow.users.get_by_email(EmailAddress("ANA@example.com"))
+    assert loaded is not None and loaded.id == user.id
+    assert loaded.active_roles(NOW) == {Role.FAMILY, Role.CAREGIVER}
+    assert loaded.created_at == NOW and loaded.date_of_birth == date(1980, 5, 1)
+
+
+async def test_changes_to_a_loaded_entity_are_written_at_commit(sql_uow):
+    user = a_user()
+    async with sql_uow() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    async with sql_uow() as uow:
+        loaded = await uow.users.get(user.id)
+        loaded.phone = "+54 11 5555-0000"
+        loaded.grant_role(Role.ADMIN, NOW)
+        await uow.commit()
+    async with sql_uow() as uow:
+        again = await uow.users.get(user.id)
+        admins = await uow.users.list_admins()
+    assert again.phone == "+54 11 5555-0000"
+    assert [a.id for a in admins] == [user.id]
+
+
+async def test_without_commit_nothing_is_written(sql_uow):
+    async with sql_uow() as uow:
+        await uow.users.add(a_user())
+    async with sql_uow() as uow:
+        assert await uow.users.list() == []
+
+
+async def test_an_error_inside_the_unit_of_work_rolls_back(sql_uow):
+    with pytest.raises(RuntimeError):
+        async with sql_uow() as uow:
+            await uow.users.add(a_user())
+            await uow.flush()
+            raise RuntimeError("boom")
+    async with sql_uow() as uow:
+        assert await uow.users.list() == []
+
+
+async def test_email_unique_ignoring_case_in_the_database(sql_uow):
+    async with sql_uow() as uow:
+        await uow.users.add(a_user("rosa@example.com"))
+        await uow.commit()
+    with pytest.raises(Conflict):
+        async with sql_uow() as uow:
+            duplicate = a_user("rosa@example.com")
+            object.__setattr__(duplicate.email, "value", "ROSA@example.com")
+            await uow.users.add(duplicate)
+            await uow.commit()
+
+
+async def test_cared_person_members_caregivers_and_representation(sql_uow):
+    holder, member, carer = a_user("h@example.com"), a_user("m@example.com"), a_user("c@example.com")
+    institution = Institution(id=uuid4(), name="Hogar Sol", admin_id=holder.id, created_at=NOW)
+    institution.on_call_ids.add(carer.id)
+    person = CaredPerson(id=uuid4(), account_id=holder.id, first_name="Rosa", last_name="Gómez",
+                         date_of_birth=date(1940, 2, 29), created_at=NOW,
+                         care_type=CareType.DELEGATED, institution_id=institution.id,
+                         emergency_contacts=[EmergencyContact("Luis", phone="+54 9 11")],
+                         thresholds={"systolic_high": 150})
+    person.add_member(member.id)
+    person.assign_caregiver(carer.id, primary=True)
+    rep = LegalRepresentation(id=uuid4(), cared_person_id=person.id, representative_id=holder.id,
+                              relationship=Relationship.CHILD, document_ref="poder 123",
+                              valid_from=date(2025, 1, 1), created_at=NOW)
+    async with sql_uow() as uow:
+        for user in (holder, member, carer):
+            await uow.users.add(user)
+        await uow.institutions.add(institution)
+        await uow.cared_persons.add(person)
+        await uow.representations.add(rep)
+        await uow.commit()
+    async with sql_uow() as uow:
+        loaded = await uow.cared_persons.get(person.id)
+        by_member = await uow.cared_persons.list_with_direct_access(member.id)
+        by_carer = await uow.cared_persons.list_with_direct_access(carer.id)
+        reps = await uow.representations.list_for_representative(holder.id)
+        staff_of = await uow.institutions.list_for_staff(carer.id)
+    assert loaded.member_ids == {member.id} and loaded.primary_caregiver_id == carer.id
+    assert loaded.emergency_contacts == [EmergencyContact("Luis", phone="+54 9 11")]
+    assert loaded.thresholds == {"systolic_high": 150}
+    assert [p.id for p in by_member] == [person.id] and [p.id for p in by_carer] == [person.id]
+    assert [r.id for r in reps] == [rep.id]
+    assert [i.id for i in staff_of] == [institution.id] and staff_of[0].on_call_ids == {carer.id}
+
+
+async def test_a_dangling_reference_is_refused_at_commit(sql_uow):
+    person = CaredPerson(id=uuid4(), account_id=uuid4(), first_name="X", last_name="Y",
+                         date_of_birth=None, created_at=NOW)
+    with pytest.raises(Conflict):
+        async with sql_uow() as uow:
+            await uow.cared_persons.add(person)
+            await uow.commit()
