@@ -59,14 +59,6 @@ class SeededRandomSource:
         return "".join(self._random.choice(chars) for _ in range(nbytes))
 
 
-class SecretsRandomSource:
-    def choose(self, alphabet: str, length: int) -> str:
-        return "".join(secrets.choice(alphabet) for _ in range(length))
-
-    def token(self, nbytes: int = 32) -> str:
-        return secrets.token_urlsafe(nbytes)
-
-
 class PlainPasswordHasher:
     """A reversible 'hash' for tests only: fast, and obviously not for production."""
 

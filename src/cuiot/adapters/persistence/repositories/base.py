@@ -61,6 +61,7 @@ class SqlRepository(Generic[T]):
         return select(self.mapper.table)
 
     async def _load(self, stmt: Select) -> list[T]:
+        await self.flush()  # a query sees what this unit of work added or changed
         rows = (await self.conn.execute(stmt)).mappings().all()
         children = await self._load_children([r[self.mapper.key_column] for r in rows])
         return [self._adopt(row, children) for row in rows]

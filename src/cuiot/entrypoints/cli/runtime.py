@@ -1,0 +1,75 @@
+"""Running async use cases from sync Typer commands, with one error policy."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+from uuid import UUID
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from cuiot.domain.errors import DomainError
+from cuiot.domain.users import Role
+from cuiot.entrypoints.cli.output import fail
+from cuiot.entrypoints.container import Container, build_container
+
+T = TypeVar("T")
+
+_container: Container | None = None
+
+
+def container() -> Container:
+    global _container
+    if _container is None:
+        _container = build_container()
+    return _container
+
+
+def set_container(value: Container | None) -> None:
+    """Tests point the CLI at their own container."""
+    global _container
+    _container = value
+
+
+def run(work: Callable[[Container], Awaitable[T]]) -> T:
+    """Run ``work`` on the container; turn every refusal into one line and exit 1."""
+    c = container()
+
+    async def main() -> T:
+        try:
+            return await work(c)
+        finally:
+            await c.engine().dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        details = "; ".join(f"{k}={v}" for k, v in error.details.items() if k != "exceeded")
+        fail(f"{error.code}: {error.message}" + (f" ({details})" if details else ""))
+    except (OperationalError, ProgrammingError) as error:
+        first = str(error.orig).splitlines()[0] if error.orig else str(error)
+        fail(f"database: {first} — is the schema there? run 'cuiot db upgrade'")
+    raise AssertionError("unreachable")
+
+
+async def admin_actor(c: Container, email: str | None) -> UUID:
+    """The admin an operator acts as: ``--as EMAIL``, or the only admin there is."""
+    from cuiot.domain.values import EmailAddress
+
+    async with c.uow() as uow:
+        now = c.clock().now()
+        if email:
+            user = await uow.users.get_by_email(EmailAddress(email))
+            if user is None or not user.is_admin(now):
+                fail(f"{email} is not an admin")
+            return user.id
+        admins = [u for u in await uow.users.list_admins() if u.is_admin(now) and u.is_active]
+    if not admins:
+        fail("no admin yet: create one with 'cuiot admin create --email E'")
+    if len(admins) > 1:
+        fail("several admins: say which with --as EMAIL")
+    return admins[0].id
+
+
+__all__ = ["Role", "admin_actor", "container", "run", "set_container"]
