@@ -14,7 +14,7 @@ from uuid import UUID
 from cuiot.application.uow import UnitOfWork
 from cuiot.domain.capacity import representative_id_of
 from cuiot.domain.care import CaredPerson
-from cuiot.domain.errors import NotFound, Unauthenticated
+from cuiot.domain.errors import Forbidden, NotFound, Unauthenticated
 from cuiot.domain.users import User
 
 
@@ -23,6 +23,21 @@ async def load_actor(uow: UnitOfWork, user_id: UUID) -> User:
     if user is None or not user.is_active:
         raise Unauthenticated("unknown or inactive user")
     return user
+
+
+def ensure_admin(user: User, now: datetime) -> None:
+    """Admin-only actions: ``Forbidden`` for anyone else."""
+    if not user.is_admin(now):
+        raise Forbidden("only an admin may do this")
+
+
+async def may_manage(uow: UnitOfWork, user: User, cared_person: CaredPerson, today: date) -> bool:
+    """Whether ``user`` decides who sees and cares for the person: the account holder or
+    the active legal representative."""
+    if user.id == cared_person.account_id:
+        return True
+    representations = await uow.representations.list_for_cared_person(cared_person.id)
+    return representative_id_of(representations, today) == user.id
 
 
 async def may_access(

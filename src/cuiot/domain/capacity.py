@@ -57,11 +57,21 @@ class Capacity:
     def can_contract(self, today: date, policy: Policy) -> bool:
         return self.refusal(today, policy) is None
 
+    def age(self, today: date) -> int | None:
+        """Whole years on ``today``; None without a date of birth."""
+        return None if self.date_of_birth is None else age_on(self.date_of_birth, today)
+
 
 def ensure_can_contract(capacity: Capacity, today: date, policy: Policy) -> None:
     reason = capacity.refusal(today, policy)
     if reason is not None:
         raise LegalCapacityDenied(reason.value)
+
+
+def ensure_lawful_care(cared_person: CaredPerson, today: date, policy: Policy) -> None:
+    """A person in self care contracts for themselves, so they must be able to contract."""
+    if cared_person.care_type is CareType.SELF_CARE:
+        ensure_can_contract(Capacity.of(cared_person), today, policy)
 
 
 def active_representation(

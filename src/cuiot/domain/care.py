@@ -9,7 +9,8 @@ from typing import Any
 from uuid import UUID
 
 from cuiot.domain.errors import Conflict, ValidationFailed
-from cuiot.domain.users import CapacityStatus
+from cuiot.domain.users import CapacityStatus, check_name
+from cuiot.domain.values import EmailAddress
 
 
 class CareType(StrEnum):
@@ -38,6 +39,12 @@ class EmergencyContact:
     name: str
     email: str | None = None
     phone: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValidationFailed("an emergency contact needs a name", field="emergency_contacts")
+        if self.email is not None:
+            object.__setattr__(self, "email", EmailAddress(self.email).value)
 
 
 @dataclass(eq=False)
@@ -100,6 +107,36 @@ class CaredPerson:
         if self.last_activity_at is None or at > self.last_activity_at:
             self.last_activity_at = at
 
+    def rename(self, first_name: str | None = None, last_name: str | None = None) -> None:
+        """Change the names; ``None`` leaves one as it is. Anyone with access may."""
+        first = self.first_name if first_name is None else first_name
+        last = self.last_name if last_name is None else last_name
+        check_name(first, last)
+        self.first_name, self.last_name = first.strip(), last.strip()
+
+    def change_care(
+        self,
+        *,
+        care_type: CareType | None = None,
+        capacity_status: CapacityStatus | None = None,
+        date_of_birth: date | None = None,
+        thresholds: dict[str, Any] | None = None,
+        emergency_contacts: list[EmergencyContact] | None = None,
+        institution_id: UUID | None = None,
+    ) -> None:
+        """Change the care; ``None`` leaves a field as it is. Whether the caller may (the
+        right to contract) and whether the result is lawful are checked by the caller."""
+        if care_type is CareType.SELF_CARE and self.user_id is None:
+            raise ValidationFailed("self care needs the person's own user account",
+                                   field="care_type")
+        self.care_type = care_type or self.care_type
+        self.capacity_status = capacity_status or self.capacity_status
+        self.date_of_birth = date_of_birth or self.date_of_birth
+        self.thresholds = dict(thresholds) if thresholds is not None else self.thresholds
+        if emergency_contacts is not None:
+            self.emergency_contacts = list(emergency_contacts)
+        self.institution_id = institution_id or self.institution_id
+
 
 @dataclass(eq=False)
 class LegalRepresentation:
@@ -145,5 +182,20 @@ class Institution:
     email: str | None = None
     phone: str | None = None
 
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValidationFailed("an institution needs a name", field="name")
+
     def is_staff(self, user_id: UUID) -> bool:
         return user_id == self.admin_id or user_id in self.staff_ids or user_id in self.on_call_ids
+
+    def is_admin(self, user_id: UUID) -> bool:
+        return user_id == self.admin_id
+
+    def add_staff(self, user_id: UUID, on_call: bool = False) -> None:
+        """Make ``user_id`` staff; on-call staff are notified at escalation level 3."""
+        if self.is_staff(user_id):
+            raise Conflict("user is already staff of this institution", user_id=str(user_id))
+        self.staff_ids.add(user_id)
+        if on_call:
+            self.on_call_ids.add(user_id)

@@ -25,6 +25,17 @@ class CapacityStatus(StrEnum):
     INCAPACITATED = "incapacitated"
 
 
+def check_date_of_birth(date_of_birth: date | None, today: date) -> None:
+    """A date of birth, when known, cannot be in the future."""
+    if date_of_birth is not None and date_of_birth > today:
+        raise ValidationFailed("date of birth is in the future", field="date_of_birth")
+
+
+def check_name(first_name: str, last_name: str) -> None:
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationFailed("first and last name are required", field="name")
+
+
 @dataclass(frozen=True, slots=True)
 class RoleGrant:
     role: Role
@@ -50,8 +61,7 @@ class User:
     is_active: bool = True
 
     def __post_init__(self) -> None:
-        if not self.first_name.strip() or not self.last_name.strip():
-            raise ValidationFailed("first and last name are required", field="name")
+        check_name(self.first_name, self.last_name)
 
     @property
     def full_name(self) -> str:
@@ -76,3 +86,25 @@ class User:
         if all(g.role != role for g in self.roles):
             raise Conflict(f"user does not hold the role {role}", role=str(role))
         self.roles = [g for g in self.roles if g.role != role]
+
+    def update_profile(
+        self,
+        today: date,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        phone: str | None = None,
+        date_of_birth: date | None = None,
+    ) -> None:
+        """Change the given fields; ``None`` leaves a field as it is."""
+        first = self.first_name if first_name is None else first_name
+        last = self.last_name if last_name is None else last_name
+        check_name(first, last)
+        check_date_of_birth(date_of_birth, today)
+        self.first_name, self.last_name = first.strip(), last.strip()
+        self.phone = self.phone if phone is None else phone
+        self.date_of_birth = self.date_of_birth if date_of_birth is None else date_of_birth
+
+    def declare_capacity(self, status: CapacityStatus) -> None:
+        """Record the capacity a court declared (full, restricted, incapacitated)."""
+        self.capacity_status = status

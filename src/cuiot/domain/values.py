@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar, TypeVar
 
 from cuiot.domain.errors import ValidationFailed
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_choice(choices: type[E], value: str, field_name: str) -> E:
+    """``value`` as a member of ``choices``, or a ``ValidationFailed`` listing them."""
+    try:
+        return choices(value)
+    except ValueError:
+        allowed = [c.value for c in choices]
+        raise ValidationFailed(f"{field_name} must be one of {allowed}, got {value!r}",
+                               field=field_name, allowed=allowed) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +54,26 @@ class Rating:
 
     def as_decimal(self) -> Decimal:
         return Decimal(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Password:
+    """A password as typed, 8 to 72 bytes in UTF-8.
+
+    bcrypt reads only the first 72 bytes, so a longer password is refused rather than
+    silently truncated. Never printed.
+    """
+
+    value: str = field(repr=False)
+    MIN_BYTES: ClassVar[int] = 8
+    MAX_BYTES: ClassVar[int] = 72
+
+    def __post_init__(self) -> None:
+        size = len(self.value.encode("utf-8"))
+        if not self.MIN_BYTES <= size <= self.MAX_BYTES:
+            raise ValidationFailed(
+                f"password must be {self.MIN_BYTES} to {self.MAX_BYTES} bytes in UTF-8, "
+                f"got {size}",
+                field="password", min_bytes=self.MIN_BYTES, max_bytes=self.MAX_BYTES,
+                bytes=size,
+            )

@@ -18,6 +18,9 @@ class InMemoryCaredPersonRepository(InMemoryRepository[CaredPerson]):
     async def list_with_direct_access(self, user_id: UUID) -> list[CaredPerson]:
         return self._where(lambda cp: cp.has_access(user_id))
 
+    async def get_for_user(self, user_id: UUID) -> CaredPerson | None:
+        return self._first(lambda cp: cp.user_id == user_id)
+
 
 class InMemoryRepresentationRepository(InMemoryRepository[LegalRepresentation]):
     entity = "legal representation"

@@ -31,6 +31,12 @@ from cuiot.application.uow import UnitOfWorkBase
 from cuiot.domain.events import Aggregate
 
 
+def _state(entity: object) -> object:
+    if not hasattr(entity, "__dict__"):
+        return entity
+    return {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+
+
 class InMemoryStore:
     """The 'database': one repository per aggregate, shared by every unit of work."""
 
@@ -79,9 +85,16 @@ class InMemoryUnitOfWork(UnitOfWorkBase):
         )
 
     async def _rollback(self) -> None:
+        """Undo what changed since the unit of work began. Objects that did not change
+        stay the same objects, so a read-only use case leaves callers' references live."""
         self.rollbacks += 1
         for name, repo in self.store.repositories().items():
-            repo.items = copy.deepcopy(self._snapshot.get(name, {}))
+            before = self._snapshot.get(name, {})
+            restored = {}
+            for key, old in before.items():
+                live = repo.items.get(key)
+                restored[key] = live if live is not None and _state(live) == _state(old) else copy.deepcopy(old)
+            repo.items = restored
 
     def _seen(self) -> Iterable[Aggregate]:
         for repo in self.store.repositories().values():

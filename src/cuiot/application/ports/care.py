@@ -21,6 +21,10 @@ class CaredPersonRepository(Protocol):
         """Cared persons this user holds, is a member of, is, or cares for."""
         ...
 
+    async def get_for_user(self, user_id: UUID) -> CaredPerson | None:
+        """The cared person who is this user themselves (``user_id``, self care), if any."""
+        ...
+
 
 class RepresentationRepository(Protocol):
     async def get(self, representation_id: UUID) -> LegalRepresentation | None: ...

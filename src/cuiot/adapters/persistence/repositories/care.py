@@ -80,6 +80,9 @@ class SqlAlchemyCaredPersonRepository(SqlRepository[CaredPerson]):
             self._select().where(cared_persons.c.institution_id == institution_id)
             .order_by(cared_persons.c.created_at))
 
+    async def get_for_user(self, user_id: UUID) -> CaredPerson | None:
+        return await self._load_one(self._select().where(cared_persons.c.user_id == user_id))
+
     async def list_with_direct_access(self, user_id: UUID) -> list[CaredPerson]:
         c = cared_persons.c
         member = select(cared_person_members.c.cared_person_id).where(

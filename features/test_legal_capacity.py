@@ -1,0 +1,300 @@
+"""Steps of legal_capacity.feature: who may contract care, on in-memory adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from cuiot.adapters.memory.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
+from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
+from cuiot.application import care
+from cuiot.application.users import RegisterUser, RegisterUserCommand
+from cuiot.domain.care import CaredPerson
+from cuiot.domain.errors import Conflict, DomainError, Forbidden, LegalCapacityDenied
+from cuiot.domain.policy import DEFAULT_POLICY
+from cuiot.domain.users import Role, User
+
+scenarios("legal_capacity.feature")
+
+DATE = r"\d\d/\d\d/\d{4}"
+NAME = r"[A-ZÁÉÍÓÚÑ]\w+"
+STATUS = {"plena": "full", "restringida": "restricted", "incapacitada": "incapacitated"}
+REASON = {
+    "menor de edad": "minor",
+    "capacidad restringida": "restricted_capacity",
+    "incapacidad declarada": "incapacitated",
+    "sin fecha de nacimiento": "missing_date_of_birth",
+    "sin representante vigente": "no_active_representative",
+    "el representante no puede contratar": "representative_cannot_contract",
+    "no es el representante": "not_the_representative",
+}
+RELATIONSHIP = {"hija": "child", "hijo": "child", "tutora": "guardian", "tutor": "guardian",
+                "madre": "parent", "padre": "parent", "esposa": "spouse", "esposo": "spouse"}
+
+
+def day(text: str) -> date:
+    return datetime.strptime(text, "%d/%m/%Y").date()
+
+
+class App:
+    """The use cases' ports, on in-memory adapters."""
+
+    def __init__(self) -> None:
+        self.store = InMemoryStore()
+        self.uow = InMemoryUnitOfWork(self.store)
+        self.clock = FixedClock(datetime(2026, 1, 15, 15, 0, tzinfo=UTC))
+        self.ids = SequentialIdGenerator()
+        self.policy = DEFAULT_POLICY
+
+
+@pytest.fixture
+def app() -> App:
+    return App()
+
+
+Run = Callable[[Awaitable[Any]], Any]
+
+
+def attempt(world: dict[str, Any], run: Run, call: Awaitable[Any]) -> None:
+    """Run a use case the scenario is about: keep its result or the refusal."""
+    world["result"], world["error"] = None, None
+    try:
+        world["result"] = run(call)
+    except DomainError as error:
+        world["error"] = error
+
+
+def user(world: dict[str, Any], name: str) -> User:
+    return world["users"][name]
+
+
+def cared(world: dict[str, Any], name: str) -> CaredPerson:
+    return world["cared"][name]
+
+
+def holder_of(world: dict[str, Any], name: str) -> User:
+    return next(u for u in world["users"].values() if u.id == cared(world, name).account_id)
+
+
+# Dado
+
+
+@given(parsers.re(rf"que hoy es el (?P<today>{DATE})"))
+def _(app: App, world: dict[str, Any], today: str) -> None:
+    app.clock.set(datetime.combine(day(today), datetime.min.time(), UTC)
+                  .replace(hour=15))
+    world.update(users={}, cared={})
+
+
+@given(parsers.re(rf"que (?P<name>{NAME}) está registrad[oa], nacid[oa] el (?P<dob>{DATE})"))
+def _(app: App, run: Run, world: dict[str, Any], name: str, dob: str) -> None:
+    register = RegisterUser(app.uow, app.clock, app.ids, PlainPasswordHasher(), app.policy)
+    world["users"][name] = run(register(RegisterUserCommand(
+        email=f"{name.lower()}@example.com", password="secreto-123", first_name=name,
+        last_name="Pérez", date_of_birth=day(dob))))
+
+
+@given(parsers.re(rf"que (?P<name>{NAME}) es administrador(?:a)?"))
+def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
+    register = RegisterUser(app.uow, app.clock, app.ids, PlainPasswordHasher(), app.policy)
+    admin = run(register(RegisterUserCommand(email=f"{name.lower()}@example.com",
+                                             password="secreto-123", first_name=name,
+                                             last_name="Admin")))
+    admin.grant_role(Role.ADMIN, app.clock.now())  # the first admin is bootstrapped
+    world["users"][name] = world["admin"] = admin
+
+
+@given(parsers.re(rf"una persona (?:nacida el (?P<dob>{DATE})|sin fecha de nacimiento) "
+                  r"con capacidad (?P<status>\w+)"))
+def _(world: dict[str, Any], dob: str | None, status: str) -> None:
+    world["person"] = (day(dob) if dob else None, STATUS[status])
+
+
+@given(parsers.re(rf"que la capacidad de (?P<name>{NAME}) es (?P<status>\w+)"))
+def _(app: App, run: Run, world: dict[str, Any], name: str, status: str) -> None:
+    declare = care.DeclareCapacityStatus(app.uow, app.clock)
+    run(declare(care.DeclareCapacityStatusCommand(world["admin"].id, user(world, name).id,
+                                                  STATUS[status])))
+
+
+def add_self_care(app: App, name: str, world: dict[str, Any], status: str = "full") -> Any:
+    add = care.AddCaredPerson(app.uow, app.clock, app.ids, app.policy)
+    return add(care.AddCaredPersonCommand(user(world, name).id, name, "Pérez",
+                                          care_type="self_care", capacity_status=status))
+
+
+@given(parsers.re(rf"que (?P<name>{NAME}) se dio de alta para cuidarse a sí misma"))
+def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
+    world["cared"][name] = run(add_self_care(app, name, world))
+
+
+@given(parsers.re(rf"que (?P<holder>{NAME}) tiene a su cargo a (?P<name>{NAME}), "
+                  rf"nacida el (?P<dob>{DATE})"))
+def _(app: App, run: Run, world: dict[str, Any], holder: str, name: str, dob: str) -> None:
+    add = care.AddCaredPerson(app.uow, app.clock, app.ids, app.policy)
+    world["cared"][name] = run(add(care.AddCaredPersonCommand(
+        user(world, holder).id, name, "Gómez", date_of_birth=day(dob))))
+
+
+@given(parsers.re(rf"que (?P<holder>{NAME}) dio acceso a (?P<member>{NAME}) "
+                  rf"(?:a su cuidado|al cuidado de (?P<name>{NAME}))"))
+def _(app: App, run: Run, world: dict[str, Any], holder: str, member: str,
+      name: str | None) -> None:
+    add = care.AddMember(app.uow, app.clock, app.policy)
+    run(add(care.AddMemberCommand(user(world, holder).id, cared(world, name or holder).id,
+                                  str(user(world, member).email))))
+
+
+@given(parsers.re(rf"que (?P<name>{NAME}) pidió ser representante de (?P<person>{NAME}) "
+                  rf"como (?P<relationship>\w+) desde el (?P<start>{DATE})"
+                  rf"(?: hasta el (?P<end>{DATE}))?"))
+def _(app: App, run: Run, world: dict[str, Any], name: str, person: str, relationship: str,
+      start: str, end: str | None) -> None:
+    request = care.RequestRepresentation(app.uow, app.clock, app.ids)
+    world["representation"] = run(request(care.RequestRepresentationCommand(
+        user(world, name).id, cared(world, person).id, RELATIONSHIP[relationship],
+        f"Poder notarial de {name}", day(start), day(end) if end else None)))
+
+
+@given(parsers.re(rf"que (?P<name>{NAME}) verificó esa representación"))
+def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
+    verify = care.VerifyRepresentation(app.uow, app.clock)
+    run(verify(care.VerifyRepresentationCommand(user(world, name).id,
+                                                world["representation"].id)))
+
+
+# Cuando
+
+
+@when(parsers.re(rf"(?P<name>{NAME}) consulta su capacidad legal para el (?P<on>{DATE})"))
+def _(app: App, run: Run, world: dict[str, Any], name: str, on: str) -> None:
+    dob, status = world["person"]
+    check = care.CheckLegalCapacity(app.uow, app.clock, app.policy)
+    attempt(world, run, check(care.CheckLegalCapacityCommand(
+        user(world, name).id, date_of_birth=dob, capacity_status=status, on_date=day(on))))
+
+
+@when(parsers.re(rf"(?P<name>{NAME}) se da de alta para cuidarse a sí misma "
+                 r"con capacidad (?P<status>\w+)"))
+def _(app: App, run: Run, world: dict[str, Any], name: str, status: str) -> None:
+    attempt(world, run, add_self_care(app, name, world, STATUS[status]))
+
+
+@when(parsers.re(rf"(?P<name>{NAME}) consulta si puede contratar para (?P<person>{NAME})"
+                 rf"(?: el (?P<on>{DATE}))?"))
+def _(app: App, run: Run, world: dict[str, Any], name: str, person: str,
+      on: str | None) -> None:
+    check = care.CheckContractingRight(app.uow, app.clock, app.policy)
+    attempt(world, run, check(care.CheckContractingRightCommand(
+        user(world, name).id, cared(world, person).id, day(on) if on else None)))
+
+
+@when(parsers.re(rf"(?P<name>{NAME}) intenta verificar esa representación"))
+def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
+    verify = care.VerifyRepresentation(app.uow, app.clock)
+    attempt(world, run, verify(care.VerifyRepresentationCommand(
+        user(world, name).id, world["representation"].id)))
+
+
+@when(parsers.re(rf"(?P<name>{NAME}) cambia el nombre de (?P<person>{NAME}) "
+                 r'a "(?P<first>[^"]+)"'))
+def _(app: App, run: Run, world: dict[str, Any], name: str, person: str, first: str) -> None:
+    update = care.UpdateCaredPerson(app.uow, app.clock, app.policy)
+    attempt(world, run, update(care.UpdateCaredPersonCommand(
+        user(world, name).id, cared(world, person).id, first_name=first)))
+
+
+@when(parsers.re(rf"(?P<name>{NAME}) cambia la capacidad de (?P<person>{NAME}) "
+                 r"a (?P<status>\w+)"))
+def _(app: App, run: Run, world: dict[str, Any], name: str, person: str, status: str) -> None:
+    update = care.UpdateCaredPerson(app.uow, app.clock, app.policy)
+    attempt(world, run, update(care.UpdateCaredPersonCommand(
+        user(world, name).id, cared(world, person).id, capacity_status=STATUS[status])))
+
+
+# Entonces
+
+
+def verdict(world: dict[str, Any]) -> tuple[bool, str | None]:
+    error, result = world["error"], world["result"]
+    if isinstance(error, LegalCapacityDenied):
+        return False, error.reason
+    assert error is None, f"unexpected refusal: {error!r}"
+    if isinstance(result, care.CapacityVerdict):
+        return result.can_contract, result.reason
+    assert isinstance(result, care.ContractingRight), result
+    return result.allowed, result.reason
+
+
+@then("puede contratar")
+def _(world: dict[str, Any]) -> None:
+    assert verdict(world) == (True, None)
+
+
+@then(parsers.re(r"no puede contratar: (?P<reason>.+)"))
+def _(world: dict[str, Any], reason: str) -> None:
+    assert verdict(world) == (False, REASON[reason.strip()])
+
+
+@then(parsers.re(r"la persona tiene (?P<age>\d+) años"))
+def _(world: dict[str, Any], age: str) -> None:
+    assert world["error"] is None and world["result"].age == int(age)
+
+
+@then("no se conoce su edad")
+def _(world: dict[str, Any]) -> None:
+    assert world["result"].age is None
+
+
+@then(parsers.re(rf"(?P<name>{NAME}) queda a su propio cuidado"))
+def _(world: dict[str, Any], name: str) -> None:
+    assert world["error"] is None, world["error"]
+    person = world["result"]
+    assert person.care_type == "self_care" and person.user_id == user(world, name).id
+
+
+@then("se rechaza por falta de permiso")
+def _(world: dict[str, Any]) -> None:
+    assert isinstance(world["error"], Forbidden)
+
+
+@then("se rechaza porque ya estaba verificada")
+def _(world: dict[str, Any]) -> None:
+    assert isinstance(world["error"], Conflict)
+
+
+def representative(app: App, run: Run, world: dict[str, Any], person: str) -> Any:
+    get = care.GetRepresentative(app.uow, app.clock)
+    return run(get(care.GetRepresentativeCommand(holder_of(world, person).id,
+                                                 cared(world, person).id)))
+
+
+@then(parsers.re(rf"(?P<person>{NAME}) no tiene representante vigente"))
+def _(app: App, run: Run, world: dict[str, Any], person: str) -> None:
+    assert representative(app, run, world, person) is None
+
+
+@then(parsers.re(rf"la representante vigente de (?P<person>{NAME}) es (?P<name>{NAME})"))
+def _(app: App, run: Run, world: dict[str, Any], person: str, name: str) -> None:
+    assert representative(app, run, world, person).representative_id == user(world, name).id
+
+
+def reload(app: App, run: Run, world: dict[str, Any], person: str) -> CaredPerson:
+    get = care.GetCaredPerson(app.uow, app.clock)
+    return run(get(care.GetCaredPersonCommand(holder_of(world, person).id,
+                                              cared(world, person).id)))
+
+
+@then(parsers.re(rf'el nombre de (?P<person>{NAME}) es "(?P<first>[^"]+)"'))
+def _(app: App, run: Run, world: dict[str, Any], person: str, first: str) -> None:
+    assert world["error"] is None, world["error"]
+    assert reload(app, run, world, person).first_name == first
+
+
+@then(parsers.re(rf"la capacidad de (?P<person>{NAME}) (?:es|sigue siendo) (?P<status>\w+)"))
+def _(app: App, run: Run, world: dict[str, Any], person: str, status: str) -> None:
+    assert reload(app, run, world, person).capacity_status == STATUS[status]

@@ -1,0 +1,161 @@
+"""Adding, seeing, listing and changing cared persons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cuiot.application import care, limits
+from cuiot.domain.care import CareType, EmergencyContact
+from cuiot.domain.errors import (
+    Conflict,
+    Forbidden,
+    LegalCapacityDenied,
+    NotFound,
+    PackageLimitExceeded,
+    ValidationFailed,
+)
+from cuiot.domain.users import CapacityStatus, Role
+from tests.unit.test_care_support import Bench, LimitsRecorder
+
+
+@pytest.fixture
+def bench(uow, clock, ids, policy, hasher) -> Bench:
+    return Bench(uow, clock, ids, policy, hasher)
+
+
+async def test_a_cared_person_is_delegated_and_held_by_the_actor_by_default(bench: Bench) -> None:
+    laura = await bench.user("Laura")
+    rosa = await bench.delegated(laura, emergency_contacts=({"name": "Vecina", "phone": "5"},),
+                                 thresholds={"blood_pressure": {"systolic_high": 150}})
+    assert (rosa.account_id, rosa.user_id, rosa.care_type, rosa.capacity_status) == (
+        laura.id, None, CareType.DELEGATED, CapacityStatus.FULL)
+    assert rosa.emergency_contacts == [EmergencyContact("Vecina", phone="5")]
+    assert rosa.thresholds == {"blood_pressure": {"systolic_high": 150}}
+    assert await bench.uow.cared_persons.get(rosa.id) is rosa
+
+
+@pytest.mark.parametrize("fields", [{"care_type": "alone"}, {"capacity_status": "partial"},
+                                    {"dob": date(2026, 1, 16)},
+                                    {"emergency_contacts": ({"name": "X", "fax": "1"},)}])
+async def test_adding_a_cared_person_validates_its_fields(bench: Bench, fields: dict) -> None:
+    laura = await bench.user("Laura")
+    with pytest.raises(ValidationFailed):
+        await bench.delegated(laura, **fields)
+
+
+async def test_adding_a_cared_person_passes_the_patient_limit_gate(
+        bench: Bench, monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = LimitsRecorder(PackageLimitExceeded([{"dimension": "patients", "used": 100,
+                                                 "limit": 100}]))
+    monkeypatch.setattr(limits, "ensure_within_limits", gate)
+    laura = await bench.user("Laura")
+    with pytest.raises(PackageLimitExceeded):
+        await bench.delegated(laura)
+    assert gate.calls[0]["adding"] == {"patients": 1}
+    assert gate.calls[0]["account_id"] == laura.id
+    assert not list(bench.uow.cared_persons.all())
+
+
+async def test_a_capable_adult_is_their_own_cared_person(bench: Bench) -> None:
+    elena = await bench.user("Elena", date(2008, 1, 15))
+    self_care = await bench.self_care(elena)
+    assert (self_care.user_id, self_care.account_id) == (elena.id, elena.id)
+    assert self_care.date_of_birth == date(2008, 1, 15)
+    with pytest.raises(Conflict):
+        await bench.self_care(elena)
+
+
+@pytest.mark.parametrize(("dob", "status", "reason"), [
+    (date(2008, 1, 16), "full", "minor"),
+    (date(1950, 5, 10), "restricted", "restricted_capacity"),
+    (None, "full", "missing_date_of_birth"),
+])
+async def test_self_care_is_refused_to_whoever_cannot_contract(
+        bench: Bench, dob: date | None, status: str, reason: str) -> None:
+    elena = await bench.user("Elena", dob)
+    with pytest.raises(LegalCapacityDenied) as caught:
+        await bench.self_care(elena, capacity_status=status)
+    assert caught.value.reason == reason
+
+
+async def test_self_care_keeps_the_capacity_a_court_declared(bench: Bench) -> None:
+    elena = await bench.user("Elena")
+    elena.declare_capacity(CapacityStatus.INCAPACITATED)
+    with pytest.raises(LegalCapacityDenied) as caught:
+        await bench.self_care(elena, capacity_status="full")
+    assert caught.value.reason == "incapacitated"
+
+
+async def test_only_staff_add_a_cared_person_to_an_institution(bench: Bench) -> None:
+    director, laura = await bench.user("Director"), await bench.user("Laura")
+    home = await bench.call(care.CreateInstitution,
+                            care.CreateInstitutionCommand(director.id, "Hogar Sol"))
+    rosa = await bench.delegated(director, institution_id=home.id)
+    assert rosa.institution_id == home.id
+    with pytest.raises(Forbidden):
+        await bench.delegated(laura, institution_id=home.id)
+    with pytest.raises(NotFound):
+        await bench.delegated(laura, institution_id=bench.ids.new_id())
+
+
+async def test_a_stranger_does_not_find_someone_elses_cared_person(bench: Bench) -> None:
+    laura, pedro, admin = await bench.user("Laura"), await bench.user("Pedro"), await bench.admin()
+    rosa = await bench.delegated(laura)
+    get = bench.use_case(care.GetCaredPerson)
+    assert (await get(care.GetCaredPersonCommand(laura.id, rosa.id))).id == rosa.id
+    assert (await get(care.GetCaredPersonCommand(admin.id, rosa.id))).id == rosa.id
+    with pytest.raises(NotFound):
+        await get(care.GetCaredPersonCommand(pedro.id, rosa.id))
+
+
+async def listed(bench: Bench, actor_id) -> list:
+    found = await bench.call(care.ListCaredPersons, care.ListCaredPersonsCommand(actor_id))
+    return [cp.id for cp in found]
+
+
+async def test_the_list_holds_only_the_persons_the_actor_may_see(bench: Bench) -> None:
+    laura, pedro, admin = await bench.user("Laura"), await bench.user("Pedro"), await bench.admin()
+    rosa, juan = await bench.delegated(laura), await bench.delegated(laura, "Juan")
+    own = await bench.delegated(pedro, "Tito")
+    await bench.member(laura, juan, pedro)
+    assert await listed(bench, laura.id) == [rosa.id, juan.id]
+    assert await listed(bench, pedro.id) == [juan.id, own.id]
+    assert await listed(bench, admin.id) == []
+
+
+async def test_a_represented_person_appears_in_the_representatives_list(bench: Bench) -> None:
+    laura, marta, admin = await bench.user("Laura"), await bench.user("Marta"), await bench.admin()
+    rosa = await bench.delegated(laura)
+    await bench.member(laura, rosa, marta)
+    await bench.representation(marta, rosa, verified_by=admin)
+    bench.fresh(rosa).member_ids.clear()  # access now rests on the representation alone
+    assert await listed(bench, marta.id) == [rosa.id]
+
+
+async def test_institution_staff_see_its_cared_persons(bench: Bench) -> None:
+    director, nurse = await bench.user("Director"), await bench.user("Nurse")
+    home = await bench.call(care.CreateInstitution,
+                            care.CreateInstitutionCommand(director.id, "Hogar Sol"))
+    await bench.call(care.AddInstitutionStaff, care.AddInstitutionStaffCommand(
+        director.id, home.id, "nurse@example.com", on_call=True))
+    rosa = await bench.delegated(director, institution_id=home.id)
+    assert await listed(bench, nurse.id) == [rosa.id]
+    assert bench.fresh(director).has_role(Role.INSTITUTION_ADMIN, bench.clock.now())
+    assert nurse.id in bench.fresh(home).on_call_ids
+
+
+async def test_only_the_institution_admin_adds_staff(bench: Bench) -> None:
+    director, nurse = await bench.user("Director"), await bench.user("Nurse")
+    home = await bench.call(care.CreateInstitution, care.CreateInstitutionCommand(
+        director.id, "Hogar Sol", email="Info@Hogar.com"))
+    assert home.email == "info@hogar.com"
+    add = bench.use_case(care.AddInstitutionStaff)
+    await add(care.AddInstitutionStaffCommand(director.id, home.id, "nurse@example.com"))
+    with pytest.raises(Forbidden):
+        await add(care.AddInstitutionStaffCommand(nurse.id, home.id, "director@example.com"))
+    with pytest.raises(NotFound):
+        await add(care.AddInstitutionStaffCommand(director.id, home.id, "who@example.com"))
+    with pytest.raises(Conflict):
+        await add(care.AddInstitutionStaffCommand(director.id, home.id, "nurse@example.com"))
