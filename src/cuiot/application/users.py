@@ -154,3 +154,37 @@ class RevokeRole:
             user.revoke_role(role)
             await self.uow.commit()
         return user
+
+
+@dataclass(frozen=True)
+class CreateAdminCommand:
+    email: str
+    password: str
+    first_name: str = "Admin"
+    last_name: str = "CUIOT"
+
+
+class CreateAdmin:
+    """The operator's bootstrap (from the command line, no actor): make an admin, or
+    make an existing user one. Returns the user and whether it was new."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
+                 hasher: PasswordHasher) -> None:
+        self.uow, self.clock, self.ids, self.hasher = uow, clock, ids, hasher
+
+    async def __call__(self, cmd: CreateAdminCommand) -> tuple[User, bool]:
+        email, password = EmailAddress(cmd.email), Password(cmd.password)
+        now = self.clock.now()
+        async with self.uow:
+            user = await self.uow.users.get_by_email(email)
+            created = user is None
+            if user is None:
+                user = User(id=self.ids.new_id(), email=email,
+                            password_hash=await self.hasher.hash(password.value),
+                            first_name=cmd.first_name, last_name=cmd.last_name, created_at=now)
+                await self.uow.users.add(user)
+            elif user.is_admin(now):
+                raise Conflict("that user is an admin already", email=email.value)
+            user.grant_role(Role.ADMIN, now)
+            await self.uow.commit()
+        return user, created

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cuiot.entrypoints.cli import db
+from cuiot.entrypoints.cli import db, referrals, users
 
 app = typer.Typer(
     name="cuiot",
@@ -13,6 +13,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(users.admin_app, name="admin")
+app.add_typer(users.users_app, name="users")
+app.add_typer(referrals.referrals_app, name="referrals")
+app.add_typer(referrals.commissions_app, name="commissions")
 
 
 def main() -> None:

@@ -16,8 +16,9 @@ from rich.table import Table
 
 from cuiot.domain.money import Money
 
-console = Console()
-errors = Console(stderr=True)
+# Piped output is not cut at 80 columns: ids must survive copy and paste.
+console = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=not sys.stdout.isatty())
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def plain(value: Any) -> Any:

@@ -1,0 +1,73 @@
+"""``cuiot referrals`` and ``cuiot commissions``: the referral programme's admin jobs."""
+
+from __future__ import annotations
+
+from typing import Optional
+from uuid import UUID
+
+import typer
+
+from cuiot.application.referrals import ExpireReferrals
+from cuiot.application.referrals_commissions import (
+    ListCommissions,
+    ListCommissionsCommand,
+    PayCommission,
+    PayCommissionCommand,
+)
+from cuiot.domain.referrals import Commission
+from cuiot.entrypoints.cli.output import console, emit, emit_one
+from cuiot.entrypoints.cli.runtime import admin_actor, run
+from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
+from cuiot.entrypoints.container import use_case
+
+referrals_app = typer.Typer(help="Referral codes.", no_args_is_help=True)
+commissions_app = typer.Typer(help="Referral commissions.", no_args_is_help=True)
+
+COLUMNS = ["id", "referrer_id", "type", "period", "amount", "status", "paid_at"]
+
+
+def commission_row(c: Commission) -> dict:
+    return {"id": c.id, "referral_id": c.referral_id, "referrer_id": c.referrer_id,
+            "type": c.type, "period": c.period, "base": c.base, "percentage": c.percentage.value,
+            "amount": c.amount, "status": c.status, "created_at": c.created_at,
+            "paid_at": c.paid_at}
+
+
+@referrals_app.command("expire")
+def expire(json_: bool = JSON) -> None:
+    """Expire referrals past their window (pending 30 days, registered 90). Idempotent."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        return await use_case(c, ExpireReferrals)()
+
+    count = run(work)
+    if json_:
+        emit_one({"expired": count}, True)
+    else:
+        console.print(f"expired {count} referral{'s' if count != 1 else ''}")
+
+
+@commissions_app.command("list")
+def list_commissions(status: Optional[str] = typer.Option(None, help="pending, paid or cancelled"),
+                     offset: int = 0, limit: int = typer.Option(100, max=1000),
+                     as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+    """List commissions, newest first."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        actor = await admin_actor(c, as_)
+        found = await use_case(c, ListCommissions)(
+            ListCommissionsCommand(actor, status, offset, limit))
+        return [commission_row(x) for x in found]
+
+    emit(run(work), COLUMNS, json_, "Commissions")
+
+
+@commissions_app.command("pay")
+def pay(commission_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+    """Mark a commission paid (paying twice is refused)."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        actor = await admin_actor(c, as_)
+        return commission_row(await use_case(c, PayCommission)(PayCommissionCommand(actor, commission_id)))
+
+    emit_one(run(work), json_, "Commission paid")
