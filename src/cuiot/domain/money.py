@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
+from decimal import Decimal
+from fractions import Fraction
 
 from cuiot.domain.errors import ValidationFailed
 
 DEFAULT_CURRENCY = "ARS"
 
 
-def round_half_up(value: Decimal) -> int:
-    """Round a number of cents to a whole cent, halves away from zero."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def round_half_up(value: Decimal | Fraction | int) -> int:
+    """Round a number of cents to a whole cent, halves away from zero.
+
+    Exact: the value is taken as a fraction, so no decimal context precision can move a
+    result across a half cent.
+    """
+    exact = Fraction(value)
+    whole, rest = divmod(abs(exact.numerator), exact.denominator)
+    if 2 * rest >= exact.denominator:
+        whole += 1
+    return whole if exact >= 0 else -whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,18 +92,17 @@ class Money:
 
     def times(self, factor: int | Decimal) -> Money:
         """Multiply by a whole number or a Decimal, half-up to the cent."""
-        return Money(round_half_up(Decimal(self.cents) * Decimal(factor)), self.currency)
+        return Money(round_half_up(self.cents * Fraction(factor)), self.currency)
 
     def percent(self, percentage: Percentage) -> Money:
         """``percentage`` of this amount, half-up to the cent."""
-        return Money(round_half_up(Decimal(self.cents) * percentage.value / 100), self.currency)
+        return Money(round_half_up(self.cents * Fraction(percentage.value) / 100), self.currency)
 
     def prorate(self, numerator: int, denominator: int) -> Money:
         """This amount × numerator / denominator, half-up to the cent."""
         if denominator <= 0 or numerator < 0:
             raise ValidationFailed("proration needs 0 <= numerator and a positive denominator")
-        return Money(round_half_up(Decimal(self.cents) * numerator / Decimal(denominator)),
-                     self.currency)
+        return Money(round_half_up(Fraction(self.cents * numerator, denominator)), self.currency)
 
     def divide(self, parts: int) -> Money:
         """One of ``parts`` equal shares, half-up (e.g. a yearly price per month)."""

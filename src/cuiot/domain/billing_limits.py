@@ -1,0 +1,105 @@
+"""What an account uses, and the limits a package puts on it (DOMAIN.md section 2).
+
+Exactly at a limit fits; one over does not. A limit of ``None`` is no limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from decimal import ROUND_CEILING, Decimal
+from enum import StrEnum
+from typing import Any
+
+from cuiot.domain.errors import PackageLimitExceeded, ValidationFailed
+
+BYTES_PER_GB = 1_000_000_000  # storage is sold in decimal gigabytes
+
+
+class Dimension(StrEnum):
+    USERS = "users"
+    DEVICES = "devices"
+    STORAGE_GB = "storage_gb"
+    PATIENTS = "patients"
+
+
+def _check_counts(obj: object, what: str) -> None:
+    for f in fields(obj):  # type: ignore[arg-type]
+        value = getattr(obj, f.name)
+        if value is None and what == "limit":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationFailed(f"{f.name} must be a whole number >= 0, got {value!r}",
+                                   field=f.name)
+
+
+def gigabytes(storage_bytes: int) -> float:
+    """Bytes as gigabytes, rounded up to the hundredth so that 1 byte over shows."""
+    exact = Decimal(storage_bytes) / BYTES_PER_GB
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_CEILING))
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """An account's use: users with access, active devices, stored bytes, patients."""
+
+    users: int = 0
+    devices: int = 0
+    storage_bytes: int = 0
+    patients: int = 0
+
+    def __post_init__(self) -> None:
+        _check_counts(self, "usage")
+
+    def plus(self, adding: Mapping[str, int]) -> Usage:
+        """This usage after adding ``{"devices": 1}``, ``{"users": 2}``, ``{"storage_gb": 1}``…"""
+        more = dict(adding)
+        extra_bytes = more.pop("storage_bytes", 0) + more.pop("storage_gb", 0) * BYTES_PER_GB
+        unknown = set(more) - {"users", "devices", "patients"}
+        if unknown:
+            raise ValidationFailed(f"unknown usage dimensions {sorted(unknown)}", field="adding")
+        return Usage(
+            users=self.users + more.get("users", 0),
+            devices=self.devices + more.get("devices", 0),
+            storage_bytes=self.storage_bytes + extra_bytes,
+            patients=self.patients + more.get("patients", 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_users: int | None = None
+    max_devices: int | None = None
+    max_storage_gb: int | None = None
+    max_patients: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_counts(self, "limit")
+
+    def exceeded_by(self, usage: Usage) -> list[dict[str, Any]]:
+        """Every dimension ``usage`` goes over, with what is used and the limit."""
+        exceeded: list[dict[str, Any]] = []
+        checks = [
+            (Dimension.USERS, usage.users, self.max_users, usage.users),
+            (Dimension.DEVICES, usage.devices, self.max_devices, usage.devices),
+            (Dimension.STORAGE_GB, usage.storage_bytes, self._max_storage_bytes(),
+             gigabytes(usage.storage_bytes)),
+            (Dimension.PATIENTS, usage.patients, self.max_patients, usage.patients),
+        ]
+        for dimension, used, limit, shown in checks:
+            if limit is not None and used > limit:
+                exceeded.append({"dimension": dimension.value, "used": shown,
+                                 "limit": self._shown_limit(dimension)})
+        return exceeded
+
+    def ensure_fit(self, usage: Usage) -> None:
+        """Raise ``PackageLimitExceeded`` listing every exceeded dimension."""
+        exceeded = self.exceeded_by(usage)
+        if exceeded:
+            raise PackageLimitExceeded(exceeded)
+
+    def _max_storage_bytes(self) -> int | None:
+        return None if self.max_storage_gb is None else self.max_storage_gb * BYTES_PER_GB
+
+    def _shown_limit(self, dimension: Dimension) -> int | None:
+        return getattr(self, f"max_{dimension.value}")
