@@ -7,7 +7,9 @@ from typing import Iterable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from cuiot.adapters.persistence.repositories.base import SqlRepository, _constraint_name
+from typing import Any
+
+from cuiot.adapters.persistence.repositories.base import _constraint_name
 from cuiot.adapters.persistence.repositories.registry import REPOSITORIES
 from cuiot.application.ports.common import EventPublisher
 from cuiot.application.uow import UnitOfWorkBase
@@ -20,7 +22,7 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
         super().__init__(publisher)
         self.engine = engine
         self._conn: AsyncConnection | None = None
-        self._repositories: list[SqlRepository] = []
+        self._repositories: list[Any] = []
 
     @property
     def connection(self) -> AsyncConnection:

@@ -1,0 +1,383 @@
+"""Referrals and commissions on SQLite and PostgreSQL: every repository method, the
+database's constraints, and the referral use cases on the real unit of work."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from cuiot.adapters.persistence.tables.referrals import referral_commissions, referrals
+from cuiot.application.referral_hooks import on_invoice_paid
+from cuiot.application.referrals import (
+    ExpireReferrals,
+    GenerateReferral,
+    GenerateReferralCommand,
+    ListMyReferrals,
+    ListMyReferralsCommand,
+)
+from cuiot.application.referrals_commissions import (
+    CommissionStats,
+    CommissionStatsCommand,
+    ListCommissions,
+    ListCommissionsCommand,
+    PayCommission,
+    PayCommissionCommand,
+)
+from cuiot.application.referrals_queries import (
+    ReferralStats,
+    ReferralStatsCommand,
+    ValidateReferral,
+    ValidateReferralCommand,
+)
+from cuiot.application.users import RegisterUser, RegisterUserCommand
+from cuiot.domain.errors import Conflict
+from cuiot.domain.money import Money, Percentage
+from cuiot.domain.referrals import (
+    Commission,
+    CommissionEarned,
+    CommissionStatus,
+    CommissionTotal,
+    CommissionType,
+    Referral,
+    ReferralCode,
+    ReferralConverted,
+    ReferralStatus,
+    ReferrerType,
+)
+from cuiot.domain.users import Role, User
+from cuiot.domain.values import EmailAddress
+
+NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
+CODES = iter(f"ABCD{n:04d}".replace("0", "Z").replace("1", "Y") for n in range(10_000))
+
+
+def a_user(email: str, *roles: Role) -> User:
+    user = User(id=uuid4(), email=EmailAddress(email), password_hash="h", first_name="Ana",
+                last_name="Paz", created_at=NOW)
+    for role in roles:
+        user.grant_role(role, NOW)
+    return user
+
+
+def a_referral(referrer: User, email: str = "nuevo@example.com", *,
+               created_at: datetime = NOW, **fields: Any) -> Referral:
+    return Referral(id=uuid4(), code=ReferralCode(next(CODES)), referrer_id=referrer.id,
+                    referrer_type=ReferrerType.CAREGIVER, email=EmailAddress(email),
+                    created_at=created_at, **fields)
+
+
+def a_commission(referral: Referral, kind: CommissionType = CommissionType.FIRST_MONTH,
+                 period: date = date(2026, 1, 1), *, base: int = 1_000_000,
+                 pct: str = "20", created_at: datetime = NOW) -> Commission:
+    return Commission.earn(id=uuid4(), referral=referral, type=kind, period=period,
+                           base=Money(base), percentage=Percentage.of(pct), now=created_at)
+
+
+async def store(sql_uow, *entities: Any) -> None:
+    async with sql_uow() as uow:
+        for e in entities:
+            repo = {User: uow.users, Referral: uow.referrals, Commission: uow.commissions}
+            await repo[type(e)].add(e)
+        await uow.commit()
+
+
+def state(entity: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+
+
+@pytest.fixture
+def referrer() -> User:
+    return a_user("carla@example.com", Role.CAREGIVER)
+
+
+# -- round trips and queries ---------------------------------------------------------
+
+async def test_referral_round_trip_of_every_field(sql_uow, referrer):
+    referred = a_user("nuevo@example.com")
+    fresh = a_referral(referrer, "otro@example.com")
+    full = a_referral(referrer, status=ReferralStatus.CONVERTED, registered_at=NOW,
+                      referred_user_id=referred.id, converted_at=NOW + timedelta(days=3),
+                      subscription_id=uuid4(), first_paid_period=date(2026, 1, 1))
+    await store(sql_uow, referrer, referred, fresh, full)
+    async with sql_uow() as uow:
+        loaded_fresh, loaded_full = await uow.referrals.get(fresh.id), await uow.referrals.get(full.id)
+    assert state(loaded_fresh) == state(fresh) and loaded_fresh.registered_at is None
+    assert state(loaded_full) == state(full)
+    assert loaded_full.converted_at.tzinfo is not None and loaded_full.code == full.code
+
+
+async def test_commission_round_trip_of_every_field(sql_uow, referrer):
+    referral = a_referral(referrer)
+    commission = a_commission(referral, base=333_333, pct="12.5")
+    commission.pay(NOW + timedelta(hours=1))
+    await store(sql_uow, referrer, referral, commission)
+    async with sql_uow() as uow:
+        loaded = await uow.commissions.get(commission.id)
+    assert state(loaded) == state(commission)
+    assert loaded.percentage.value == Decimal("12.5") and loaded.amount == Money(41_667)
+
+
+async def test_referral_lookups(sql_uow, referrer):
+    other, referred = a_user("otro@example.com", Role.FAMILY), a_user("r@example.com")
+    pending = a_referral(referrer, "x@example.com", created_at=NOW - timedelta(days=2))
+    registered = a_referral(referrer, "x@example.com", created_at=NOW - timedelta(days=1),
+                            status=ReferralStatus.REGISTERED, registered_at=NOW,
+                            referred_user_id=referred.id)
+    expired = a_referral(referrer, "x@example.com", status=ReferralStatus.EXPIRED,
+                         expired_at=NOW)
+    others = a_referral(other, "x@example.com")
+    await store(sql_uow, referrer, other, referred, pending, registered, expired, others)
+    async with sql_uow() as uow:
+        repo = uow.referrals
+        assert (await repo.get_by_code(pending.code)).id == pending.id
+        assert await repo.get_by_code(ReferralCode("ZZZZZZZZ")) is None
+        assert (await repo.get_by_referred_user(referred.id)).id == registered.id
+        assert await repo.get_by_referred_user(other.id) is None
+        open_ones = await repo.list_open_for_referrer_and_email(
+            referrer.id, EmailAddress("X@Example.com"))
+        assert {r.id for r in open_ones} == {pending.id, registered.id}
+        newest_first = await repo.list_for_referrer(referrer.id)
+        assert [r.id for r in newest_first] == [expired.id, registered.id, pending.id]
+        assert [r.id for r in await repo.list_for_referrer(referrer.id, 1, 1)] == [registered.id]
+        assert await repo.count_by_status_for_referrer(referrer.id) == {
+            ReferralStatus.PENDING: 1, ReferralStatus.REGISTERED: 1, ReferralStatus.EXPIRED: 1}
+        assert await repo.count_by_status_for_referrer(uuid4()) == {}
+
+
+async def test_converted_count_is_half_open_and_expiry_uses_both_cutoffs(sql_uow, referrer):
+    start, end = NOW, NOW + timedelta(days=31)
+    users = [a_user(f"u{i}@example.com") for i in range(3)]
+    converted = [a_referral(referrer, f"c{i}@example.com", status=ReferralStatus.CONVERTED,
+                            registered_at=NOW - timedelta(days=1), referred_user_id=u.id,
+                            converted_at=at, subscription_id=uuid4(),
+                            first_paid_period=date(2026, 1, 1))
+                 for i, (u, at) in enumerate(zip(users, (start - timedelta(seconds=1), start,
+                                                         end)))]
+    old_pending = a_referral(referrer, "p1@example.com", created_at=NOW - timedelta(days=40))
+    new_pending = a_referral(referrer, "p2@example.com", created_at=NOW)
+    await store(sql_uow, referrer, *users, *converted, old_pending, new_pending)
+    async with sql_uow() as uow:
+        assert await uow.referrals.count_converted_for_referrer_between(
+            referrer.id, start, end) == 1
+        due = await uow.referrals.list_due_for_expiry(NOW - timedelta(days=30),
+                                                      NOW - timedelta(days=90))
+    assert [r.id for r in due] == [old_pending.id]
+
+
+async def test_registered_referrals_are_due_by_registration_date(sql_uow, referrer):
+    user = a_user("r@example.com")
+    old = a_referral(referrer, created_at=NOW - timedelta(days=200),
+                     status=ReferralStatus.REGISTERED, registered_at=NOW - timedelta(days=91),
+                     referred_user_id=user.id)
+    await store(sql_uow, referrer, user, old)
+    async with sql_uow() as uow:
+        assert [r.id for r in await uow.referrals.list_due_for_expiry(
+            NOW - timedelta(days=300), NOW - timedelta(days=90))] == [old.id]
+        assert await uow.referrals.list_due_for_expiry(
+            NOW - timedelta(days=300), NOW - timedelta(days=92)) == []
+
+
+async def test_commission_queries_and_totals_in_sql(sql_uow, referrer):
+    r1, r2 = a_referral(referrer, "a@example.com"), a_referral(referrer, "b@example.com")
+    first = a_commission(r1, base=1_000_000)
+    later = a_commission(r1, CommissionType.RECURRING, date(2026, 2, 1), pct="5")
+    third = a_commission(r1, CommissionType.RECURRING, date(2026, 3, 1), pct="5")
+    bonus = a_commission(r2, CommissionType.BONUS, date(2026, 1, 1), base=500_000, pct="100")
+    first.pay(NOW)
+    third.cancel(NOW)
+    await store(sql_uow, referrer, r1, r2, first, later, third, bonus)
+    async with sql_uow() as uow:
+        repo = uow.commissions
+        assert (await repo.get_for_referral(r1.id, CommissionType.RECURRING,
+                                            date(2026, 2, 1))).id == later.id
+        assert await repo.get_for_referral(r2.id, CommissionType.RECURRING, date(2026, 2, 1)) is None
+        assert await repo.count_for_referral(r1.id, CommissionType.RECURRING) == 2
+        assert [c.id for c in await repo.list_pending_for_referral(r1.id)] == [later.id]
+        assert [c.id for c in await repo.list_for_referrer(referrer.id)][:2] == [third.id, later.id]
+        assert len(await repo.list_for_referrer(referrer.id, 2, 10)) == 2
+        assert {c.id for c in await repo.list_by_status(CommissionStatus.PENDING)} == {
+            later.id, bonus.id}
+        assert [c.id for c in await repo.list_by_status(None, 3, 10)] == [third.id]
+        totals = await repo.totals_for_referrer(referrer.id)
+    assert sorted(totals, key=lambda t: (t.status, t.type)) == [
+        CommissionTotal(CommissionStatus.CANCELLED, CommissionType.RECURRING, 1, Money(50_000)),
+        CommissionTotal(CommissionStatus.PAID, CommissionType.FIRST_MONTH, 1, Money(200_000)),
+        CommissionTotal(CommissionStatus.PENDING, CommissionType.BONUS, 1, Money(500_000)),
+        CommissionTotal(CommissionStatus.PENDING, CommissionType.RECURRING, 1, Money(50_000)),
+    ]
+
+
+# -- unit of work behaviour ----------------------------------------------------------
+
+async def test_changes_are_written_by_dirty_checking_and_queries_see_them(
+        sql_uow, referrer, policy):
+    referred, referral = a_user("nuevo@example.com"), a_referral(referrer)
+    await store(sql_uow, referrer, referred, referral)
+    async with sql_uow() as uow:
+        loaded = await uow.referrals.get_by_code(referral.code)
+        loaded.register(referred.id, referred.email, NOW, policy)
+        assert (await uow.referrals.get_by_referred_user(referred.id)) is loaded
+        assert await uow.referrals.count_by_status_for_referrer(referrer.id) == {
+            ReferralStatus.REGISTERED: 1}
+        await uow.commit()
+    async with sql_uow() as uow:
+        again = await uow.referrals.get(referral.id)
+    assert again.status is ReferralStatus.REGISTERED and again.registered_at == NOW
+
+
+async def test_without_commit_nothing_is_written(sql_uow, referrer):
+    await store(sql_uow, referrer)
+    async with sql_uow() as uow:
+        await uow.referrals.add(a_referral(referrer))
+        await uow.flush()
+    async with sql_uow() as uow:
+        assert await uow.referrals.list_for_referrer(referrer.id) == []
+
+
+# -- constraints ---------------------------------------------------------------------
+
+async def test_a_code_is_unique(sql_uow, referrer):
+    first, second = a_referral(referrer), a_referral(referrer, "b@example.com")
+    second.code = first.code
+    await store(sql_uow, referrer, first)
+    with pytest.raises(Conflict):
+        await store(sql_uow, second)
+
+
+async def test_a_user_registers_with_one_referral_only(sql_uow, referrer):
+    user = a_user("r@example.com")
+    fields = {"status": ReferralStatus.REGISTERED, "registered_at": NOW,
+              "referred_user_id": user.id}
+    await store(sql_uow, referrer, user, a_referral(referrer, **fields))
+    with pytest.raises(Conflict):
+        await store(sql_uow, a_referral(referrer, "b@example.com", **fields))
+
+
+async def test_a_commission_is_created_once_per_referral_type_and_period(sql_uow, referrer):
+    referral = a_referral(referrer)
+    await store(sql_uow, referrer, referral, a_commission(referral))
+    with pytest.raises(Conflict):
+        await store(sql_uow, a_commission(referral, pct="10"))
+
+
+async def test_references_must_exist(sql_uow, referrer):
+    with pytest.raises(Conflict):
+        await store(sql_uow, a_referral(referrer))  # the referrer was never stored
+
+
+def referral_row(referrer_id: UUID, **bad: Any) -> dict[str, Any]:
+    return {"id": uuid4(), "code": "ABCDEFGH", "referrer_id": referrer_id,
+            "referrer_type": "caregiver", "email": "x@example.com", "status": "pending",
+            "created_at": NOW, **bad}
+
+
+def commission_row(referral_id: UUID, referrer_id: UUID, **bad: Any) -> dict[str, Any]:
+    return {"id": uuid4(), "referral_id": referral_id, "referrer_id": referrer_id,
+            "type": "first_month", "period": date(2026, 1, 1), "base_cents": 1000,
+            "currency": "ARS", "percentage": Decimal(20), "amount_cents": 200,
+            "status": "pending", "created_at": NOW, **bad}
+
+
+@pytest.mark.parametrize("bad", [
+    {}, {"referrer_type": "friend"}, {"status": "lost"}, {"code": "ABCDEFG"},
+    {"email": "X@example.com"}, {"status": "registered"},
+    {"status": "converted", "registered_at": NOW, "converted_at": NOW},
+    {"status": "expired"},
+], ids=["valid", "referrer_type", "status", "code_length", "email_case",
+        "registered_without_user", "converted_without_subscription", "expired_without_time"])
+async def test_the_referrals_table_checks_its_rows(sql_uow, referrer, bad):
+    await store(sql_uow, referrer)
+    if bad.get("status") == "converted":
+        bad["referred_user_id"] = referrer.id
+    async with sql_uow() as uow:
+        statement = insert(referrals).values(**referral_row(referrer.id, **bad))
+        if not bad:
+            await uow.connection.execute(statement)
+            return
+        with pytest.raises(IntegrityError):
+            await uow.connection.execute(statement)
+
+
+@pytest.mark.parametrize("bad", [
+    {}, {"type": "tip"}, {"status": "lost"}, {"base_cents": -1}, {"amount_cents": -1},
+    {"percentage": Decimal("100.5")}, {"percentage": Decimal(-1)}, {"status": "paid"},
+    {"status": "cancelled"},
+], ids=["valid", "type", "status", "negative_base", "negative_amount", "over_100",
+        "negative_percentage", "paid_without_time", "cancelled_without_time"])
+async def test_the_commissions_table_checks_its_rows(sql_uow, referrer, bad):
+    referral = a_referral(referrer)
+    await store(sql_uow, referrer, referral)
+    async with sql_uow() as uow:
+        statement = insert(referral_commissions).values(
+            **commission_row(referral.id, referrer.id, **bad))
+        if not bad:
+            await uow.connection.execute(statement)
+            return
+        with pytest.raises(IntegrityError):
+            await uow.connection.execute(statement)
+
+
+# -- the use cases end to end ----------------------------------------------------------
+
+async def test_refer_register_pay_and_pay_the_commission(
+        sql_uow, referrer, clock, ids, rng, hasher, policy, publisher):
+    admin = a_user("admin@example.com", Role.ADMIN)
+    await store(sql_uow, referrer, admin)
+    referral = await GenerateReferral(sql_uow(), clock, ids, rng, policy)(
+        GenerateReferralCommand(referrer.id, "Nuevo@Example.com", "caregiver"))
+    with pytest.raises(Conflict):  # one open referral per invited email
+        await GenerateReferral(sql_uow(), clock, ids, rng, policy)(
+            GenerateReferralCommand(referrer.id, "nuevo@example.com", "caregiver"))
+    assert (await ValidateReferral(sql_uow(), clock, policy)(
+        ValidateReferralCommand(referral.code.value, "NUEVO@example.com"))).valid
+    referred = await RegisterUser(sql_uow(), clock, ids, hasher, policy)(RegisterUserCommand(
+        "nuevo@example.com", "secreto123", "Nico", "Paz", referral_code=referral.code.value))
+    subscription_id = uuid4()
+    for _ in range(2):  # the same period paid twice earns once
+        clock.advance(timedelta(days=1))
+        async with sql_uow() as uow:
+            await on_invoice_paid(uow, payer_id=referred.id, subscription_id=subscription_id,
+                                  monthly_base=Money(1_234_567), period_start=date(2026, 1, 16),
+                                  paid_at=clock.now(), ids=ids, policy=policy)
+            await uow.commit()
+    async with sql_uow() as uow:
+        converted = await uow.referrals.get(referral.id)
+        commissions = await uow.commissions.list_for_referrer(referrer.id)
+    assert converted.status is ReferralStatus.CONVERTED and converted.referred_user_id == referred.id
+    assert (converted.subscription_id, converted.first_paid_period) == (subscription_id,
+                                                                        date(2026, 1, 1))
+    [commission] = commissions
+    assert (commission.type, commission.period, commission.base, commission.amount) == (
+        CommissionType.FIRST_MONTH, date(2026, 1, 1), Money(1_234_567), Money(246_913))
+    assert {type(e) for e in publisher.published} >= {ReferralConverted, CommissionEarned}
+    pay = PayCommission(sql_uow(), clock)
+    paid = await pay(PayCommissionCommand(admin.id, commission.id))
+    with pytest.raises(Conflict):
+        await pay(PayCommissionCommand(admin.id, commission.id))
+    assert paid.status is CommissionStatus.PAID
+    stats = await ReferralStats(sql_uow(), policy)(ReferralStatsCommand(referrer.id))
+    assert stats.by_status["converted"] == 1 and stats.conversion_rate == Decimal("100.00")
+    assert stats.commissions_paid == Money(246_913)
+    by = await CommissionStats(sql_uow(), policy)(CommissionStatsCommand(referrer.id))
+    assert by.count_by_status == {"pending": 0, "paid": 1, "cancelled": 0}
+    listed = await ListCommissions(sql_uow(), clock)(ListCommissionsCommand(admin.id, "paid"))
+    assert [c.paid_at for c in listed] == [clock.now()]
+
+
+async def test_the_expiry_job_expires_stale_referrals_once(sql_uow, referrer, clock, ids,
+                                                           rng, policy):
+    await store(sql_uow, referrer)
+    referral = await GenerateReferral(sql_uow(), clock, ids, rng, policy)(
+        GenerateReferralCommand(referrer.id, "tarde@example.com", "caregiver"))
+    clock.advance(timedelta(days=31))
+    assert await ExpireReferrals(sql_uow(), clock, policy)() == 1
+    assert await ExpireReferrals(sql_uow(), clock, policy)() == 0
+    [mine] = await ListMyReferrals(sql_uow())(ListMyReferralsCommand(referrer.id))
+    assert mine.id == referral.id and mine.status is ReferralStatus.EXPIRED
+    assert mine.expired_at == clock.now()
