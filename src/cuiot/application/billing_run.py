@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -41,9 +42,17 @@ class BillingRunSummary:
     over_limit_notices: int = 0
 
 
+Progress = Callable[[str, int], None]
+
+
 class RunBilling:
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, policy: Policy) -> None:
+    """``on_progress(step, done)`` is told after each subscription or invoice handled, so
+    a person running it sees it move."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, policy: Policy,
+                 on_progress: Progress | None = None) -> None:
         self.uow, self.clock, self.ids, self.policy = uow, clock, ids, policy
+        self._progress = on_progress or (lambda step, done: None)
 
     async def __call__(self, cmd: RunBillingCommand) -> BillingRunSummary:
         counts: Counter[str] = Counter()
@@ -64,6 +73,7 @@ class RunBilling:
                 if subscription.is_due_for_renewal(on_date):
                     await self._renew(subscription, on_date, counts)
                     progress = True
+                    self._progress("renewing", counts["renewed"])
                 elif subscription.is_due_to_expire(on_date):
                     subscription.expire(on_date)
                     counts["expired"] += 1
@@ -87,6 +97,7 @@ class RunBilling:
             for invoice in batch:
                 invoice.mark_overdue(on_date)
                 counts["marked_overdue"] += 1
+                self._progress("marking overdue", counts["marked_overdue"])
 
     async def _suspend(self, on_date: date, counts: Counter[str]) -> None:
         cutoff = on_date - timedelta(days=self.policy.suspend_after_overdue_days)
@@ -107,6 +118,7 @@ class RunBilling:
         offset = 0
         while batch := await self.uow.subscriptions.list_in_force(offset, BATCH):
             offset += len(batch)
+            self._progress("checking limits", offset)
             for subscription in batch:
                 package = await self._package(subscription.package_id)
                 usage = await usage_of(self.uow, account_id=subscription.account_id,

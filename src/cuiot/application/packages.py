@@ -12,7 +12,8 @@ from cuiot.application.uow import UnitOfWork
 from cuiot.domain.billing_limits import Limits
 from cuiot.domain.errors import NotFound
 from cuiot.domain.money import Money
-from cuiot.domain.packages import Package, PackageType, SupportLevel
+from cuiot.domain.packages import Package, PackageType, SupportLevel, default_catalogue
+from cuiot.domain.policy import Policy
 from cuiot.domain.values import parse_choice
 
 
@@ -156,3 +157,21 @@ class DeactivatePackage(_Catalogue):
             package.deactivate()
             await self.uow.commit()
             return package
+
+
+class SeedCatalogue:
+    """The operator's seed (no actor): add each package of the default catalogue whose
+    type is not in the catalogue yet. Idempotent; returns the packages it added."""
+
+    def __init__(self, uow: UnitOfWork, ids: IdGenerator, policy: Policy) -> None:
+        self.uow, self.ids, self.policy = uow, ids, policy
+
+    async def __call__(self) -> list[Package]:
+        async with self.uow:
+            present = {p.type for p in await self.uow.packages.list_all(active_only=False)}
+            added = [p for p in default_catalogue(self.ids.new_id, self.policy.currency)
+                     if p.type not in present]
+            for package in added:
+                await self.uow.packages.add(package)
+            await self.uow.commit()
+        return added

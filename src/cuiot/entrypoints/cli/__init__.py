@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cuiot.entrypoints.cli import db, referrals, users
+from cuiot.entrypoints.cli import billing, db, referrals, seed, users
 
 app = typer.Typer(
     name="cuiot",
@@ -15,7 +15,10 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.admin_app, name="admin")
 app.add_typer(users.users_app, name="users")
+app.add_typer(billing.packages_app, name="packages")
+app.add_typer(billing.billing_app, name="billing")
 app.add_typer(referrals.referrals_app, name="referrals")
+app.command("seed")(seed.seed)
 app.add_typer(referrals.commissions_app, name="commissions")
 
 

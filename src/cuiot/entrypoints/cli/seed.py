@@ -1,0 +1,31 @@
+"""``cuiot seed``: the default package catalogue; ``--demo`` adds a family to try."""
+
+from __future__ import annotations
+
+import typer
+
+from cuiot.application.packages import SeedCatalogue
+from cuiot.entrypoints.cli.output import console, emit_one
+from cuiot.entrypoints.cli.runtime import run
+from cuiot.entrypoints.cli.users import JSON
+from cuiot.entrypoints.container import use_case
+
+
+def seed(demo: bool = typer.Option(False, "--demo", help="Add a demo family, devices and a week of readings."),
+         json_: bool = JSON) -> None:
+    """Seed the default package catalogue (idempotent)."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        added = await use_case(c, SeedCatalogue)()
+        summary = {"packages_added": len(added)}
+        if demo:
+            from cuiot.entrypoints.cli.demo import seed_demo
+
+            summary |= await seed_demo(c, show_progress=not json_)
+        return summary
+
+    summary = run(work)
+    if json_:
+        emit_one(summary, True)
+    else:
+        console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))

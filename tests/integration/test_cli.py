@@ -1,0 +1,88 @@
+"""The admin command line on a real database: tables for people, JSON for scripts, and
+one line with a non-zero exit on every refusal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from cuiot.entrypoints.cli import app
+from cuiot.entrypoints.cli.runtime import set_container
+from cuiot.entrypoints.container import build_container
+from cuiot.entrypoints.settings import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(database_url: str) -> Iterator[callable]:
+    set_container(build_container(Settings(database_url=database_url, bcrypt_rounds=4)))
+
+    def invoke(*args: str, input: str | None = None):  # noqa: A002, ANN202
+        return runner.invoke(app, list(args), input=input)
+
+    yield invoke
+    set_container(None)
+
+
+def as_json(result) -> object:  # noqa: ANN001
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_admin_create_then_users_list(cli):
+    created = as_json(cli("admin", "create", "--email", "Root@Example.com", "--password",
+                          "una clave larga", "--json"))
+    assert created["email"] == "root@example.com" and created["created"] is True
+    users = as_json(cli("users", "list", "--json"))
+    assert [(u["email"], u["roles"]) for u in users] == [("root@example.com", "admin")]
+    table = cli("users", "list")
+    assert table.exit_code == 0 and "root@example.com" in table.stdout
+
+
+def test_admin_create_asks_for_the_password_when_left_out(cli):
+    result = cli("admin", "create", "--email", "root@example.com",
+                 input="una clave larga\nuna clave larga\n")
+    assert result.exit_code == 0, result.output
+    assert "created admin root@example.com" in result.stdout
+
+
+def test_a_refusal_is_one_line_and_a_non_zero_exit(cli):
+    cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
+    again = cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
+    assert again.exit_code == 1
+    assert again.stderr.count("\n") == 1 and again.stderr.startswith("error: conflict")
+    assert "Traceback" not in again.output
+    short = cli("admin", "create", "--email", "x@example.com", "--password", "corta")
+    assert short.exit_code == 1 and "validation_error" in short.stderr
+
+
+def test_admin_commands_need_an_admin(cli):
+    result = cli("users", "list")
+    assert result.exit_code == 1
+    assert "cuiot admin create" in result.stderr
+
+
+def test_grant_and_revoke_a_role(cli):
+    cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
+    other = as_json(cli("admin", "create", "--email", "ops@example.com", "--password",
+                        "otra clave larga", "--json"))
+    granted = as_json(cli("users", "grant-role", other["id"], "caregiver",
+                          "--as", "root@example.com", "--json"))
+    assert granted["roles"] == "admin, caregiver"
+    revoked = as_json(cli("users", "revoke-role", other["id"], "caregiver",
+                          "--as", "root@example.com", "--json"))
+    assert revoked["roles"] == "admin"
+    ambiguous = cli("users", "list")
+    assert ambiguous.exit_code == 1 and "--as" in ambiguous.stderr
+
+
+def test_referrals_expire_and_commissions_on_an_empty_programme(cli):
+    cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
+    assert as_json(cli("referrals", "expire", "--json")) == {"expired": 0}
+    assert as_json(cli("commissions", "list", "--json")) == []
+    missing = cli("commissions", "pay", "00000000-0000-0000-0000-000000000001")
+    assert missing.exit_code == 1 and missing.stderr.startswith("error: not_found")
