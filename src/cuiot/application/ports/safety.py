@@ -1,16 +1,20 @@
-"""Repository ports of the safety pipeline: devices, sensor events, alerts, outbox."""
+"""Repository ports of the safety pipeline: devices, sensor events, alerts, outbox.
+
+``cared_person_ids=None`` in a list method means every cared person (admins)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Protocol
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from cuiot.domain.notifications import Notification
 
 if TYPE_CHECKING:
-    from cuiot.domain.alerts import Alert
+    from cuiot.domain.alerts import Alert, AlertStatus
     from cuiot.domain.devices import Device
-    from cuiot.domain.sensor_events import SensorEvent
+    from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
 
 
 class DeviceRepository(Protocol):
@@ -22,6 +26,24 @@ class DeviceRepository(Protocol):
         """Active devices watching any of these cared persons (package usage)."""
         ...
 
+    async def get_by_device_id(self, device_id: str) -> Device | None:
+        """The device whose MQTT ``device_id`` this is, active or not."""
+        ...
+
+    async def list_for_cared_persons(self, cared_person_ids: Iterable[UUID] | None,
+                                     offset: int = 0, limit: int = 100) -> list[Device]:
+        """Devices (active or not) of these cared persons, oldest registration first."""
+        ...
+
+    async def list_active_of_type(self, device_type: DeviceType, offset: int = 0,
+                                  limit: int = 100) -> list[Device]:
+        """Active devices of one type, oldest registration first."""
+        ...
+
+    async def list_offline_due(self, now: datetime, limit: int = 100) -> list[Device]:
+        """Active devices not yet offline whose ``offline_due_at`` is at or before ``now``."""
+        ...
+
 
 class SensorEventRepository(Protocol):
     async def add(self, event: SensorEvent) -> None: ...
@@ -30,14 +52,57 @@ class SensorEventRepository(Protocol):
         """Bytes of sensor data stored for these cared persons (package usage)."""
         ...
 
+    async def get_by_msg_id(self, device_pk: UUID, msg_id: str) -> SensorEvent | None:
+        """The event a device's message produced, if that message was seen before."""
+        ...
+
+    async def latest_of_type_for_cared_person(self, cared_person_id: UUID,
+                                              event_type: EventType) -> SensorEvent | None:
+        """The newest event (by timestamp) of this type for the cared person."""
+        ...
+
+    async def list_for_device(self, device_pk: UUID, offset: int = 0,
+                              limit: int = 100) -> list[SensorEvent]:
+        """A device's events, newest first."""
+        ...
+
+    async def list_for_cared_persons(
+        self, cared_person_ids: Iterable[UUID] | None, *, severity: Severity | None = None,
+        since: datetime | None = None, offset: int = 0, limit: int = 100,
+    ) -> list[SensorEvent]:
+        """Events of these cared persons, newest first, optionally of one severity and
+        at or after ``since``."""
+        ...
+
 
 class AlertRepository(Protocol):
     async def get(self, alert_id: UUID) -> Alert | None: ...
 
     async def add(self, alert: Alert) -> None: ...
 
+    async def get_open(self, cared_person_id: UUID, device_pk: UUID,
+                       alert_type: str) -> Alert | None:
+        """The alert not yet resolved for this person, device and type, if any."""
+        ...
+
+    async def list_due_for_escalation(self, now: datetime, limit: int = 100) -> list[Alert]:
+        """Pending or sent alerts with ``next_escalation_at`` at or before ``now``, most
+        overdue first. SQL: ``FOR UPDATE SKIP LOCKED`` so workers never share one."""
+        ...
+
+    async def list_for_cared_persons(
+        self, cared_person_ids: Iterable[UUID] | None, *, status: AlertStatus | None = None,
+        severity: Severity | None = None, offset: int = 0, limit: int = 100,
+    ) -> list[Alert]:
+        """Alerts of these cared persons, newest first, optionally filtered."""
+        ...
+
 
 class NotificationRepository(Protocol):
     async def get(self, notification_id: UUID) -> Notification | None: ...
 
     async def add(self, notification: Notification) -> None: ...
+
+    async def list_for_alert(self, alert_id: UUID) -> list[Notification]:
+        """Outbox rows written for an alert, oldest first."""
+        ...

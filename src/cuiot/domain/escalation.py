@@ -1,0 +1,44 @@
+"""The escalation ladder (DOMAIN.md section 6), with T the timeout of the alert's
+severity (``policy.escalation_timeouts``: critical 2 min, high 5 min, medium 15 min):
+
+- at 0 the alert opens at level 1 and level 1 is notified at once — a safety system
+  never waits a timeout before telling anyone;
+- at T, not acknowledged → level 2; at 2T → level 3;
+- at 3T, 4T, 5T → level 3 again (``policy.escalation_repeats_at_max_level`` repeats);
+- at 6T → ``unhandled``: the admins are told and escalation stops.
+
+Who each level is (the application finds them):
+1. the cared person (self care), the active legal representative, the primary caregiver;
+2. every user with access: account holder, members, the person, every assigned
+   caregiver, the representative;
+3. the institution's on-call staff and the person's emergency contacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cuiot.domain.policy import Policy
+
+FIRST_LEVEL = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Rung:
+    level: int
+    repeat: int  # how many times the top level has been notified again
+
+
+def next_rung(level: int, repeats: int, policy: Policy) -> Rung | None:
+    """Where an alert not acknowledged in time goes next; None when the ladder ran out."""
+    if level < policy.escalation_max_level:
+        return Rung(level + 1, repeats)
+    if repeats < policy.escalation_repeats_at_max_level:
+        return Rung(level, repeats + 1)
+    return None
+
+
+def fallback_levels(level: int) -> range:
+    """The levels to try, highest first, when a level has nobody to notify: the next
+    lower level's recipients are told again rather than nobody."""
+    return range(level, FIRST_LEVEL - 1, -1)

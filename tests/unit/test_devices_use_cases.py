@@ -1,0 +1,172 @@
+"""Device use cases: who may register and manage devices, listings, authentication."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cuiot.application import devices as uc
+from cuiot.application.ingest import AuthenticateDevice, AuthenticateDeviceCommand
+from cuiot.domain.devices import hash_api_key
+from cuiot.domain.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PackageLimitExceeded,
+    Unauthenticated,
+    ValidationFailed,
+)
+from cuiot.domain.sensor_events import Severity
+from cuiot.domain.users import Role
+from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, SafetyBench
+
+
+@pytest.fixture
+def bench() -> SafetyBench:
+    return SafetyBench()
+
+
+@pytest.fixture
+def family(bench: SafetyBench):
+    ana, bruno, carla, rita = (bench.user(n) for n in ("Ana", "Bruno", "Carla", "Rita"))
+    person = bench.person(ana, member_ids={bruno.id})
+    bench.caregiver(person, carla, primary=True)
+    bench.representative(person, rita)
+    return person, ana, bruno, carla, rita
+
+
+def register(actor, person, device_id="bp-1", **fields) -> uc.RegisterDeviceCommand:
+    return uc.RegisterDeviceCommand(actor_id=actor.id, device_id=device_id, name="Tensiómetro",
+                                    device_type=fields.pop("device_type", "blood_pressure"),
+                                    cared_person_id=person.id, **fields)
+
+
+async def test_the_account_holder_registers_a_device_and_sees_its_key_once(bench, family) -> None:
+    person, ana, *_ = family
+    result = await bench.call(uc.RegisterDevice, register(ana, person, location="living",
+                                                          config={"heartbeat_s": 60}))
+    stored = bench.store.devices.items[result.device.id]
+    assert stored.api_key_hash == hash_api_key(result.api_key) and result.api_key
+    assert (stored.location, stored.config, stored.is_active) == ("living", {"heartbeat_s": 60},
+                                                                  True)
+
+
+@pytest.mark.parametrize("who", ["rita", "staff", "admin"])
+async def test_representative_institution_staff_and_admins_may_register(bench, family,
+                                                                        who) -> None:
+    person = family[0]
+    actors = {"rita": family[4], "admin": bench.user("Root", Role.ADMIN)}
+    if who == "staff":
+        staff = bench.user("Eva")
+        bench.institution(person, staff)
+        actors["staff"] = staff
+    result = await bench.call(uc.RegisterDevice, register(actors[who], person))
+    assert result.device.cared_person_id == person.id
+
+
+@pytest.mark.parametrize("index", [2, 3])
+async def test_a_member_or_a_caregiver_may_not_register(bench, family, index) -> None:
+    person = family[0]
+    with pytest.raises(Forbidden):
+        await bench.call(uc.RegisterDevice, register(family[index], person))
+    assert not bench.store.devices.items
+
+
+async def test_a_stranger_is_told_the_person_does_not_exist(bench, family) -> None:
+    with pytest.raises(NotFound):
+        await bench.call(uc.RegisterDevice, register(bench.user("Zoe"), family[0]))
+
+
+async def test_a_device_id_is_registered_once(bench, family) -> None:
+    person, ana, *_ = family
+    await bench.call(uc.RegisterDevice, register(ana, person))
+    with pytest.raises(Conflict):
+        await bench.call(uc.RegisterDevice, register(ana, person))
+
+
+async def test_unknown_type_or_bad_config_is_refused(bench, family) -> None:
+    person, ana, *_ = family
+    with pytest.raises(ValidationFailed):
+        await bench.call(uc.RegisterDevice, register(ana, person, device_type="toaster"))
+    with pytest.raises(ValidationFailed):
+        await bench.call(uc.RegisterDevice, register(ana, person, config={"colour": 1}))
+
+
+async def test_registering_is_gated_by_the_package_limits(bench, family, monkeypatch) -> None:
+    person, ana, *_ = family
+    seen = {}
+
+    async def over_limit(uow, **kwargs):
+        seen.update(kwargs)
+        raise PackageLimitExceeded([{"dimension": "devices", "used": 4, "limit": 3}])
+
+    monkeypatch.setattr(uc.limits, "ensure_within_limits", over_limit)
+    with pytest.raises(PackageLimitExceeded):
+        await bench.call(uc.RegisterDevice, register(ana, person))
+    assert seen["account_id"] == person.account_id and seen["adding"] == {"devices": 1}
+    assert not bench.store.devices.items
+
+
+async def test_listing_and_getting_follow_access(bench, family) -> None:
+    person, _, bruno, *_ = family
+    device = await bench.device(person)
+    other = await bench.device(bench.person(bench.user("Otto")))
+    listed = await bench.call(uc.ListDevices, uc.ListDevicesCommand(bruno.id))
+    assert [d.id for d in listed] == [device.id]
+    admin_sees = await bench.call(uc.ListDevices, uc.ListDevicesCommand(
+        bench.user("Root", Role.ADMIN).id))
+    assert {d.id for d in admin_sees} == {device.id, other.id}
+    assert (await bench.call(uc.GetDevice, uc.DeviceCommand(bruno.id, device.id))).id == device.id
+    with pytest.raises(NotFound):
+        await bench.call(uc.GetDevice, uc.DeviceCommand(bruno.id, other.id))
+
+
+async def test_updating_and_removing_need_the_right_to_manage(bench, family) -> None:
+    person, ana, bruno, *_ = family
+    device = await bench.device(person)
+    with pytest.raises(Forbidden):
+        await bench.call(uc.UpdateDevice, uc.UpdateDeviceCommand(bruno.id, device.id, name="x"))
+    updated = await bench.call(uc.UpdateDevice, uc.UpdateDeviceCommand(
+        ana.id, device.id, name="Tensiómetro cocina", config={"bp_high_systolic_at_least": 150}))
+    assert updated.name == "Tensiómetro cocina"
+    with pytest.raises(Forbidden):
+        await bench.call(uc.RemoveDevice, uc.DeviceCommand(bruno.id, device.id))
+    removed = await bench.call(uc.RemoveDevice, uc.DeviceCommand(ana.id, device.id))
+    assert not removed.is_active
+    with pytest.raises(Conflict):
+        await bench.call(uc.RemoveDevice, uc.DeviceCommand(ana.id, device.id))
+
+
+async def test_events_of_a_device_and_of_the_people_one_may_see(bench, family) -> None:
+    person, _, bruno, *_ = family
+    device = await bench.device(person)
+    await bench.reading(device, BP_NORMAL)
+    bench.advance(minutes=1)
+    await bench.reading(device, BP_CRITICAL)
+    await bench.reading(await bench.device(bench.person(bench.user("Otto"))), BP_CRITICAL)
+    mine = await bench.call(uc.ListDeviceEvents, uc.ListDeviceEventsCommand(bruno.id, device.id))
+    assert [e.severity for e in mine] == [Severity.CRITICAL, Severity.LOW]  # newest first
+    critical = await bench.call(uc.ListEvents, uc.ListEventsCommand(bruno.id, severity="critical"))
+    assert [e.device_pk for e in critical] == [device.id]
+    recent = await bench.call(uc.ListEvents, uc.ListEventsCommand(
+        bruno.id, cared_person_id=person.id, since=bench.clock.now() - timedelta(seconds=30)))
+    assert len(recent) == 1
+    paged = await bench.call(uc.ListEvents, uc.ListEventsCommand(bruno.id, offset=1, limit=1))
+    assert [e.severity for e in paged] == [Severity.LOW]
+    with pytest.raises(ValidationFailed):
+        await bench.call(uc.ListEvents, uc.ListEventsCommand(bruno.id, severity="grave"))
+
+
+async def test_a_device_authenticates_with_its_own_key(bench, family) -> None:
+    person, ana, *_ = family
+    result = await bench.call(uc.RegisterDevice, register(ana, person))
+    auth = AuthenticateDevice(bench.uow)
+    found = await auth(AuthenticateDeviceCommand("bp-1", result.api_key))
+    assert found.id == result.device.id
+    for device_id, key in [("bp-1", "wrong"), ("nobody", result.api_key)]:
+        with pytest.raises(Unauthenticated):
+            await auth(AuthenticateDeviceCommand(device_id, key))
+    await bench.call(uc.RemoveDevice, uc.DeviceCommand(ana.id, result.device.id))
+    with pytest.raises(Unauthenticated):
+        await auth(AuthenticateDeviceCommand("bp-1", result.api_key))
