@@ -16,6 +16,12 @@ from cuiot.adapters.memory.system import (
 from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
 from cuiot.domain.policy import DEFAULT_POLICY, Policy
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/tests/integration/" in str(item.fspath) or "/tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
 NOON_2026_01_15 = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)  # 12:00 in Buenos Aires
 
 

@@ -1,4 +1,5 @@
-"""Integration fixtures: every test here runs on SQLite and on a real PostgreSQL.
+"""Database fixtures (a pytest plugin): every test that asks for a database runs on
+SQLite and on a real PostgreSQL.
 
 PostgreSQL gets a fresh database per run (migrated once, dropped at the end) and is
 emptied before each test; SQLite gets a copy of a migrated file per test.
@@ -26,12 +27,6 @@ from tests.support.servers import fresh_postgres_database, postgres_server
 
 T = TypeVar("T")
 KEPT_ON_RESET = {"roles", "packages_seed_marker"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/integration" in str(item.fspath):
-            item.add_marker(pytest.mark.integration)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,3 @@
+"""Plugins every test directory shares (pytest reads pytest_plugins only here)."""
+
+pytest_plugins = ["tests.support.databases"]
