@@ -86,3 +86,13 @@ def test_referrals_expire_and_commissions_on_an_empty_programme(cli):
     assert as_json(cli("commissions", "list", "--json")) == []
     missing = cli("commissions", "pay", "00000000-0000-0000-0000-000000000001")
     assert missing.exit_code == 1 and missing.stderr.startswith("error: not_found")
+
+
+def test_serve_refuses_an_outdated_schema(tmp_path):
+    set_container(build_container(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/new.db")))
+    try:
+        result = runner.invoke(app, ["serve"])
+    finally:
+        set_container(None)
+    assert result.exit_code == 1
+    assert "run 'cuiot db upgrade'" in result.stderr

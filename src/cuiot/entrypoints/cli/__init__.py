@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cuiot.entrypoints.cli import billing, db, referrals, seed, users
+from cuiot.entrypoints.cli import billing, db, referrals, seed, serve, users
 
 app = typer.Typer(
     name="cuiot",
@@ -19,6 +19,7 @@ app.add_typer(billing.packages_app, name="packages")
 app.add_typer(billing.billing_app, name="billing")
 app.add_typer(referrals.referrals_app, name="referrals")
 app.command("seed")(seed.seed)
+app.command("serve")(serve.serve)
 app.add_typer(referrals.commissions_app, name="commissions")
 
 
