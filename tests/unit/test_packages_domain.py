@@ -163,3 +163,13 @@ def test_usage_plus_adds_each_dimension():
 ])
 def test_storage_is_shown_in_gigabytes_rounded_up(stored, shown):
     assert gigabytes(stored) == shown
+
+
+@pytest.mark.parametrize("field", ["max_users", "max_devices", "max_storage_gb", "max_patients"])
+def test_a_limit_of_zero_is_refused_rather_than_blocking_everything(field):
+    from cuiot.domain.billing_limits import Limits
+    from cuiot.domain.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        Limits(**{field: 0})
+    assert refused.value.details["field"] == field

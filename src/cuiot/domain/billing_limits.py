@@ -75,6 +75,10 @@ class Limits:
 
     def __post_init__(self) -> None:
         _check_counts(self, "limit")
+        for name in ("max_users", "max_devices", "max_storage_gb", "max_patients"):
+            if getattr(self, name) == 0:
+                raise ValidationFailed(f"{name} must be at least 1 (leave it empty for no limit)",
+                                       field=name)
 
     def exceeded_by(self, usage: Usage) -> list[dict[str, Any]]:
         """Every dimension ``usage`` goes over, with what is used and the limit."""
