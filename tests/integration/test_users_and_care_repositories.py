@@ -120,3 +120,18 @@ async def test_a_dangling_reference_is_refused_at_commit(sql_uow):
         async with sql_uow() as uow:
             await uow.cared_persons.add(person)
             await uow.commit()
+
+
+async def test_the_next_unit_of_work_works_after_a_commit_was_refused(engine, sql_uow):
+    orphan = CaredPerson(id=uuid4(), account_id=uuid4(), first_name="X", last_name="Y",
+                         date_of_birth=None, created_at=NOW)
+    for _ in range(3):  # the pool hands the same connection back each time on SQLite
+        with pytest.raises(Conflict):
+            async with sql_uow() as uow:
+                await uow.cared_persons.add(orphan)
+                await uow.commit()
+    async with sql_uow() as uow:
+        await uow.users.add(a_user())
+        await uow.commit()
+    async with sql_uow() as uow:
+        assert len(await uow.users.list()) == 1

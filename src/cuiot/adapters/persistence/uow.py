@@ -54,11 +54,14 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
         try:
             await self.connection.commit()
         except IntegrityError as exc:
+            # A failed COMMIT can leave the driver's transaction open (SQLite, deferred
+            # foreign keys): never hand that connection back to the pool.
+            await self.connection.invalidate()
             raise Conflict("the change conflicts with stored data",
                            constraint=_constraint_name(exc)) from exc
 
     async def _rollback(self) -> None:
-        if self._conn is not None and self._conn.in_transaction():
+        if self._conn is not None and not self._conn.invalidated and self._conn.in_transaction():
             await self._conn.rollback()
 
     def _seen(self) -> Iterable[Aggregate]:
