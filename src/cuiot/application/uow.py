@@ -17,6 +17,10 @@ from cuiot.application.ports.users import UserRepository
 from cuiot.domain.events import Aggregate, DomainEvent
 
 if TYPE_CHECKING:
+    from cuiot.application.ports.auth import (
+        PasswordResetRepository,
+        RefreshTokenFamilyRepository,
+    )
     from cuiot.application.ports.billing import (
         InvoiceRepository,
         PackageRepository,
@@ -48,6 +52,8 @@ class UnitOfWork(Protocol):
     events: SensorEventRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    token_families: RefreshTokenFamilyRepository
+    password_resets: PasswordResetRepository
 
     async def __aenter__(self) -> Self: ...
 

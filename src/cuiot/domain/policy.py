@@ -95,6 +95,13 @@ class Policy:
     notification_max_attempts: int = 5
     notification_backoff_base: timedelta = timedelta(seconds=2)
 
+    # 7. Authentication
+    access_token_minutes: int = 30
+    refresh_token_days: int = 7
+    password_reset_minutes: int = 30
+    login_failures_allowed: int = 5
+    login_failure_window: timedelta = timedelta(minutes=15)
+
     def commission_rates_for(self, referrer_type: str) -> CommissionRates:
         return self.commission_rates[referrer_type]
 

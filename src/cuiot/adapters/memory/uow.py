@@ -6,6 +6,10 @@ from __future__ import annotations
 import copy
 from typing import Iterable
 
+from cuiot.adapters.memory.auth import (
+    InMemoryPasswordResetRepository,
+    InMemoryRefreshTokenFamilyRepository,
+)
 from cuiot.adapters.memory.base import InMemoryRepository
 from cuiot.adapters.memory.billing import (
     InMemoryInvoiceRepository,
@@ -56,6 +60,8 @@ class InMemoryStore:
         self.events = InMemorySensorEventRepository()
         self.alerts = InMemoryAlertRepository()
         self.notifications = InMemoryNotificationRepository()
+        self.token_families = InMemoryRefreshTokenFamilyRepository()
+        self.password_resets = InMemoryPasswordResetRepository()
 
     def repositories(self) -> dict[str, InMemoryRepository]:
         return {k: v for k, v in vars(self).items() if isinstance(v, InMemoryRepository)}
