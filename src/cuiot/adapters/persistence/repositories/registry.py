@@ -6,6 +6,15 @@ from typing import Any, Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from cuiot.adapters.persistence.repositories.auth import (
+    SqlAlchemyPasswordResetRepository,
+    SqlAlchemyRefreshTokenFamilyRepository,
+)
+from cuiot.adapters.persistence.repositories.billing import (
+    SqlAlchemyInvoiceRepository,
+    SqlAlchemyPackageRepository,
+    SqlAlchemySubscriptionRepository,
+)
 from cuiot.adapters.persistence.repositories.care import (
     SqlAlchemyCaredPersonRepository,
     SqlAlchemyInstitutionRepository,
@@ -19,16 +28,31 @@ from cuiot.adapters.persistence.repositories.reviews import (
     SqlAlchemyReviewRepository,
     SqlAlchemyScoreRepository,
 )
+from cuiot.adapters.persistence.repositories.safety import SqlAlchemyDeviceRepository
+from cuiot.adapters.persistence.repositories.safety_alerts import (
+    SqlAlchemyAlertRepository,
+    SqlAlchemyNotificationRepository,
+)
+from cuiot.adapters.persistence.repositories.safety_events import SqlAlchemySensorEventRepository
 from cuiot.adapters.persistence.repositories.users import SqlAlchemyUserRepository
 
 # Each is built on the unit of work's connection and offers flush() and seen().
 REPOSITORIES: dict[str, Callable[[AsyncConnection], Any]] = {
     "users": SqlAlchemyUserRepository,
+    "token_families": SqlAlchemyRefreshTokenFamilyRepository,
+    "password_resets": SqlAlchemyPasswordResetRepository,
     "institutions": SqlAlchemyInstitutionRepository,
     "cared_persons": SqlAlchemyCaredPersonRepository,
     "representations": SqlAlchemyRepresentationRepository,
+    "packages": SqlAlchemyPackageRepository,
+    "subscriptions": SqlAlchemySubscriptionRepository,
+    "invoices": SqlAlchemyInvoiceRepository,  # after subscriptions: reads their table
     "referrals": SqlAlchemyReferralRepository,
     "commissions": SqlAlchemyCommissionRepository,
     "reviews": SqlAlchemyReviewRepository,
     "scores": SqlAlchemyScoreRepository,
+    "devices": SqlAlchemyDeviceRepository,
+    "events": SqlAlchemySensorEventRepository,
+    "alerts": SqlAlchemyAlertRepository,
+    "notifications": SqlAlchemyNotificationRepository,
 }

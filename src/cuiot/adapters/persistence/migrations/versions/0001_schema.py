@@ -20,6 +20,80 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('billing_records',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('subscription_id', sa.Uuid(), nullable=False),
+    sa.Column('account_kind', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('tax_cents', sa.BigInteger(), nullable=False),
+    sa.Column('total_cents', sa.BigInteger(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('issue_date', sa.Date(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('paid_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("account_kind IN ('user', 'institution')", name=op.f('ck_billing_records_account_kind')),
+    sa.CheckConstraint("kind IN ('period', 'proration')", name=op.f('ck_billing_records_kind')),
+    sa.CheckConstraint("number LIKE 'CU-____-______'", name=op.f('ck_billing_records_number_format')),
+    sa.CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name=op.f('ck_billing_records_paid_has_time')),
+    sa.CheckConstraint("status IN ('pending', 'paid', 'overdue', 'cancelled')", name=op.f('ck_billing_records_status')),
+    sa.CheckConstraint('amount_cents >= 0', name=op.f('ck_billing_records_amount_not_negative')),
+    sa.CheckConstraint('due_date >= issue_date', name=op.f('ck_billing_records_due_after_issue')),
+    sa.CheckConstraint('length(currency) = 3', name=op.f('ck_billing_records_currency_code')),
+    sa.CheckConstraint('period_end > period_start', name=op.f('ck_billing_records_period_order')),
+    sa.CheckConstraint('tax_cents >= 0', name=op.f('ck_billing_records_tax_not_negative')),
+    sa.CheckConstraint('total_cents = amount_cents + tax_cents', name=op.f('ck_billing_records_total_is_amount_plus_tax')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_billing_records')),
+    sa.UniqueConstraint('number', name='uq_billing_records_number')
+    )
+    with op.batch_alter_table('billing_records', schema=None) as batch_op:
+        batch_op.create_index('ix_billing_records_issue_number', ['issue_date', 'number'], unique=False)
+        batch_op.create_index('ix_billing_records_status_due', ['status', 'due_date'], unique=False)
+        batch_op.create_index('ix_billing_records_subscription_issue', ['subscription_id', 'issue_date'], unique=False)
+
+    op.create_table('invoice_counters',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last_number', sa.Integer(), nullable=False),
+    sa.CheckConstraint('last_number >= 0', name=op.f('ck_invoice_counters_last_number_not_negative')),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_invoice_counters'))
+    )
+    op.create_table('packages',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('type', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('price_monthly_cents', sa.BigInteger(), nullable=False),
+    sa.Column('price_yearly_cents', sa.BigInteger(), nullable=True),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('features', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('max_users', sa.Integer(), nullable=True),
+    sa.Column('max_devices', sa.Integer(), nullable=True),
+    sa.Column('max_storage_gb', sa.Integer(), nullable=True),
+    sa.Column('max_patients', sa.Integer(), nullable=True),
+    sa.Column('support_level', sa.String(length=10), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint("(type = 'institutional') = (max_patients IS NOT NULL)", name=op.f('ck_packages_patients_for_institutions')),
+    sa.CheckConstraint("support_level IN ('email', 'chat', 'phone', '24/7')", name=op.f('ck_packages_support_level')),
+    sa.CheckConstraint("trim(name) <> ''", name=op.f('ck_packages_name_not_blank')),
+    sa.CheckConstraint("type IN ('basic', 'familiar', 'premium', 'professional', 'institutional')", name=op.f('ck_packages_type')),
+    sa.CheckConstraint('length(currency) = 3', name=op.f('ck_packages_currency_code')),
+    sa.CheckConstraint('max_devices IS NULL OR max_devices > 0', name=op.f('ck_packages_max_devices_positive')),
+    sa.CheckConstraint('max_patients IS NULL OR max_patients > 0', name=op.f('ck_packages_max_patients_positive')),
+    sa.CheckConstraint('max_storage_gb IS NULL OR max_storage_gb > 0', name=op.f('ck_packages_max_storage_gb_positive')),
+    sa.CheckConstraint('max_users IS NULL OR max_users > 0', name=op.f('ck_packages_max_users_positive')),
+    sa.CheckConstraint('price_monthly_cents >= 0', name=op.f('ck_packages_price_monthly_not_negative')),
+    sa.CheckConstraint('price_yearly_cents IS NULL OR price_yearly_cents >= 0', name=op.f('ck_packages_price_yearly_not_negative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_packages'))
+    )
+    with op.batch_alter_table('packages', schema=None) as batch_op:
+        batch_op.create_index('ix_packages_active_price', ['is_active', 'price_monthly_cents'], unique=False)
+
     op.create_table('roles',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('description', sa.String(length=200), nullable=False),
@@ -68,6 +142,53 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['admin_id'], ['users.id'], name=op.f('fk_institutions_admin_id_users'), initially='DEFERRED', deferrable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_institutions'))
     )
+    op.create_table('notifications',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('address', sa.String(), nullable=False),
+    sa.Column('subject', sa.String(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('recipient_user_id', sa.Uuid(), nullable=True),
+    sa.Column('alert_id', sa.Uuid(), nullable=True),
+    sa.Column('escalation_level', sa.Integer(), nullable=True),
+    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('sent_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("channel IN ('email', 'sms', 'push', 'webhook', 'log')", name=op.f('ck_notifications_channel')),
+    sa.CheckConstraint("status <> 'sent' OR sent_at IS NOT NULL", name=op.f('ck_notifications_sent_has_time')),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name=op.f('ck_notifications_status')),
+    sa.CheckConstraint('attempts >= 0', name=op.f('ck_notifications_attempts_not_negative')),
+    sa.CheckConstraint('escalation_level IS NULL OR escalation_level >= 0', name=op.f('ck_notifications_escalation_level_not_negative')),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['users.id'], name=op.f('fk_notifications_recipient_user_id_users'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_alert_created', ['alert_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_notifications_recipient', ['recipient_user_id'], unique=False)
+        batch_op.create_index('ix_notifications_status_next_attempt', ['status', 'next_attempt_at'], unique=False)
+
+    op.create_table('password_resets',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('expires_at > created_at', name=op.f('ck_password_resets_expires_after_created')),
+    sa.CheckConstraint('length(token_hash) = 64', name=op.f('ck_password_resets_token_hash_is_sha256')),
+    sa.CheckConstraint('used_at IS NULL OR used_at >= created_at', name=op.f('ck_password_resets_used_after_created')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_resets_user_id_users'), ondelete='CASCADE', initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_resets')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_resets_token_hash'))
+    )
+    with op.batch_alter_table('password_resets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_resets_user_id'), ['user_id'], unique=False)
+
     op.create_table('referrals',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('code', sa.String(length=8), nullable=False),
@@ -101,6 +222,25 @@ def upgrade() -> None:
         batch_op.create_index('ix_referrals_referrer_email', ['referrer_id', 'email'], unique=False)
         batch_op.create_index('ix_referrals_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index('ix_referrals_status_registered', ['status', 'registered_at'], unique=False)
+
+    op.create_table('refresh_token_families',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('current_jti', sa.String(length=64), nullable=False),
+    sa.Column('current_expires_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('revoke_reason', sa.String(length=20), nullable=True),
+    sa.CheckConstraint("revoke_reason IN ('reuse', 'logout', 'password_reset', 'user_inactive')", name=op.f('ck_refresh_token_families_revoke_reason_known')),
+    sa.CheckConstraint('(revoked_at IS NULL) = (revoke_reason IS NULL)', name=op.f('ck_refresh_token_families_revoked_with_reason')),
+    sa.CheckConstraint('current_expires_at > created_at', name=op.f('ck_refresh_token_families_expires_after_created')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_refresh_token_families_user_id_users'), ondelete='CASCADE', initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refresh_token_families')),
+    sa.UniqueConstraint('current_jti', name=op.f('uq_refresh_token_families_current_jti'))
+    )
+    with op.batch_alter_table('refresh_token_families', schema=None) as batch_op:
+        batch_op.create_index('ix_refresh_token_families_user_created', ['user_id', 'created_at'], unique=False)
 
     op.create_table('user_roles',
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -253,6 +393,75 @@ def upgrade() -> None:
     with op.batch_alter_table('caregiver_reviews', schema=None) as batch_op:
         batch_op.create_index('ix_caregiver_reviews_public_by_date', ['caregiver_id', 'is_public', 'created_at', 'id'], unique=False)
 
+    op.create_table('devices',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('device_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(), nullable=False),
+    sa.Column('device_type', sa.String(length=20), nullable=False),
+    sa.Column('cared_person_id', sa.Uuid(), nullable=False),
+    sa.Column('api_key_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('location', sa.String(), nullable=True),
+    sa.Column('config', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('last_seen_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('battery_level', sa.Integer(), nullable=True),
+    sa.Column('offline_due_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("device_type IN ('blood_pressure', 'gas_sensor', 'motion_sensor', 'panic_button', 'ip_camera')", name=op.f('ck_devices_device_type')),
+    sa.CheckConstraint("status IN ('online', 'offline', 'unknown')", name=op.f('ck_devices_status')),
+    sa.CheckConstraint("trim(name) <> ''", name=op.f('ck_devices_name_not_blank')),
+    sa.CheckConstraint('battery_level IS NULL OR battery_level BETWEEN 0 AND 100', name=op.f('ck_devices_battery_level_range')),
+    sa.CheckConstraint('length(api_key_hash) = 64', name=op.f('ck_devices_api_key_hash_sha256')),
+    sa.ForeignKeyConstraint(['cared_person_id'], ['cared_persons.id'], name=op.f('fk_devices_cared_person_id_cared_persons'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_devices')),
+    sa.UniqueConstraint('device_id', name='uq_devices_device_id')
+    )
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.create_index('ix_devices_cared_person_created', ['cared_person_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_devices_offline_due_at', ['offline_due_at'], unique=False)
+        batch_op.create_index('ix_devices_type_created', ['device_type', 'created_at'], unique=False)
+
+    op.create_table('institution_packages',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('institution_id', sa.Uuid(), nullable=False),
+    sa.Column('subscriber_id', sa.Uuid(), nullable=False),
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('billing_cycle', sa.String(length=10), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('current_period_start', sa.Date(), nullable=False),
+    sa.Column('current_period_end', sa.Date(), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('cared_person_id', sa.Uuid(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('auto_renew', sa.Boolean(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('scheduled_package_id', sa.Uuid(), nullable=True),
+    sa.Column('cancelled_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('suspended_on', sa.Date(), nullable=True),
+    sa.Column('over_limits_since', sa.Date(), nullable=True),
+    sa.Column('payment_method', sa.String(length=50), nullable=True),
+    sa.CheckConstraint("billing_cycle IN ('monthly', 'yearly')", name=op.f('ck_institution_packages_billing_cycle')),
+    sa.CheckConstraint("status <> 'cancelled' OR cancelled_at IS NOT NULL", name=op.f('ck_institution_packages_cancelled_has_time')),
+    sa.CheckConstraint("status <> 'suspended' OR suspended_on IS NOT NULL", name=op.f('ck_institution_packages_suspended_has_day')),
+    sa.CheckConstraint("status IN ('active', 'suspended', 'cancelled', 'expired')", name=op.f('ck_institution_packages_status')),
+    sa.CheckConstraint('current_period_end > current_period_start', name=op.f('ck_institution_packages_period_order')),
+    sa.CheckConstraint('current_period_start >= start_date', name=op.f('ck_institution_packages_period_after_start')),
+    sa.ForeignKeyConstraint(['cared_person_id'], ['cared_persons.id'], name=op.f('fk_institution_packages_cared_person_id_cared_persons'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_institution_packages_institution_id_institutions'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['package_id'], ['packages.id'], name=op.f('fk_institution_packages_package_id_packages'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['scheduled_package_id'], ['packages.id'], name=op.f('fk_institution_packages_scheduled_package_id_packages'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['subscriber_id'], ['users.id'], name=op.f('fk_institution_packages_subscriber_id_users'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_institution_packages'))
+    )
+    with op.batch_alter_table('institution_packages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_institution_packages_cared_person_id'), ['cared_person_id'], unique=False)
+        batch_op.create_index('ix_institution_packages_institution_id_created', ['institution_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_institution_packages_package_id'), ['package_id'], unique=False)
+        batch_op.create_index('ix_institution_packages_period_end_in_force', ['current_period_end'], unique=False, sqlite_where=sa.text("status <> 'expired'"), postgresql_where=sa.text("status <> 'expired'"))
+        batch_op.create_index(batch_op.f('ix_institution_packages_subscriber_id'), ['subscriber_id'], unique=False)
+        batch_op.create_index('uq_institution_packages_institution_id_live', ['institution_id'], unique=True, sqlite_where=sa.text("status IN ('active', 'suspended')"), postgresql_where=sa.text("status IN ('active', 'suspended')"))
+
     op.create_table('institution_reviews',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('reviewer_id', sa.Uuid(), nullable=False),
@@ -310,10 +519,146 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_legal_representations_cared_person_id'), ['cared_person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_legal_representations_representative_id'), ['representative_id'], unique=False)
 
+    op.create_table('user_packages',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('account_id', sa.Uuid(), nullable=False),
+    sa.Column('subscriber_id', sa.Uuid(), nullable=False),
+    sa.Column('package_id', sa.Uuid(), nullable=False),
+    sa.Column('billing_cycle', sa.String(length=10), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('current_period_start', sa.Date(), nullable=False),
+    sa.Column('current_period_end', sa.Date(), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('cared_person_id', sa.Uuid(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('auto_renew', sa.Boolean(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('scheduled_package_id', sa.Uuid(), nullable=True),
+    sa.Column('cancelled_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('suspended_on', sa.Date(), nullable=True),
+    sa.Column('over_limits_since', sa.Date(), nullable=True),
+    sa.Column('payment_method', sa.String(length=50), nullable=True),
+    sa.CheckConstraint("billing_cycle IN ('monthly', 'yearly')", name=op.f('ck_user_packages_billing_cycle')),
+    sa.CheckConstraint("status <> 'cancelled' OR cancelled_at IS NOT NULL", name=op.f('ck_user_packages_cancelled_has_time')),
+    sa.CheckConstraint("status <> 'suspended' OR suspended_on IS NOT NULL", name=op.f('ck_user_packages_suspended_has_day')),
+    sa.CheckConstraint("status IN ('active', 'suspended', 'cancelled', 'expired')", name=op.f('ck_user_packages_status')),
+    sa.CheckConstraint('current_period_end > current_period_start', name=op.f('ck_user_packages_period_order')),
+    sa.CheckConstraint('current_period_start >= start_date', name=op.f('ck_user_packages_period_after_start')),
+    sa.ForeignKeyConstraint(['account_id'], ['users.id'], name=op.f('fk_user_packages_account_id_users'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['cared_person_id'], ['cared_persons.id'], name=op.f('fk_user_packages_cared_person_id_cared_persons'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['package_id'], ['packages.id'], name=op.f('fk_user_packages_package_id_packages'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['scheduled_package_id'], ['packages.id'], name=op.f('fk_user_packages_scheduled_package_id_packages'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['subscriber_id'], ['users.id'], name=op.f('fk_user_packages_subscriber_id_users'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_packages'))
+    )
+    with op.batch_alter_table('user_packages', schema=None) as batch_op:
+        batch_op.create_index('ix_user_packages_account_id_created', ['account_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_user_packages_cared_person_id'), ['cared_person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_user_packages_package_id'), ['package_id'], unique=False)
+        batch_op.create_index('ix_user_packages_period_end_in_force', ['current_period_end'], unique=False, sqlite_where=sa.text("status <> 'expired'"), postgresql_where=sa.text("status <> 'expired'"))
+        batch_op.create_index(batch_op.f('ix_user_packages_subscriber_id'), ['subscriber_id'], unique=False)
+        batch_op.create_index('uq_user_packages_account_id_live', ['account_id'], unique=True, sqlite_where=sa.text("status IN ('active', 'suspended')"), postgresql_where=sa.text("status IN ('active', 'suspended')"))
+
+    op.create_table('alerts',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('cared_person_id', sa.Uuid(), nullable=False),
+    sa.Column('device_pk', sa.Uuid(), nullable=False),
+    sa.Column('alert_type', sa.String(length=20), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=15), nullable=False),
+    sa.Column('escalation_level', sa.Integer(), nullable=False),
+    sa.Column('repeats_at_max_level', sa.Integer(), nullable=False),
+    sa.Column('occurrences', sa.Integer(), nullable=False),
+    sa.Column('next_escalation_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_event_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_by', sa.Uuid(), nullable=True),
+    sa.Column('acknowledged_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by', sa.Uuid(), nullable=True),
+    sa.Column('resolved_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('unhandled_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("severity IN ('medium', 'high', 'critical')", name=op.f('ck_alerts_severity')),
+    sa.CheckConstraint("status <> 'acknowledged' OR acknowledged_at IS NOT NULL", name=op.f('ck_alerts_acknowledged_has_time')),
+    sa.CheckConstraint("status <> 'resolved' OR resolved_at IS NOT NULL", name=op.f('ck_alerts_resolved_has_time')),
+    sa.CheckConstraint("status <> 'unhandled' OR unhandled_at IS NOT NULL", name=op.f('ck_alerts_unhandled_has_time')),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'acknowledged', 'resolved', 'unhandled')", name=op.f('ck_alerts_status')),
+    sa.CheckConstraint("status NOT IN ('pending', 'sent') OR next_escalation_at IS NOT NULL", name=op.f('ck_alerts_escalating_has_deadline')),
+    sa.CheckConstraint('escalation_level >= 0', name=op.f('ck_alerts_escalation_level_not_negative')),
+    sa.CheckConstraint('occurrences >= 1', name=op.f('ck_alerts_occurrences_at_least_one')),
+    sa.CheckConstraint('repeats_at_max_level >= 0', name=op.f('ck_alerts_repeats_not_negative')),
+    sa.ForeignKeyConstraint(['acknowledged_by'], ['users.id'], name=op.f('fk_alerts_acknowledged_by_users'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['cared_person_id'], ['cared_persons.id'], name=op.f('fk_alerts_cared_person_id_cared_persons'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['device_pk'], ['devices.id'], name=op.f('fk_alerts_device_pk_devices'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['resolved_by'], ['users.id'], name=op.f('fk_alerts_resolved_by_users'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', 'created_at', name='pk_alerts'),
+    postgresql_partition_by='RANGE (created_at)'
+    )
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.create_index('ix_alerts_cared_person_created', ['cared_person_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_alerts_open_lookup', ['cared_person_id', 'device_pk', 'alert_type', 'status'], unique=False)
+        batch_op.create_index('ix_alerts_status_next_escalation', ['status', 'next_escalation_at'], unique=False)
+
+    op.create_table('device_messages',
+    sa.Column('device_pk', sa.Uuid(), nullable=False),
+    sa.Column('msg_id', sa.String(), nullable=False),
+    sa.Column('event_id', sa.Uuid(), nullable=False),
+    sa.Column('event_timestamp', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['device_pk'], ['devices.id'], name=op.f('fk_device_messages_device_pk_devices'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('device_pk', 'msg_id', name='pk_device_messages')
+    )
+    op.create_table('events',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('timestamp', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('device_pk', sa.Uuid(), nullable=False),
+    sa.Column('cared_person_id', sa.Uuid(), nullable=False),
+    sa.Column('event_type', sa.String(length=20), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('received_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('sensor_data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('msg_id', sa.String(), nullable=True),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('alert_id', sa.Uuid(), nullable=True),
+    sa.CheckConstraint("event_type IN ('blood_pressure', 'gas_sensor', 'motion', 'fall', 'panic_pressed', 'motion_detected', 'person_down', 'battery_low', 'device_offline', 'inactivity')", name=op.f('ck_events_event_type')),
+    sa.CheckConstraint("severity IN ('low', 'medium', 'high', 'critical')", name=op.f('ck_events_severity')),
+    sa.CheckConstraint('size_bytes >= 0', name=op.f('ck_events_size_not_negative')),
+    sa.ForeignKeyConstraint(['cared_person_id'], ['cared_persons.id'], name=op.f('fk_events_cared_person_id_cared_persons'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['device_pk'], ['devices.id'], name=op.f('fk_events_device_pk_devices'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', 'timestamp', name='pk_events'),
+    postgresql_partition_by='RANGE (timestamp)'
+    )
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index('ix_events_alert_id', ['alert_id'], unique=False)
+        batch_op.create_index('ix_events_cared_person_timestamp', ['cared_person_id', 'timestamp'], unique=False)
+        batch_op.create_index('ix_events_cared_person_type_timestamp', ['cared_person_id', 'event_type', 'timestamp'], unique=False)
+        batch_op.create_index('ix_events_device_timestamp', ['device_pk', 'timestamp'], unique=False)
+
     initial_extras.upgrade()
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_device_timestamp')
+        batch_op.drop_index('ix_events_cared_person_type_timestamp')
+        batch_op.drop_index('ix_events_cared_person_timestamp')
+        batch_op.drop_index('ix_events_alert_id')
+
+    op.drop_table('events')
+    op.drop_table('device_messages')
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('ix_alerts_status_next_escalation')
+        batch_op.drop_index('ix_alerts_open_lookup')
+        batch_op.drop_index('ix_alerts_cared_person_created')
+
+    op.drop_table('alerts')
+    with op.batch_alter_table('user_packages', schema=None) as batch_op:
+        batch_op.drop_index('uq_user_packages_account_id_live', sqlite_where=sa.text("status IN ('active', 'suspended')"), postgresql_where=sa.text("status IN ('active', 'suspended')"))
+        batch_op.drop_index(batch_op.f('ix_user_packages_subscriber_id'))
+        batch_op.drop_index('ix_user_packages_period_end_in_force', sqlite_where=sa.text("status <> 'expired'"), postgresql_where=sa.text("status <> 'expired'"))
+        batch_op.drop_index(batch_op.f('ix_user_packages_package_id'))
+        batch_op.drop_index(batch_op.f('ix_user_packages_cared_person_id'))
+        batch_op.drop_index('ix_user_packages_account_id_created')
+
+    op.drop_table('user_packages')
     with op.batch_alter_table('legal_representations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_legal_representations_representative_id'))
         batch_op.drop_index(batch_op.f('ix_legal_representations_cared_person_id'))
@@ -323,6 +668,21 @@ def downgrade() -> None:
         batch_op.drop_index('ix_institution_reviews_public_by_date')
 
     op.drop_table('institution_reviews')
+    with op.batch_alter_table('institution_packages', schema=None) as batch_op:
+        batch_op.drop_index('uq_institution_packages_institution_id_live', sqlite_where=sa.text("status IN ('active', 'suspended')"), postgresql_where=sa.text("status IN ('active', 'suspended')"))
+        batch_op.drop_index(batch_op.f('ix_institution_packages_subscriber_id'))
+        batch_op.drop_index('ix_institution_packages_period_end_in_force', sqlite_where=sa.text("status <> 'expired'"), postgresql_where=sa.text("status <> 'expired'"))
+        batch_op.drop_index(batch_op.f('ix_institution_packages_package_id'))
+        batch_op.drop_index('ix_institution_packages_institution_id_created')
+        batch_op.drop_index(batch_op.f('ix_institution_packages_cared_person_id'))
+
+    op.drop_table('institution_packages')
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.drop_index('ix_devices_type_created')
+        batch_op.drop_index('ix_devices_offline_due_at')
+        batch_op.drop_index('ix_devices_cared_person_created')
+
+    op.drop_table('devices')
     with op.batch_alter_table('caregiver_reviews', schema=None) as batch_op:
         batch_op.drop_index('ix_caregiver_reviews_public_by_date')
 
@@ -352,6 +712,10 @@ def downgrade() -> None:
 
     op.drop_table('cared_persons')
     op.drop_table('user_roles')
+    with op.batch_alter_table('refresh_token_families', schema=None) as batch_op:
+        batch_op.drop_index('ix_refresh_token_families_user_created')
+
+    op.drop_table('refresh_token_families')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index('ix_referrals_status_registered')
         batch_op.drop_index('ix_referrals_status_created')
@@ -360,7 +724,28 @@ def downgrade() -> None:
         batch_op.drop_index('ix_referrals_referrer_converted')
 
     op.drop_table('referrals')
+    with op.batch_alter_table('password_resets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_resets_user_id'))
+
+    op.drop_table('password_resets')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_status_next_attempt')
+        batch_op.drop_index('ix_notifications_recipient')
+        batch_op.drop_index('ix_notifications_alert_created')
+
+    op.drop_table('notifications')
     op.drop_table('institutions')
     op.drop_table('caregiver_scores')
     op.drop_table('users')
     op.drop_table('roles')
+    with op.batch_alter_table('packages', schema=None) as batch_op:
+        batch_op.drop_index('ix_packages_active_price')
+
+    op.drop_table('packages')
+    op.drop_table('invoice_counters')
+    with op.batch_alter_table('billing_records', schema=None) as batch_op:
+        batch_op.drop_index('ix_billing_records_subscription_issue')
+        batch_op.drop_index('ix_billing_records_status_due')
+        batch_op.drop_index('ix_billing_records_issue_number')
+
+    op.drop_table('billing_records')
