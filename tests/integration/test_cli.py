@@ -96,3 +96,78 @@ def test_serve_refuses_an_outdated_schema(tmp_path):
         set_container(None)
     assert result.exit_code == 1
     assert "run 'cuiot db upgrade'" in result.stderr
+
+
+def test_seed_is_idempotent_and_lists_the_catalogue(cli):
+    assert as_json(cli("seed", "--json")) == {"packages_added": 5}
+    assert as_json(cli("seed", "--json")) == {"packages_added": 0}
+    packages = as_json(cli("packages", "list", "--json"))
+    assert [(p["type"], p["monthly"]["cents"], p["devices"]) for p in packages] == [
+        ("basic", 1_500_000, 3), ("familiar", 2_500_000, 8), ("premium", 4_500_000, 20),
+        ("professional", 8_000_000, 50), ("institutional", 30_000_000, 500)]
+
+
+def test_package_admin_commands(cli):
+    cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
+    created = as_json(cli("packages", "create", "--type", "basic", "--name", "Básico Plus",
+                          "--monthly-cents", "1800000", "--max-users", "3", "--max-devices", "4",
+                          "--max-storage-gb", "10", "--support", "chat", "--feature", "alertas",
+                          "--json"))
+    assert created["yearly"]["cents"] == 21_600_000 and created["features"] == ["alertas"]
+    updated = as_json(cli("packages", "update", created["id"], "--type", "basic", "--name",
+                          "Básico Plus", "--monthly-cents", "1900000", "--max-users", "3",
+                          "--max-devices", "4", "--max-storage-gb", "10", "--support", "chat",
+                          "--json"))
+    assert updated["monthly"]["cents"] == 1_900_000
+    gone = as_json(cli("packages", "deactivate", created["id"], "--json"))
+    assert gone["active"] is False
+    assert as_json(cli("packages", "list", "--json")) == []
+    assert len(as_json(cli("packages", "list", "--all", "--json"))) == 1
+    zero = cli("packages", "create", "--type", "basic", "--name", "Cero", "--monthly-cents", "1",
+               "--max-users", "0", "--max-devices", "1", "--max-storage-gb", "1", "--support", "chat")
+    assert zero.exit_code != 0 and "Traceback" not in zero.output
+
+
+def test_billing_run_twice_changes_nothing_the_second_time(cli):
+    first = as_json(cli("billing", "run", "--date", "2026-02-01", "--json"))
+    assert set(first) >= {"renewed", "invoices_issued", "expired", "marked_overdue", "suspended"}
+    assert as_json(cli("billing", "run", "--date", "2026-02-01", "--json")) == {k: 0 for k in first}
+    bad = cli("billing", "run", "--date", "1 de febrero")
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_demo_family_devices_and_alerts(cli, database_url):
+    seeded = as_json(cli("seed", "--demo", "--json"))
+    assert seeded["devices"] == 4 and seeded["readings"] == 140
+    assert as_json(cli("seed", "--demo", "--json"))["demo"] == "already there"
+    devices = as_json(cli("devices", "list", "--json"))
+    assert sorted(d["device_id"] for d in devices) == [
+        "bp-rosa-01", "gas-rosa-01", "motion-rosa-01", "panic-rosa-01"]
+    assert as_json(cli("alerts", "list", "--json")) == []  # a normal week opens nothing
+    _press_panic_button()
+    alerts = as_json(cli("alerts", "list", "--json"))
+    assert [(a["alert_type"], a["severity"], a["status"]) for a in alerts] == [
+        ("panic_pressed", "critical", "pending")]
+    acked = as_json(cli("alerts", "ack", alerts[0]["id"], "--json"))
+    assert acked["status"] == "acknowledged"
+    assert as_json(cli("alerts", "resolve", alerts[0]["id"], "--json"))["status"] == "resolved"
+    again = cli("alerts", "resolve", alerts[0]["id"])
+    assert again.exit_code == 1 and again.stderr.startswith("error:")
+
+
+def _press_panic_button() -> None:
+    import asyncio
+
+    from cuiot.application.ingest import IngestDeviceEvent, IngestDeviceEventCommand
+    from cuiot.entrypoints.cli.runtime import container
+    from cuiot.entrypoints.container import use_case
+
+    async def press() -> None:
+        c = container()
+        try:
+            await use_case(c, IngestDeviceEvent)(
+                IngestDeviceEventCommand("panic-rosa-01", "press-1", "pressed", {}))
+        finally:
+            await c.engine().dispose()
+
+    asyncio.run(press())

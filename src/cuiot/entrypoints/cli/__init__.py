@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cuiot.entrypoints.cli import billing, db, referrals, seed, serve, users
+from cuiot.entrypoints.cli import billing, db, referrals, safety, seed, serve, users
 
 app = typer.Typer(
     name="cuiot",
@@ -18,6 +18,8 @@ app.add_typer(users.users_app, name="users")
 app.add_typer(billing.packages_app, name="packages")
 app.add_typer(billing.billing_app, name="billing")
 app.add_typer(referrals.referrals_app, name="referrals")
+app.add_typer(safety.alerts_app, name="alerts")
+app.add_typer(safety.devices_app, name="devices")
 app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
 app.add_typer(referrals.commissions_app, name="commissions")

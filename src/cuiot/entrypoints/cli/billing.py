@@ -36,7 +36,7 @@ COLUMNS = ["id", "type", "name", "monthly", "yearly", "users", "devices", "stora
 
 def package_row(p: Package) -> dict:
     return {"id": p.id, "type": p.type, "name": p.name, "monthly": p.price_monthly,
-            "yearly": p.price_for("yearly"), "users": p.limits.max_users,
+            "yearly": p.yearly_price, "users": p.limits.max_users,
             "devices": p.limits.max_devices, "storage_gb": p.limits.max_storage_gb,
             "patients": p.limits.max_patients, "support": p.support_level,
             "features": p.features, "active": p.is_active}

@@ -25,7 +25,10 @@ def seed(demo: bool = typer.Option(False, "--demo", help="Add a demo family, dev
         return summary
 
     summary = run(work)
+    keys = summary.pop("device_keys", None)
     if json_:
-        emit_one(summary, True)
-    else:
-        console.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))
+        emit_one(summary | ({"device_keys": keys} if keys else {}), True)
+        return
+    emit_one(summary, False, "Seeded")
+    if keys:
+        console.print("Device api keys (shown once): " + ", ".join(f"{d}={k}" for d, k in keys.items()))

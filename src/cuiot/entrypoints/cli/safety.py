@@ -1,0 +1,99 @@
+"""``cuiot alerts`` and ``cuiot devices``: the safety pipeline, seen by an admin."""
+
+from __future__ import annotations
+
+from typing import Optional
+from uuid import UUID
+
+import typer
+
+from cuiot.application.alerts import (
+    AcknowledgeAlert,
+    AlertCommand,
+    ListAlerts,
+    ListAlertsCommand,
+    ResolveAlert,
+)
+from cuiot.application.devices import ListDevices, ListDevicesCommand
+from cuiot.domain.alerts import Alert
+from cuiot.domain.devices import Device
+from cuiot.entrypoints.cli.output import emit, emit_one
+from cuiot.entrypoints.cli.runtime import admin_actor, run
+from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
+from cuiot.entrypoints.container import use_case
+
+alerts_app = typer.Typer(help="Alerts and their escalation.", no_args_is_help=True)
+devices_app = typer.Typer(help="Devices in the homes.", no_args_is_help=True)
+
+ALERT_COLUMNS = ["id", "alert_type", "severity", "status", "escalation_level", "occurrences",
+                 "cared_person_id", "created_at"]
+DEVICE_COLUMNS = ["id", "device_id", "name", "device_type", "status", "battery_level",
+                  "last_seen_at", "active"]
+
+
+def alert_row(a: Alert) -> dict:
+    return {"id": a.id, "alert_type": a.alert_type, "severity": a.severity, "status": a.status,
+            "escalation_level": a.escalation_level, "occurrences": a.occurrences,
+            "cared_person_id": a.cared_person_id, "device_id": a.device_pk,
+            "created_at": a.created_at, "acknowledged_at": a.acknowledged_at,
+            "resolved_at": a.resolved_at}
+
+
+def device_row(d: Device) -> dict:
+    return {"id": d.id, "device_id": d.device_id, "name": d.name, "device_type": d.device_type,
+            "cared_person_id": d.cared_person_id, "status": d.status,
+            "battery_level": d.battery_level, "last_seen_at": d.last_seen_at,
+            "active": d.is_active}
+
+
+@alerts_app.command("list")
+def list_alerts(status: Optional[str] = typer.Option(
+                    None, help="pending, sent, acknowledged, resolved or unhandled"),
+                severity: Optional[str] = typer.Option(None, help="medium, high or critical"),
+                cared_person: Optional[UUID] = typer.Option(None, "--cared-person"),
+                offset: int = 0, limit: int = typer.Option(100, max=1000),
+                as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+    """Alerts, newest first."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        actor = await admin_actor(c, as_)
+        cmd = ListAlertsCommand(actor, status, severity, cared_person, offset, limit)
+        return [alert_row(a) for a in await use_case(c, ListAlerts)(cmd)]
+
+    emit(run(work), ALERT_COLUMNS, json_, "Alerts")
+
+
+@alerts_app.command("ack")
+def acknowledge(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+    """Acknowledge an alert: its escalation stops."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        actor = await admin_actor(c, as_)
+        return alert_row(await use_case(c, AcknowledgeAlert)(AlertCommand(actor, alert_id)))
+
+    emit_one(run(work), json_, "Alert acknowledged")
+
+
+@alerts_app.command("resolve")
+def resolve(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+    """Resolve an alert (acknowledging it if nobody had)."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        actor = await admin_actor(c, as_)
+        return alert_row(await use_case(c, ResolveAlert)(AlertCommand(actor, alert_id)))
+
+    emit_one(run(work), json_, "Alert resolved")
+
+
+@devices_app.command("list")
+def list_devices(cared_person: Optional[UUID] = typer.Option(None, "--cared-person"),
+                 offset: int = 0, limit: int = typer.Option(100, max=1000),
+                 as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+    """Registered devices."""
+
+    async def work(c):  # noqa: ANN001, ANN202
+        actor = await admin_actor(c, as_)
+        cmd = ListDevicesCommand(actor, cared_person, offset, limit)
+        return [device_row(d) for d in await use_case(c, ListDevices)(cmd)]
+
+    emit(run(work), DEVICE_COLUMNS, json_, "Devices")
