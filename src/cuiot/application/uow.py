@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         SubscriptionRepository,
     )
     from cuiot.application.ports.referrals import CommissionRepository, ReferralRepository
+    from cuiot.application.ports.rejections import RejectedMessageRepository
     from cuiot.application.ports.reviews import ReviewRepository, ScoreRepository
     from cuiot.application.ports.safety import (
         AlertRepository,
@@ -52,6 +53,7 @@ class UnitOfWork(Protocol):
     events: SensorEventRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    rejected_messages: RejectedMessageRepository
     token_families: RefreshTokenFamilyRepository
     password_resets: PasswordResetRepository
 

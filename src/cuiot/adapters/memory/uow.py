@@ -22,6 +22,7 @@ from cuiot.adapters.memory.care import (
     InMemoryRepresentationRepository,
 )
 from cuiot.adapters.memory.referrals import InMemoryCommissionRepository, InMemoryReferralRepository
+from cuiot.adapters.memory.rejections import InMemoryRejectedMessageRepository
 from cuiot.adapters.memory.reviews import InMemoryReviewRepository, InMemoryScoreRepository
 from cuiot.adapters.memory.safety import (
     InMemoryAlertRepository,
@@ -60,6 +61,7 @@ class InMemoryStore:
         self.events = InMemorySensorEventRepository()
         self.alerts = InMemoryAlertRepository()
         self.notifications = InMemoryNotificationRepository()
+        self.rejected_messages = InMemoryRejectedMessageRepository()
         self.token_families = InMemoryRefreshTokenFamilyRepository()
         self.password_resets = InMemoryPasswordResetRepository()
 

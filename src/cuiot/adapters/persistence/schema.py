@@ -7,4 +7,6 @@ from cuiot.adapters.persistence.tables import billing  # noqa: F401
 from cuiot.adapters.persistence.tables import safety  # noqa: F401
 from cuiot.adapters.persistence.tables import auth  # noqa: F401
 
+from cuiot.adapters.persistence.tables import rejections  # noqa: F401
+
 __all__ = ["metadata"]

@@ -24,6 +24,7 @@ from cuiot.adapters.persistence.repositories.referrals import (
     SqlAlchemyCommissionRepository,
     SqlAlchemyReferralRepository,
 )
+from cuiot.adapters.persistence.repositories.rejections import SqlAlchemyRejectedMessageRepository
 from cuiot.adapters.persistence.repositories.reviews import (
     SqlAlchemyReviewRepository,
     SqlAlchemyScoreRepository,
@@ -55,4 +56,5 @@ REPOSITORIES: dict[str, Callable[[AsyncConnection], Any]] = {
     "events": SqlAlchemySensorEventRepository,
     "alerts": SqlAlchemyAlertRepository,
     "notifications": SqlAlchemyNotificationRepository,
+    "rejected_messages": SqlAlchemyRejectedMessageRepository,
 }

@@ -94,6 +94,21 @@ def upgrade() -> None:
     with op.batch_alter_table('packages', schema=None) as batch_op:
         batch_op.create_index('ix_packages_active_price', ['is_active', 'price_monthly_cents'], unique=False)
 
+    op.create_table('rejected_messages',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('received_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('topic', sa.String(length=300), nullable=False),
+    sa.Column('device_id', sa.String(length=200), nullable=True),
+    sa.Column('reason', sa.String(length=40), nullable=False),
+    sa.Column('detail', sa.String(length=1000), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rejected_messages'))
+    )
+    with op.batch_alter_table('rejected_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_rejected_messages_reason', ['reason', 'received_at'], unique=False)
+        batch_op.create_index('ix_rejected_messages_received', ['received_at'], unique=False)
+
     op.create_table('roles',
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.Column('description', sa.String(length=200), nullable=False),
@@ -738,6 +753,11 @@ def downgrade() -> None:
     op.drop_table('caregiver_scores')
     op.drop_table('users')
     op.drop_table('roles')
+    with op.batch_alter_table('rejected_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_rejected_messages_received')
+        batch_op.drop_index('ix_rejected_messages_reason')
+
+    op.drop_table('rejected_messages')
     with op.batch_alter_table('packages', schema=None) as batch_op:
         batch_op.drop_index('ix_packages_active_price')
 
