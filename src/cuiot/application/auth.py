@@ -8,6 +8,8 @@ revoked by ``jti`` on the revocation list; roles are always read from the databa
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,7 +45,8 @@ class Principal:
 def token_pair(tokens: TokenIssuer, user: User, refresh: IssuedToken, now: datetime) -> TokenPair:
     """A fresh access token for ``user`` beside the given refresh token."""
     access = tokens.issue_access(user.id, sorted(user.active_roles(now)), now)
-    expires_in = int((access.expires_at - now).total_seconds())
+    # exp has whole seconds: the lifetime, not the fraction of a second already gone
+    expires_in = math.ceil((access.expires_at - now).total_seconds())
     return TokenPair(access.token, refresh.token, expires_in)
 
 

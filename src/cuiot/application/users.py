@@ -188,3 +188,19 @@ class CreateAdmin:
             user.grant_role(Role.ADMIN, now)
             await self.uow.commit()
         return user, created
+
+
+@dataclass(frozen=True)
+class GetProfileCommand:
+    actor_id: UUID
+
+
+class GetProfile:
+    """The actor's own account."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, cmd: GetProfileCommand) -> User:
+        async with self.uow:
+            return await load_actor(self.uow, cmd.actor_id)

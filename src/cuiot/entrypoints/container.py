@@ -12,16 +12,21 @@ import inspect
 from typing import Any, TypeVar
 
 from dependency_injector import containers, providers
+from prometheus_client import CollectorRegistry
 
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from cuiot.adapters.cache.memory import InMemoryRateLimiter, InMemoryRevocationList
+from cuiot.adapters.cache.redis import RedisRateLimiter, RedisRevocationList, connect_redis
 from cuiot.adapters.security.bcrypt_hasher import BcryptPasswordHasher
+from cuiot.adapters.security.jwt_tokens import PyJwtTokenIssuer
 from cuiot.adapters.system import (
     InProcessEventPublisher,
     SecretsRandomSource,
     SystemClock,
     Uuid4IdGenerator,
 )
+from cuiot.entrypoints.secrets_file import jwt_secret
 from cuiot.entrypoints.settings import Settings
 
 T = TypeVar("T")
@@ -37,6 +42,26 @@ class Container(containers.DeclarativeContainer):
     hasher = providers.Singleton(BcryptPasswordHasher, settings.provided.bcrypt_rounds)
     publisher = providers.Singleton(InProcessEventPublisher)
     uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher)
+    metrics_registry = providers.Singleton(CollectorRegistry)
+
+    secret = providers.Singleton(jwt_secret, settings.provided.jwt_secret,
+                                 settings.provided.database_url)
+    tokens = providers.Singleton(PyJwtTokenIssuer, secret, clock,
+                                 settings.provided.access_token_minutes,
+                                 settings.provided.refresh_token_days)
+    # In-process by default; Redis when CUIOT_REDIS_URL is set, so workers share state.
+    store = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
+    redis = providers.Singleton(connect_redis, settings.provided.redis_url)
+    rate_limiter = providers.Selector(
+        store,
+        memory=providers.Singleton(InMemoryRateLimiter, clock),
+        redis=providers.Singleton(RedisRateLimiter, redis, settings.provided.redis_prefix),
+    )
+    revocations = providers.Selector(
+        store,
+        memory=providers.Singleton(InMemoryRevocationList, clock),
+        redis=providers.Singleton(RedisRevocationList, redis, settings.provided.redis_prefix),
+    )
 
 
 def use_case(container: Container, cls: type[T]) -> T:

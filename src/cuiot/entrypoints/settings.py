@@ -38,6 +38,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./cuiot.db"
     redis_url: str | None = None
+    redis_prefix: str = "cuiot:"
     mqtt_url: str | None = None
     mqtt_shared_group: str | None = None
     mqtt_embedded_port: int = 1883
@@ -74,4 +75,6 @@ class Settings(BaseSettings):
             name: timedelta(seconds=s)
             for name, s in parse_escalation_timeouts(self.escalation_timeouts).items()
         }
-        return replace(DEFAULT_POLICY, timezone=self.timezone, escalation_timeouts=timeouts)
+        return replace(DEFAULT_POLICY, timezone=self.timezone, escalation_timeouts=timeouts,
+                       access_token_minutes=self.access_token_minutes,
+                       refresh_token_days=self.refresh_token_days)

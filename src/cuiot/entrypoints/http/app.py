@@ -1,0 +1,52 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from cuiot.entrypoints.container import Container, build_container
+from cuiot.entrypoints.http import errors
+from cuiot.entrypoints.http.metrics import HttpMetrics
+from cuiot.entrypoints.http.middleware import RateLimit, RequestContext
+from cuiot.entrypoints.http.routes import ROUTERS, health
+from cuiot.entrypoints.http.schemas.common import ERRORS
+
+DESCRIPTION = """CUIOT watches over people who live alone or in care.
+
+Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <access_token>`.
+Every refusal has one shape: `{"error": "<code>", "message": "…", "details": {…}}`.
+Lists take `offset` and `limit` and answer `next_offset` (null on the last page)."""
+
+
+def create_app(container: Container | None = None) -> FastAPI:
+    container = container or build_container()
+    settings = container.settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await container.engine().dispose()
+
+    app = FastAPI(title="CUIOT API", version="1.0.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.container = container
+    app.state.metrics = HttpMetrics(container.metrics_registry())
+    errors.install(app)
+    app.include_router(health.router)
+    api = APIRouter(prefix="/api/v1", responses=ERRORS)
+    api.include_router(health.router)
+    for router in ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    app.add_middleware(RateLimit, limiter_factory=container.rate_limiter,
+                       limit=settings.rate_limit_per_minute)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"],
+                           expose_headers=["X-Request-ID", "Retry-After"])
+    app.add_middleware(RequestContext, metrics=app.state.metrics)
+    return app

@@ -1,0 +1,91 @@
+"""One error shape for every refusal, and one table from domain errors to status codes.
+
+``{"error": "<code>", "message": "<human text>", "details": {…}}``. Bad input is a 4xx;
+anything unexpected is a 500 with the same shape and the request id, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cuiot.domain import errors as e
+from cuiot.entrypoints.logs import request_id
+
+logger = logging.getLogger("cuiot.http")
+
+STATUS: list[tuple[type[e.DomainError], int]] = [
+    (e.Unauthenticated, 401),
+    (e.RateLimited, 429),
+    (e.NotFound, 404),
+    (e.Forbidden, 403),
+    (e.LegalCapacityDenied, 403),
+    (e.PackageLimitExceeded, 409),
+    (e.Conflict, 409),  # InvalidStateTransition included
+    (e.ValidationFailed, 422),  # InvalidReading included
+    (e.ReferralInvalid, 422),
+    (e.DomainError, 400),
+]
+
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+              413: "payload_too_large", 415: "unsupported_media_type",
+              422: "validation_error", 429: "rate_limited"}
+
+
+def status_for(error: e.DomainError) -> int:
+    return next(status for cls, status in STATUS if isinstance(error, cls))
+
+
+def body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": code, "message": message, "details": details or {}}
+
+
+def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(details, custom_encoder={Exception: str})
+
+
+async def on_domain_error(_request: Request, error: e.DomainError) -> JSONResponse:
+    status = status_for(error)
+    headers = {}
+    if isinstance(error, e.RateLimited):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, e.Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body(error.code, error.message, _json_safe(error.details)), status, headers)
+
+
+async def on_validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    problems = [{"loc": [str(p) for p in err.get("loc", ())], "msg": err.get("msg", ""),
+                 "type": err.get("type", "")} for err in error.errors()]  # never the input
+    if any(p["type"] == "json_invalid" for p in problems):
+        return JSONResponse(body("bad_request", "the body is not valid JSON",
+                                 {"errors": problems}), 400)
+    return JSONResponse(body("validation_error", "the request does not match the schema",
+                             {"errors": problems}), 422)
+
+
+async def on_http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    code = HTTP_CODES.get(error.status_code, "error")
+    message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
+    return JSONResponse(body(code, message), error.status_code, getattr(error, "headers", None))
+
+
+async def on_unexpected(_request: Request, error: Exception) -> JSONResponse:
+    logger.error("unhandled error: %s", type(error).__name__, exc_info=error)
+    return JSONResponse(body("internal_error", "something went wrong on our side",
+                             {"request_id": request_id.get()}), 500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(e.DomainError, on_domain_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,111 @@
+"""Pure ASGI middleware: request ids, one log line per request, metrics, rate limits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any, Awaitable, Callable
+
+from cuiot.entrypoints.http.errors import body
+from cuiot.entrypoints.http.metrics import HttpMetrics
+from cuiot.entrypoints.logs import request_id
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict]]
+Send = Callable[[dict], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+logger = logging.getLogger("cuiot.http.access")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json", "/redoc")
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+API_PREFIX = "/api/v1"
+
+
+def _route_of(scope: Scope) -> str:
+    """The route template (``/api/v1/devices/{device_id}``), never the raw path, so metric
+    labels stay few. Included routers keep their own path without the include prefix."""
+    path = getattr(scope.get("route"), "path", None)
+    if path is None:
+        return "unmatched"
+    if scope["path"].startswith(API_PREFIX) and not path.startswith(API_PREFIX):
+        return API_PREFIX + path
+    return path
+
+
+class RequestContext:
+    """Gives each request an id (kept from X-Request-ID when it is safe), returns it as
+    X-Request-ID, logs method, path, status and duration once, and counts it."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        given = _header(scope, b"x-request-id")
+        rid = given if given and _SAFE_ID.match(given) else uuid.uuid4().hex
+        token = request_id.set(rid)
+        started, status, started_response = time.perf_counter(), 500, False
+
+        async def send_with_id(message: dict) -> None:
+            nonlocal status, started_response
+            if message["type"] == "http.response.start":
+                status, started_response = message["status"], True
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:  # noqa: BLE001 - answered here: no traceback reaches the client
+            logger.exception("unhandled error in %s %s", scope.get("method"), scope["path"])
+            if scope["type"] == "http" and not started_response:
+                await _send_json(send_with_id, 500, body(
+                    "internal_error", "something went wrong on our side", {"request_id": rid}))
+        finally:
+            elapsed = time.perf_counter() - started
+            method = scope.get("method", "WS")
+            self.metrics.observe(method, _route_of(scope), status, elapsed)
+            logger.info("%s %s %s %.1fms", method, scope["path"], status, elapsed * 1000,
+                        extra={"method": method, "path": scope["path"], "status": status,
+                               "duration_ms": round(elapsed * 1000, 1)})
+            request_id.reset(token)
+
+
+class RateLimit:
+    """``limit`` requests per minute per client address; 429 with Retry-After past it."""
+
+    def __init__(self, app: ASGIApp, limiter_factory: Callable[[], Any], limit: int) -> None:
+        self.app, self.limiter_factory, self.limit = app, limiter_factory, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PATHS):
+            return await self.app(scope, receive, send)
+        client = (scope.get("client") or ("unknown", 0))[0]
+        decision = await self.limiter_factory().hit(f"rate:{client}", self.limit, 60)
+        if decision.allowed:
+            return await self.app(scope, receive, send)
+        retry = max(1, int(decision.retry_after_seconds))
+        await _send_json(send, 429, body("rate_limited", f"more than {self.limit} requests a minute",
+                                         {"retry_after_seconds": retry}),
+                         [(b"retry-after", str(retry).encode())])
+
+
+async def _send_json(send: Send, status: int, content: dict,
+                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    payload = json.dumps(content).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+        *(headers or [])]})
+    await send({"type": "http.response.body", "body": payload})

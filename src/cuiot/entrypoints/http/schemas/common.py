@@ -1,0 +1,60 @@
+"""Shapes shared by every route: the error body, pages, money."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cuiot.domain.money import Money
+
+T = TypeVar("T")
+
+
+class Strict(BaseModel):
+    """Request bodies: no unknown fields. Numbers and booleans use ``StrictInt`` and
+    ``StrictBool`` (no "false" → 0); dates and UUIDs parse from their ISO strings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(examples=["not_found"])
+    message: str = Field(examples=["cared person 7b1… not found"])
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class MoneyOut(BaseModel):
+    cents: int = Field(examples=[1815000])
+    currency: str = Field(examples=["ARS"])
+    display: str = Field(examples=["ARS 18,150.00"])
+
+    @classmethod
+    def of(cls, money: Money) -> MoneyOut:
+        return cls(cents=money.cents, currency=money.currency, display=str(money))
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    offset: int
+    limit: int
+    next_offset: int | None = Field(
+        description="Pass as ?offset= to get the next page; null on the last page.")
+
+    @classmethod
+    def of(cls, items: list[Any], offset: int, limit: int) -> Page[Any]:
+        """``items`` fetched with ``limit + 1`` tells whether another page exists."""
+        more = len(items) > limit
+        return cls(items=items[:limit], offset=offset, limit=limit,
+                   next_offset=offset + limit if more else None)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Malformed request (e.g. a body that is not JSON)"},
+    401: {"model": ErrorBody, "description": "Missing, invalid, expired or revoked token"},
+    403: {"model": ErrorBody, "description": "Not allowed (a role, or a legal rule)"},
+    404: {"model": ErrorBody, "description": "Not found, or not yours"},
+    409: {"model": ErrorBody, "description": "Conflicts with the current state or a limit"},
+    422: {"model": ErrorBody, "description": "Does not match the schema or a rule"},
+    429: {"model": ErrorBody, "description": "Too many requests; see Retry-After"},
+}
