@@ -29,6 +29,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        if settings.redis_url:
+            await container.redis().aclose()
         await container.engine().dispose()
 
     app = FastAPI(title="CUIOT API", version="1.0.0", description=DESCRIPTION,
