@@ -42,6 +42,8 @@ async def test_errors_have_one_shape(api):
     assert extra.status_code == 422
     method = await api.client.delete("/api/v1/auth/login")
     assert method.status_code == 405 and method.json()["error"] == "method_not_allowed"
+    both = await api.client.put("/api/v1/users/me")
+    assert both.status_code == 405 and both.headers["allow"] == "GET, PATCH"
 
 
 async def test_metrics_count_requests_by_route_and_status(api):

@@ -7,6 +7,7 @@ anything unexpected is a 500 with the same shape and the request id, never a tra
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -72,10 +73,24 @@ async def on_validation_error(_request: Request, error: RequestValidationError) 
                              {"errors": problems}), 422)
 
 
-async def on_http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     code = HTTP_CODES.get(error.status_code, "error")
     message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
-    return JSONResponse(body(code, message), error.status_code, getattr(error, "headers", None))
+    headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    return JSONResponse(body(code, message), error.status_code, headers)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method any route serves at ``path`` (the router names only the first)."""
+    table = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$"),
+                  {m.upper() for m in operations if m != "parameters"})
+                 for template, operations in app.openapi()["paths"].items()]
+        app.state.allowed_methods = table
+    return sorted(set().union(*(methods for pattern, methods in table if pattern.match(path))))
 
 
 async def on_unexpected(_request: Request, error: Exception) -> JSONResponse:
