@@ -21,6 +21,8 @@ from cuiot.domain.values import parse_choice
 class ListPackagesCommand:
     actor_id: UUID | None = None  # the catalogue is public
     include_inactive: bool = False  # honoured for admins only
+    offset: int = 0
+    limit: int | None = None  # None: the whole catalogue
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ class ListPackages(_Catalogue):
     async def __call__(self, cmd: ListPackagesCommand) -> list[Package]:
         async with self.uow:
             everything = cmd.include_inactive and await self._is_admin(cmd.actor_id)
-            return await self.uow.packages.list_all(active_only=not everything)
+            packages = await self.uow.packages.list_all(active_only=not everything)
+            end = None if cmd.limit is None else cmd.offset + cmd.limit
+            return packages[cmd.offset:end]
 
 
 class GetPackage(_Catalogue):

@@ -47,6 +47,8 @@ class Subscribed:
 @dataclass(frozen=True)
 class ListSubscriptionsCommand:
     actor_id: UUID
+    offset: int = 0
+    limit: int | None = None  # None: all of them
 
 
 class Contracting:
@@ -154,4 +156,6 @@ class ListSubscriptions:
     async def __call__(self, cmd: ListSubscriptionsCommand) -> list[Subscription]:
         async with self.uow:
             actor = await load_actor(self.uow, cmd.actor_id)
-            return await owned_subscriptions(self.uow, actor)
+            owned = await owned_subscriptions(self.uow, actor)
+            end = None if cmd.limit is None else cmd.offset + cmd.limit
+            return owned[cmd.offset:end]
