@@ -87,3 +87,14 @@ async def test_each_request_is_logged_once_with_its_id_and_no_secret(database_ur
     assert last["method"] == "GET" and last["path"] == "/api/v1/users/me" and "duration_ms" in last
     everything = "\n".join(JsonFormatter().format(r) for r in caplog.records)
     assert PASSWORD not in everything and token not in everything
+
+
+async def test_nul_characters_are_refused_not_stored(api):
+    body = await api.client.post("/api/v1/auth/register", json={
+        "email": "nul@example.com", "password": "una clave larga", "first_name": "A\x00B",
+        "last_name": "C"})
+    assert body.status_code == 422 and body.json()["error"] == "validation_error"
+    query = await api.client.get("/api/v1/users?offset=%00")
+    assert query.status_code == 400 and query.json()["error"] == "bad_request"
+    path = await api.client.get("/api/v1/users/%00/roles")
+    assert path.status_code == 400

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from cuiot.entrypoints.container import Container, build_container
 from cuiot.entrypoints.http import errors
 from cuiot.entrypoints.http.metrics import HttpMetrics
-from cuiot.entrypoints.http.middleware import RateLimit, RequestContext
+from cuiot.entrypoints.http.middleware import RateLimit, RefuseNul, RequestContext
 from cuiot.entrypoints.http.routes import ROUTERS, health
 from cuiot.entrypoints.http.schemas.common import ERRORS
 
@@ -44,6 +44,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.add_middleware(RefuseNul)
     app.add_middleware(RateLimit, limiter_factory=container.rate_limiter,
                        limit=settings.rate_limit_per_minute)
     if settings.cors_origins:

@@ -83,6 +83,22 @@ class RequestContext:
             request_id.reset(token)
 
 
+class RefuseNul:
+    """A NUL character (``%00``) in the path or the query is refused with 400 before any
+    route sees it: no database stores it, and no route means it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope["path"]
+                                        or b"%00" in scope.get("query_string", b"")
+                                        or b"\x00" in scope.get("query_string", b"")):
+            return await _send_json(send, 400, body("bad_request",
+                                                    "NUL characters are not allowed in URLs"))
+        return await self.app(scope, receive, send)
+
+
 class RateLimit:
     """``limit`` requests per minute per client address; 429 with Retry-After past it."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cuiot.domain.money import Money
 
@@ -16,6 +16,24 @@ class Strict(BaseModel):
     ``StrictBool`` (no "false" → 0); dates and UUIDs parse from their ISO strings."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        """PostgreSQL cannot store NUL in text: refuse it here, for every field, as 422."""
+        if _has_nul(data):
+            raise ValueError("text may not contain the NUL character")
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class ErrorBody(BaseModel):
