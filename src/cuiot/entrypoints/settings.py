@@ -41,13 +41,20 @@ class Settings(BaseSettings):
     redis_prefix: str = "cuiot:"
     mqtt_url: str | None = None
     mqtt_shared_group: str | None = None
+    mqtt_client_id: str = "cuiot-consumer"  # the consumer's persistent session
     mqtt_embedded_port: int = 1883
+    device_command_timeout_seconds: int = Field(default=30, gt=0, le=86_400)
     jwt_secret: str | None = Field(default=None, repr=False)
     bcrypt_rounds: int = Field(default=12, ge=4, le=31)
     access_token_minutes: int = Field(default=30, gt=0)
     refresh_token_days: int = Field(default=7, gt=0)
     rate_limit_per_minute: int = Field(default=60, gt=0)
-    smtp_url: str | None = None
+    smtp_url: str | None = Field(default=None, repr=False)  # smtp://user:pass@host:port?starttls=1
+    webhook_secret: str | None = Field(default=None, repr=False)  # signs webhook deliveries
+    sms_webhook_url: str | None = Field(default=None, repr=False)  # unset: SMS to the log
+    push_webhook_url: str | None = Field(default=None, repr=False)  # unset: push to the log
+    notification_timeout_seconds: float = Field(default=10.0, gt=0)
+    dispatch_tick_seconds: float = Field(default=1.0, gt=0)
     escalation_timeouts: str = "critical=120,high=300,medium=900"
     scheduler_tick_seconds: float = Field(default=1.0, gt=0)
     timezone: str = "America/Argentina/Buenos_Aires"
@@ -77,4 +84,6 @@ class Settings(BaseSettings):
         }
         return replace(DEFAULT_POLICY, timezone=self.timezone, escalation_timeouts=timeouts,
                        access_token_minutes=self.access_token_minutes,
-                       refresh_token_days=self.refresh_token_days)
+                       refresh_token_days=self.refresh_token_days,
+                       device_command_timeout=timedelta(
+                           seconds=self.device_command_timeout_seconds))

@@ -114,3 +114,7 @@ class InMemoryNotificationRepository(InMemoryRepository[Notification]):
     async def list_for_alert(self, alert_id: UUID) -> list[Notification]:
         found = self._where(lambda n: n.alert_id == alert_id)
         return sorted(found, key=lambda n: n.created_at)
+
+    async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
+        due = self._where(lambda n: n.is_due(now))
+        return sorted(due, key=lambda n: (n.next_attempt_at, n.created_at, n.id))[:limit]

@@ -106,3 +106,8 @@ class NotificationRepository(Protocol):
     async def list_for_alert(self, alert_id: UUID) -> list[Notification]:
         """Outbox rows written for an alert, oldest first."""
         ...
+
+    async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
+        """Pending rows whose ``next_attempt_at`` is at or before ``now``, longest waiting
+        first. SQL: ``FOR UPDATE SKIP LOCKED`` so two dispatchers never send one row."""
+        ...

@@ -4,7 +4,9 @@ Row locks (PostgreSQL; SQLite serialises writers at BEGIN IMMEDIATE and ignores 
 an alert read to be changed stays locked until the unit of work ends, so an
 acknowledgement, a joining event, the dispatcher and the escalation job never overwrite
 each other's change. The escalation job skips locked alerts instead of waiting
-(``SKIP LOCKED``), so several workers never escalate the same alert twice. Looking for
+(``SKIP LOCKED``), so several workers never escalate the same alert twice; the
+dispatcher claims due outbox rows the same way and holds them until their outcome is
+committed, so no row is sent by two dispatchers. Looking for
 the open alert of a device first locks the device's row: two events of one device
 arriving at once join one alert rather than opening two. Locks are always taken device
 first, then alert.
@@ -127,3 +129,11 @@ class SqlAlchemyNotificationRepository(SqlRepository[Notification]):
         c = notifications.c
         return await self._load(self._select().where(c.alert_id == alert_id)
                                 .order_by(c.created_at, c.id))
+
+    async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
+        c = notifications.c
+        stmt = (self._select().where(c.status == DeliveryStatus.PENDING.value,
+                                     c.next_attempt_at <= now)
+                .order_by(c.next_attempt_at, c.id).limit(limit)
+                .with_for_update(skip_locked=True))
+        return await self._load(stmt)
