@@ -44,7 +44,9 @@ class CreateInstitutionReviewCommand(ReviewCommand):
 
 @dataclass(frozen=True)
 class ListReviewsOfQuery:
-    actor_id: UUID
+    """``actor_id`` None: an anonymous reader (reviews and scores are public)."""
+
+    actor_id: UUID | None
     kind: str
     reviewed_id: UUID
     offset: int = 0
@@ -53,7 +55,9 @@ class ListReviewsOfQuery:
 
 @dataclass(frozen=True)
 class GetScoreQuery:
-    actor_id: UUID
+    """``actor_id`` None: an anonymous reader (reviews and scores are public)."""
+
+    actor_id: UUID | None
     kind: str
     reviewed_id: UUID
 
@@ -74,6 +78,12 @@ async def ensure_reviewable(uow: UnitOfWork, kind: ReviewedKind, reviewed_id: UU
     user = await uow.users.get(reviewed_id)
     if user is None or not user.has_role(Role.CAREGIVER, now):
         raise NotFound("caregiver", reviewed_id)
+
+
+async def load_reader(uow: UnitOfWork, actor_id: UUID | None) -> None:
+    """A reader who names themselves must be an active user; anyone may read anonymously."""
+    if actor_id is not None:
+        await load_actor(uow, actor_id)
 
 
 async def refresh_score(uow: UnitOfWork, kind: ReviewedKind, reviewed_id: UUID,
@@ -151,7 +161,7 @@ class ListReviewsOf:
             raise ValidationFailed("offset must be 0 or more and limit 1 or more", field="limit")
         kind = parse_choice(ReviewedKind, query.kind, "kind")
         async with self.uow:
-            await load_actor(self.uow, query.actor_id)
+            await load_reader(self.uow, query.actor_id)
             await ensure_reviewable(self.uow, kind, query.reviewed_id, self.clock.now())
             return await self.uow.reviews.list_public_of(kind, query.reviewed_id,
                                                          query.offset, query.limit)
@@ -166,7 +176,7 @@ class GetScore:
     async def __call__(self, query: GetScoreQuery) -> Score:
         kind, now = parse_choice(ReviewedKind, query.kind, "kind"), self.clock.now()
         async with self.uow:
-            await load_actor(self.uow, query.actor_id)
+            await load_reader(self.uow, query.actor_id)
             await ensure_reviewable(self.uow, kind, query.reviewed_id, now)
             stored = await self.uow.scores.get_for(kind, query.reviewed_id)
             if stored is not None:
