@@ -17,7 +17,10 @@ from cuiot.application.care_institutions import (
     AddInstitutionStaffCommand,
     CreateInstitution,
     CreateInstitutionCommand,
+    GetInstitution,
+    GetInstitutionCommand,
     staffed_institution,
+    visible_institution,
 )
 from cuiot.application.care_members import (
     AddMember,
@@ -50,9 +53,10 @@ __all__ = [
     "CheckContractingRightCommand", "CheckLegalCapacity", "CheckLegalCapacityCommand",
     "ContractingRight", "CreateInstitution", "CreateInstitutionCommand",
     "DeclareCapacityStatus", "DeclareCapacityStatusCommand", "GetCaredPerson",
-    "GetCaredPersonCommand", "GetRepresentative", "GetRepresentativeCommand",
+    "GetCaredPersonCommand", "GetInstitution", "GetInstitutionCommand",
+    "GetRepresentative", "GetRepresentativeCommand",
     "ListCaredPersons", "ListCaredPersonsCommand", "RequestRepresentation",
     "RequestRepresentationCommand", "UpdateCaredPerson", "UpdateCaredPersonCommand",
     "VerifyRepresentation", "VerifyRepresentationCommand", "emergency_contacts_from",
-    "staffed_institution",
+    "staffed_institution", "visible_institution",
 ]

@@ -1,5 +1,5 @@
-"""Use cases of institutions: create one, add staff. And the check that an actor works
-for an institution, which adding a cared person to it needs."""
+"""Use cases of institutions: create one, see one, add staff. And the check that an actor
+works for an institution, which adding a cared person to it needs."""
 
 from __future__ import annotations
 
@@ -29,6 +29,17 @@ async def staffed_institution(
     allowed = institution.is_admin(user.id) if admin else institution.is_staff(user.id)
     if not (allowed or user.is_admin(now)):
         raise Forbidden("not allowed for this institution", institution_id=str(institution_id))
+    return institution
+
+
+async def visible_institution(
+    uow: UnitOfWork, user: User, institution_id: UUID, now: datetime
+) -> Institution:
+    """The institution, if ``user`` is its staff or a platform admin; to anyone else it
+    does not exist (``NotFound``)."""
+    institution = await uow.institutions.get(institution_id)
+    if institution is None or not (institution.is_staff(user.id) or user.is_admin(now)):
+        raise NotFound("institution", institution_id)
     return institution
 
 
@@ -80,6 +91,7 @@ class AddInstitutionStaff:
         email = EmailAddress(cmd.email)
         async with self.uow:
             actor = await load_actor(self.uow, cmd.actor_id)
+            await visible_institution(self.uow, actor, cmd.institution_id, self.clock.now())
             institution = await staffed_institution(
                 self.uow, actor, cmd.institution_id, self.clock.now(), admin=True)
             user = await self.uow.users.get_by_email(email)
@@ -93,3 +105,22 @@ class AddInstitutionStaff:
             institution.add_staff(user.id, on_call=cmd.on_call)
             await self.uow.commit()
         return institution
+
+
+@dataclass(frozen=True)
+class GetInstitutionCommand:
+    actor_id: UUID
+    institution_id: UUID
+
+
+class GetInstitution:
+    """Its staff, its admin and platform admins see an institution; nobody else finds it."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, cmd: GetInstitutionCommand) -> Institution:
+        async with self.uow:
+            actor = await load_actor(self.uow, cmd.actor_id)
+            return await visible_institution(self.uow, actor, cmd.institution_id,
+                                             self.clock.now())

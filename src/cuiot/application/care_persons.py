@@ -114,6 +114,8 @@ class GetCaredPerson:
 @dataclass(frozen=True)
 class ListCaredPersonsCommand:
     actor_id: UUID
+    offset: int = 0
+    limit: int | None = None  # None: all of them
 
 
 class ListCaredPersons:
@@ -127,4 +129,6 @@ class ListCaredPersons:
             actor = await load_actor(self.uow, cmd.actor_id)
             found = await accessible_cared_persons(self.uow, actor, self.clock.now(),
                                                    self.clock.today())
-        return sorted(found, key=lambda cp: (cp.created_at, str(cp.id)))
+        ordered = sorted(found, key=lambda cp: (cp.created_at, str(cp.id)))
+        end = None if cmd.limit is None else cmd.offset + cmd.limit
+        return ordered[cmd.offset:end]

@@ -10,7 +10,7 @@ from typing import ClassVar, TypeVar
 
 from cuiot.domain.errors import ValidationFailed
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 
 E = TypeVar("E", bound=StrEnum)
 

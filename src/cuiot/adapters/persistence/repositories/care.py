@@ -140,7 +140,7 @@ def _inst_from(row: Row, children: Mapping[str, list[Row]]) -> Institution:
     return Institution(
         id=row["id"], name=row["name"], admin_id=row["admin_id"], email=row["email"],
         phone=row["phone"], created_at=row["created_at"],
-        staff_ids={r["user_id"] for r in staff if not r["on_call"]},
+        staff_ids={r["user_id"] for r in staff},  # on-call staff are staff too
         on_call_ids={r["user_id"] for r in staff if r["on_call"]},
     )
 
