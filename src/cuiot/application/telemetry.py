@@ -1,0 +1,129 @@
+"""Devices over HTTP and people looking at what devices reported.
+
+``IngestHttpTelemetry``: a device that speaks HTTP posts the same reading as its MQTT
+telemetry topic. Its own key comes first (``Unauthenticated`` otherwise, and nothing is
+kept); an impossible reading is kept as a rejected message (source ``http``) and the
+``InvalidReading`` raised again, so the device hears why.
+
+``keep_rejected``: how any refused device message (HTTP or MQTT) is kept.
+
+``NameDevices``: alerts and events point at a device by its primary key; people know it
+by its registered ``device_id``. Only devices the actor may see are named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from cuiot.application.access import load_actor, may_access
+from cuiot.application.ingest import (
+    AuthenticateDevice,
+    AuthenticateDeviceCommand,
+    IngestReading,
+    IngestReadingCommand,
+    IngestResult,
+)
+from cuiot.application.ports.common import Clock, IdGenerator
+from cuiot.application.uow import UnitOfWork
+from cuiot.domain.errors import InvalidReading
+from cuiot.domain.policy import Policy
+from cuiot.domain.rejections import RejectedMessage
+
+SOURCE = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpTelemetryCommand:
+    """``device_id`` is the registered (MQTT) id; ``raw`` the body as received, kept
+    when the reading is rejected; ``ts`` missing means the receive time."""
+
+    device_id: str
+    api_key: str
+    msg_id: str
+    type: str
+    data: dict[str, Any]
+    raw: bytes = b""
+    ts: datetime | None = None
+    battery_level: int | float | None = None
+
+
+def telemetry_topic(device_id: str) -> str:
+    """The MQTT topic carrying the same payload: rejections are filed under it."""
+    return f"cuiot/devices/{device_id}/telemetry"
+
+
+async def keep_rejected(uow: UnitOfWork, ids: IdGenerator, clock: Clock, *, raw: bytes,
+                        source: str, topic: str, reason: str, detail: str,
+                        device_id: str | None = None) -> RejectedMessage:
+    """Keep a refused device message (HTTP or MQTT) in a unit of work of its own: the
+    refused message's own was rolled back."""
+    message = RejectedMessage.of_bytes(raw, id=ids.new_id(), received_at=clock.now(),
+                                       source=source, topic=topic, reason=reason,
+                                       detail=detail, device_id=device_id)
+    async with uow:
+        await uow.rejected_messages.add(message)
+        await uow.commit()
+    return message
+
+
+class IngestHttpTelemetry:
+    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, policy: Policy) -> None:
+        self.uow, self.clock, self.ids, self.policy = uow, clock, ids, policy
+
+    async def __call__(self, cmd: HttpTelemetryCommand) -> IngestResult:
+        await AuthenticateDevice(self.uow)(AuthenticateDeviceCommand(cmd.device_id, cmd.api_key))
+        ingest = IngestReading(self.uow, self.clock, self.ids, self.policy)
+        try:
+            return await ingest(IngestReadingCommand(
+                device_id=cmd.device_id, msg_id=cmd.msg_id, type=cmd.type, data=cmd.data,
+                ts=cmd.ts, battery_level=cmd.battery_level))
+        except InvalidReading as error:
+            await self._keep_rejected(cmd, error)
+            raise
+
+    async def _keep_rejected(self, cmd: HttpTelemetryCommand, error: InvalidReading) -> None:
+        await keep_rejected(self.uow, self.ids, self.clock, raw=cmd.raw, source=SOURCE,
+                            topic=telemetry_topic(cmd.device_id), reason=error.code,
+                            detail=error.message, device_id=cmd.device_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NameDevicesCommand:
+    actor_id: UUID
+    device_pks: frozenset[UUID]
+
+    @classmethod
+    def of(cls, actor_id: UUID, device_pks: Iterable[UUID]) -> NameDevicesCommand:
+        return cls(actor_id, frozenset(device_pks))
+
+
+class NameDevices:
+    """Primary key → registered ``device_id`` of the given devices the actor may see
+    (others are left out, as if they did not exist)."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, cmd: NameDevicesCommand) -> dict[UUID, str]:
+        if not cmd.device_pks:
+            return {}
+        async with self.uow:
+            actor = await load_actor(self.uow, cmd.actor_id)
+            now, today = self.clock.now(), self.clock.today()
+            seen: dict[UUID, bool] = {}  # cared person → may the actor see them
+            names = {}
+            for device_pk in cmd.device_pks:
+                device = await self.uow.devices.get(device_pk)
+                if device is None:
+                    continue
+                if device.cared_person_id not in seen:
+                    person = await self.uow.cared_persons.get(device.cared_person_id)
+                    seen[device.cared_person_id] = person is not None and await may_access(
+                        self.uow, actor, person, now, today)
+                if seen[device.cared_person_id]:
+                    names[device_pk] = device.device_id
+            return names

@@ -1,0 +1,178 @@
+"""Devices and their telemetry over HTTP: request bodies and responses."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
+
+from cuiot.application.devices import RegisteredDevice
+from cuiot.application.ingest import DUPLICATE, STORED, IngestResult
+from cuiot.domain.devices import Device
+from cuiot.entrypoints.http.schemas.common import Strict
+
+DeviceTypeName = Literal["blood_pressure", "gas_sensor", "motion_sensor", "panic_button",
+                         "ip_camera"]
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # what a name or an id never needs (and SQL refuses NUL)
+MAX_JSON_BYTES = 16_384
+MAX_SETTING = 1_000_000_000
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_CONTROL)]
+Location = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)]
+RegisteredId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_CONTROL)]
+MsgId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_CONTROL)]
+ReadingType = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=NO_CONTROL)]
+
+
+def _plain_json(value: Any, depth: int = 0) -> None:
+    """Only what JSON can say and SQL can store: finite numbers, text without NUL or
+    lone surrogates, at most 8 levels deep."""
+    if depth > 8:
+        raise ValueError("nested too deeply")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers must be finite")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not hold NUL")
+        value.encode("utf-8")  # a lone surrogate: UnicodeEncodeError, a ValueError
+    elif isinstance(value, dict | list):
+        pairs = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in pairs:
+            _plain_json(key, depth + 1)
+            _plain_json(child, depth + 1)
+
+
+def plain_json_object(value: dict[str, Any]) -> dict[str, Any]:
+    _plain_json(value)
+    if len(json.dumps(value, separators=(",", ":"))) > MAX_JSON_BYTES:
+        raise ValueError(f"at most {MAX_JSON_BYTES} bytes of JSON")
+    return value
+
+
+def bounded_settings(value: dict[str, Any]) -> dict[str, Any]:
+    """Device settings are numbers; out-of-range ones are refused before the domain
+    names anything else wrong (unknown keys, text)."""
+    for key, number in value.items():
+        if isinstance(number, int | float) and not -MAX_SETTING <= number <= MAX_SETTING:
+            raise ValueError(f"{key} must be within ±{MAX_SETTING}")
+    return value
+
+
+def iso_8601(value: Any) -> Any:
+    """Times as ISO 8601 text only: pydantic alone would read ``0.5`` as a Unix time."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected an ISO 8601 date and time") from None
+
+
+def utc_instant(value: datetime | None) -> datetime | None:
+    """An instant that fits in UTC; a time without zone is left for the rules to refuse."""
+    if value is None or value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range once in UTC") from None
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(plain_json_object)]
+Settings = Annotated[JsonObject, AfterValidator(bounded_settings)]
+# Without a zone: refused by the rules (and kept as rejected) for a reading; 422 for a query.
+Instant = Annotated[datetime, BeforeValidator(iso_8601), AfterValidator(utc_instant)]
+Since = Annotated[AwareDatetime, BeforeValidator(iso_8601), AfterValidator(utc_instant)]
+
+CONFIG_DOC = ("Threshold overrides (e.g. bp_critical_systolic_above) and heartbeat_s "
+              "(seconds between status messages); numbers only")
+
+
+class DeviceIn(Strict):
+    device_id: RegisteredId = Field(
+        examples=["bp-elena-01"], description="Its id in MQTT topics: letters, digits, _ . : -")
+    name: Name = Field(examples=["Tensiómetro del living"])
+    device_type: DeviceTypeName = Field(examples=["blood_pressure"])
+    cared_person_id: UUID = Field(examples=["0b6f7c1a-2d3e-4f50-8a9b-1c2d3e4f5a6b"])
+    location: Location | None = Field(default=None, examples=["living room"])
+    config: Settings | None = Field(default=None, examples=[{"heartbeat_s": 300}],
+                                    description=CONFIG_DOC)
+
+
+class DeviceChangesIn(Strict):
+    """Absent or null leaves a field as it is; a config given replaces the whole config."""
+
+    name: Name | None = Field(default=None, examples=["Tensiómetro del dormitorio"])
+    location: Location | None = Field(default=None, examples=["bedroom"])
+    config: Settings | None = Field(default=None, examples=[{"bp_critical_systolic_above": 170}],
+                                    description=CONFIG_DOC)
+
+
+class DeviceOut(BaseModel):
+    id: UUID = Field(description="The device's key in this API (the {device_pk} of its routes)")
+    device_id: str = Field(examples=["bp-elena-01"], description="Its id in MQTT topics")
+    name: str
+    device_type: str = Field(examples=["blood_pressure"])
+    cared_person_id: UUID
+    location: str | None
+    config: dict[str, Any]
+    is_active: bool
+    status: str = Field(examples=["online"], description="online, offline or unknown")
+    last_seen_at: datetime | None
+    battery_level: int | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, device: Device) -> DeviceOut:
+        return cls(id=device.id, device_id=device.device_id, name=device.name,
+                   device_type=device.device_type.value, cared_person_id=device.cared_person_id,
+                   location=device.location, config=dict(device.config),
+                   is_active=device.is_active, status=device.status.value,
+                   last_seen_at=device.last_seen_at, battery_level=device.battery_level,
+                   created_at=device.created_at)
+
+
+class RegisteredDeviceOut(DeviceOut):
+    api_key: str = Field(description="The device's key for X-Device-Key: shown only now")
+
+    @classmethod
+    def of_registered(cls, registered: RegisteredDevice) -> RegisteredDeviceOut:
+        return cls(**DeviceOut.of(registered.device).model_dump(), api_key=registered.api_key)
+
+
+class TelemetryIn(Strict):
+    """The payload of the MQTT topic cuiot/devices/{device_id}/telemetry."""
+
+    msg_id: MsgId = Field(examples=["7f3c-0001"],
+                          description="Unique per device: a message resent is stored once")
+    ts: Instant | None = Field(default=None, examples=["2026-01-15T10:30:00Z"],
+                               description="When measured, with its zone; absent: on receipt")
+    type: ReadingType = Field(examples=["blood_pressure"])
+    data: JsonObject = Field(examples=[{"systolic": 120, "diastolic": 80, "pulse": 72}])
+    battery_level: StrictInt | StrictFloat | None = Field(default=None, examples=[85])
+
+
+class TelemetryOut(BaseModel):
+    outcome: Literal["stored", "duplicate"] = Field(examples=[STORED, DUPLICATE])
+    event_ids: list[UUID]
+    alert_ids: list[UUID] = Field(description="Alerts opened or joined by this reading")
+    battery_rejected: str | None = Field(
+        description="Why an impossible battery level was left out (the reading was kept)")
+
+    @classmethod
+    def of(cls, result: IngestResult) -> TelemetryOut:
+        return cls(outcome=result.outcome, event_ids=[e.id for e in result.events],
+                   alert_ids=list(result.alert_ids), battery_rejected=result.battery_rejected)
