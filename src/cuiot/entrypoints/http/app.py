@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from cuiot.entrypoints.container import Container, build_container
 from cuiot.entrypoints.http import errors
+from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.http.middleware import RateLimit, RefuseNul, RequestContext
 from cuiot.entrypoints.http.routes import ROUTERS, health
@@ -25,10 +26,15 @@ Lists take `offset` and `limit` and answer `next_offset` (null on the last page)
 def create_app(container: Container | None = None) -> FastAPI:
     container = container or build_container()
     settings = container.settings()
+    live = LiveAlerts.from_container(container)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        await live.start()
+        try:
+            yield
+        finally:
+            await live.stop()
         if settings.redis_url:
             await container.redis().aclose()
         await container.engine().dispose()
@@ -36,6 +42,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app = FastAPI(title="CUIOT API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.container = container
+    app.state.alert_stream = live.stream
     app.state.metrics = HttpMetrics(container.metrics_registry())
     errors.install(app)
     app.include_router(health.router)

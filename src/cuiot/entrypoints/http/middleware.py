@@ -61,9 +61,14 @@ class RequestContext:
 
         async def send_with_id(message: dict) -> None:
             nonlocal status, started_response
-            if message["type"] == "http.response.start":
+            kind = message["type"]
+            if kind == "http.response.start":
                 status, started_response = message["status"], True
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            elif kind == "websocket.accept":
+                status, started_response = 101, True
+            elif kind == "websocket.close" and not started_response:
+                status = 403  # refused before the handshake completed
             await send(message)
 
         try:

@@ -1,0 +1,75 @@
+"""``cuiot worker``: the background work without HTTP, until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Protocol
+
+from cuiot.entrypoints.cli.output import console
+from cuiot.entrypoints.cli.runtime import container
+from cuiot.entrypoints.cli.serve import ensure_schema_is_current
+from cuiot.entrypoints.container import Container
+from cuiot.entrypoints.live import LiveAlerts
+from cuiot.entrypoints.logs import configure_logging
+from cuiot.entrypoints.scheduler import Scheduler
+
+logger = logging.getLogger("cuiot.worker")
+
+
+class Runner(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def worker_runners(c: Container) -> list[Runner]:
+    """What a worker runs, started in this order and stopped in the reverse one. The
+    live bridge only matters with Redis: it carries this worker's alert changes (its
+    escalations) to the WebSockets of the API workers."""
+    runners: list[Runner] = []
+    if c.settings().redis_url:
+        runners.append(LiveAlerts.from_container(c))
+    runners.append(Scheduler.from_container(c))
+    return runners
+
+
+async def run_until_signalled(c: Container, runners: list[Runner],
+                              stop: asyncio.Event | None = None) -> None:
+    """Start ``runners``, wait for SIGINT/SIGTERM (or ``stop``), stop them gracefully."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+    started: list[Runner] = []
+    try:
+        for runner in runners:
+            await runner.start()
+            started.append(runner)
+        await stop.wait()
+    finally:
+        for runner in reversed(started):
+            try:
+                await runner.stop()
+            except Exception:  # noqa: BLE001 - stop the others all the same
+                logger.exception("stopping %s failed", type(runner).__name__)
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(sig)
+        if c.settings().redis_url:
+            await c.redis().aclose()
+        await c.engine().dispose()
+
+
+def worker() -> None:
+    """Run the scheduler (escalation, device and inactivity checks, daily billing and
+    referral expiry) until Ctrl-C or SIGTERM."""
+    ensure_schema_is_current()
+    c = container()
+    configure_logging(c.settings().log_format)
+    console.print("CUIOT worker running; Ctrl-C to stop")
+    asyncio.run(run_until_signalled(c, worker_runners(c)))
