@@ -1,0 +1,151 @@
+"""What devices publish (CONTRACTS.md, "MQTT"), decoded and checked into the command of
+its use case. The topic names the device and the kind; the payload is a JSON object.
+
+Every refusal is a ``Refused`` with a reason code: ``unknown_topic`` (not one of the
+device topics), ``invalid_json`` (not UTF-8 JSON), ``invalid_schema`` (JSON, but not the
+shape of its kind). Whether the values make sense (a reading no person can have, an
+unknown device) is the domain's to say, after this.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cuiot.application.device_messages import CommandReply, MessageBody
+from cuiot.application.ingest import IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.monitoring import RecordDeviceStatusCommand
+
+ROOT = "cuiot/devices"
+TELEMETRY, EVENTS, STATUS, REPLY = "telemetry", "events", "status", "commands/reply"
+KINDS = (TELEMETRY, EVENTS, STATUS, REPLY)
+MAX_ID_CHARS = 128
+
+
+class Refused(Exception):
+    def __init__(self, reason: str, detail: str, device_id: str | None = None) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail, self.device_id = reason, detail, device_id
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    kind: str  # one of KINDS
+    device_id: str
+    body: MessageBody
+    ts: datetime | None = None  # the device's time, when it gave one
+
+
+def subscriptions(shared_group: str | None = None) -> list[str]:
+    """The topic filters to subscribe to; with a group, an MQTT 5 shared subscription."""
+    prefix = f"$share/{shared_group}/" if shared_group else ""
+    return [f"{prefix}{ROOT}/+/{kind}" for kind in KINDS]
+
+
+def parse_topic(topic: str) -> tuple[str, str]:
+    """``cuiot/devices/{device_id}/{kind}`` → (device_id, kind)."""
+    head = f"{ROOT}/"
+    device_id, _, kind = topic.removeprefix(head).partition("/")
+    if not topic.startswith(head) or not device_id or kind not in KINDS:
+        raise Refused("unknown_topic", f"not a device topic: {topic[:200]!r}")
+    return device_id, kind
+
+
+def decode(topic: str, payload: bytes) -> Envelope:
+    device_id, kind = parse_topic(topic)
+    try:
+        return _DECODERS[kind](device_id, _json_object(payload))
+    except Refused as refused:
+        raise Refused(refused.reason, refused.detail, device_id) from None
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _json_object(payload: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(payload.decode("utf-8"), parse_constant=_no_constants)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise Refused("invalid_json", str(error)[:200]) from None
+    if not isinstance(value, dict):
+        raise Refused("invalid_schema", f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _text(body: dict[str, Any], key: str, *, required: bool = True) -> str | None:
+    value = body.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID_CHARS:
+        raise Refused("invalid_schema", f"{key} must be a non-empty string of at most "
+                                        f"{MAX_ID_CHARS} characters")
+    return value
+
+
+def _object(body: dict[str, Any], key: str, *, required: bool = True) -> dict[str, Any]:
+    value = body.get(key)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict):
+        raise Refused("invalid_schema", f"{key} must be a JSON object")
+    return value
+
+
+def _number(body: dict[str, Any], key: str, *, whole: bool = False) -> int | float | None:
+    value = body.get(key)
+    kinds = (int,) if whole else (int, float)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, kinds) or (
+            isinstance(value, float) and not math.isfinite(value)):
+        raise Refused("invalid_schema", f"{key} must be a {'whole ' if whole else ''}number")
+    return value
+
+
+def _timestamp(body: dict[str, Any]) -> datetime | None:
+    """ISO 8601 (``Z`` allowed); missing means the receive time. A time without a
+    zone passes: the use case refuses it as an impossible reading."""
+    value = body.get("ts")
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Refused("invalid_schema", "ts must be an ISO 8601 date and time") from None
+
+
+def _telemetry(device_id: str, body: dict[str, Any]) -> Envelope:
+    ts = _timestamp(body)
+    return Envelope(TELEMETRY, device_id, IngestReadingCommand(
+        device_id=device_id, msg_id=_text(body, "msg_id"), type=_text(body, "type"),
+        data=_object(body, "data"), ts=ts, battery_level=_number(body, "battery_level")), ts)
+
+
+def _event(device_id: str, body: dict[str, Any]) -> Envelope:
+    ts = _timestamp(body)
+    return Envelope(EVENTS, device_id, IngestDeviceEventCommand(
+        device_id=device_id, msg_id=_text(body, "msg_id"), event=_text(body, "event"),
+        data=_object(body, "data", required=False), ts=ts), ts)
+
+
+def _status(device_id: str, body: dict[str, Any]) -> Envelope:
+    ts = _timestamp(body)
+    heartbeat = _number(body, "heartbeat_s", whole=True)
+    return Envelope(STATUS, device_id, RecordDeviceStatusCommand(
+        device_id=device_id, status=_text(body, "status"),
+        heartbeat_s=int(heartbeat) if heartbeat is not None else None, ts=ts), ts)
+
+
+def _reply(device_id: str, body: dict[str, Any]) -> Envelope:
+    if not isinstance(body.get("ok"), bool):
+        raise Refused("invalid_schema", "ok must be true or false")
+    return Envelope(REPLY, device_id, CommandReply(
+        device_id=device_id, command_id=_text(body, "command_id"), ok=body["ok"],
+        result=_object(body, "result", required=False)))
+
+
+_DECODERS = {TELEMETRY: _telemetry, EVENTS: _event, STATUS: _status, REPLY: _reply}

@@ -1,0 +1,168 @@
+"""One device message, from its bytes to a commit: decode, run its use case, count it,
+and try again while the failure is not the message's fault.
+
+``MessageProcessor.process`` returns only once the message is handled for good —
+stored, found to be a duplicate, or kept as rejected — so its caller may acknowledge it.
+A failure that is an outage (the database or the network to it) is retried with backoff
+for as long as it lasts; any other is retried ``Backoff.attempts`` times and then kept
+as rejected with reason ``processing_error``, so that one message never holds back the
+ones behind it for good.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+
+from cuiot.adapters.mqtt.envelope import (
+    EVENTS,
+    REPLY,
+    STATUS,
+    TELEMETRY,
+    Envelope,
+    Refused,
+    decode,
+    parse_topic,
+)
+from cuiot.application.device_messages import (
+    REJECTED,
+    DeviceMessageCommand,
+    IngestEventMessage,
+    IngestTelemetryMessage,
+    MessageOutcome,
+    RecordReplyMessage,
+    RecordStatusMessage,
+    RejectDeviceMessage,
+    RejectDeviceMessageCommand,
+)
+from cuiot.application.ingest import DUPLICATE
+from cuiot.application.ports.common import Clock, IdGenerator
+from cuiot.application.uow import UnitOfWork
+from cuiot.domain.policy import Policy
+
+logger = logging.getLogger("cuiot.mqtt")
+PROCESSING_ERROR = "processing_error"
+USE_CASES = {TELEMETRY: IngestTelemetryMessage, EVENTS: IngestEventMessage,
+             STATUS: RecordStatusMessage, REPLY: RecordReplyMessage}
+LABELS = {TELEMETRY: "telemetry", EVENTS: "event", STATUS: "status", REPLY: "command_reply"}
+LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+
+
+class MqttMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.accepted = Counter("cuiot_mqtt_messages_accepted", "Device messages stored, by kind",
+                                ["kind"], registry=registry)
+        self.duplicates = Counter("cuiot_mqtt_messages_duplicate",
+                                  "Device messages seen before (redeliveries), by kind",
+                                  ["kind"], registry=registry)
+        self.rejected = Counter("cuiot_mqtt_messages_rejected",
+                                "Device messages refused and kept, by reason", ["reason"],
+                                registry=registry)
+        self.retries = Counter("cuiot_mqtt_processing_retries",
+                               "Attempts that failed without the message's fault",
+                               registry=registry)
+        self.lag = Histogram("cuiot_mqtt_ingest_lag_seconds",
+                             "Receive time minus the time the device gave its message",
+                             buckets=LAG_BUCKETS, registry=registry)
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    first_s: float = 0.5
+    most_s: float = 30.0
+    attempts: int = 5  # before a failure that is not an outage is given up on
+
+    def delay(self, attempt: int) -> float:
+        return min(self.most_s, self.first_s * 2 ** (attempt - 1))
+
+
+DEFAULT_BACKOFF = Backoff()
+
+
+def is_outage(error: BaseException) -> bool:
+    """The database, or the way to it, is unavailable: nobody's fault, wait for it."""
+    if isinstance(error, (OSError, TimeoutError, OperationalError, InterfaceError,
+                          DisconnectionError)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def device_of(topic: str) -> str | None:
+    try:
+        return parse_topic(topic)[0]
+    except Refused:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    topic: str
+    payload: bytes
+    received_at: datetime
+    retain: bool = False
+
+
+class MessageProcessor:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator,
+                 policy: Policy, metrics: MqttMetrics, backoff: Backoff = DEFAULT_BACKOFF) -> None:
+        self.uow_factory, self.clock, self.ids, self.policy = uow_factory, clock, ids, policy
+        self.metrics, self.backoff = metrics, backoff
+
+    async def process(self, message: Received) -> MessageOutcome:
+        """Handled for good (committed) when this returns."""
+        attempt, error = 0, None
+        while True:
+            attempt += 1
+            try:
+                if error is not None and attempt > self.backoff.attempts and not is_outage(error):
+                    return await self._reject(message, PROCESSING_ERROR, repr(error),
+                                              device_of(message.topic))
+                return await self._handle(message)
+            except Exception as failure:  # noqa: BLE001 - not the message's fault: retry
+                error, delay = failure, self.backoff.delay(attempt)
+                self.metrics.retries.inc()
+                logger.warning("message on %s not committed (attempt %d: %r); again in %.1f s",
+                               message.topic, attempt, failure, delay)
+                await asyncio.sleep(delay)
+
+    async def _handle(self, message: Received) -> MessageOutcome:
+        try:
+            envelope = decode(message.topic, message.payload)
+        except Refused as refused:
+            return await self._reject(message, refused.reason, refused.detail, refused.device_id)
+        use_case = USE_CASES[envelope.kind](self.uow_factory(), self.clock, self.ids, self.policy)
+        outcome = await use_case(DeviceMessageCommand(message.topic, message.payload,
+                                                      envelope.body))
+        self._count(message, envelope, outcome)
+        return outcome
+
+    async def _reject(self, message: Received, reason: str, detail: str,
+                      device_id: str | None = None) -> MessageOutcome:
+        use_case = RejectDeviceMessage(self.uow_factory(), self.clock, self.ids, self.policy)
+        outcome = await use_case(RejectDeviceMessageCommand(
+            message.topic, message.payload, reason, detail[:1000], device_id))
+        self._count_rejected(message, outcome)
+        return outcome
+
+    def _count(self, message: Received, envelope: Envelope, outcome: MessageOutcome) -> None:
+        kind = LABELS[envelope.kind]
+        if outcome.outcome == REJECTED:
+            self._count_rejected(message, outcome)
+        elif outcome.outcome == DUPLICATE:
+            self.metrics.duplicates.labels(kind).inc()
+        else:
+            self.metrics.accepted.labels(kind).inc()
+            if envelope.ts is not None and envelope.ts.tzinfo and not message.retain:
+                lag = (message.received_at - envelope.ts).total_seconds()
+                self.metrics.lag.observe(max(lag, 0.0))
+
+    def _count_rejected(self, message: Received, outcome: MessageOutcome) -> None:
+        self.metrics.rejected.labels(outcome.reason).inc()
+        logger.warning("rejected a message on %s: %s (%s)", message.topic, outcome.reason,
+                       outcome.detail[:200])
