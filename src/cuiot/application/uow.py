@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         PackageRepository,
         SubscriptionRepository,
     )
+    from cuiot.application.ports.device_commands import DeviceCommandRepository
     from cuiot.application.ports.referrals import CommissionRepository, ReferralRepository
     from cuiot.application.ports.rejections import RejectedMessageRepository
     from cuiot.application.ports.reviews import ReviewRepository, ScoreRepository
@@ -54,6 +55,7 @@ class UnitOfWork(Protocol):
     alerts: AlertRepository
     notifications: NotificationRepository
     rejected_messages: RejectedMessageRepository
+    device_commands: DeviceCommandRepository
     token_families: RefreshTokenFamilyRepository
     password_resets: PasswordResetRepository
 

@@ -81,6 +81,7 @@ class Policy:
     inactivity_after: timedelta = timedelta(hours=4)
     inactivity_window_start: time = time(7, 0)
     inactivity_window_end: time = time(22, 0)
+    device_command_timeout: timedelta = timedelta(seconds=30)  # a command's reply deadline
 
     # 6. Alerts and escalation
     escalation_timeouts: Mapping[str, timedelta] = field(

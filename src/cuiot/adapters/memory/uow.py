@@ -21,6 +21,7 @@ from cuiot.adapters.memory.care import (
     InMemoryInstitutionRepository,
     InMemoryRepresentationRepository,
 )
+from cuiot.adapters.memory.device_commands import InMemoryDeviceCommandRepository
 from cuiot.adapters.memory.referrals import InMemoryCommissionRepository, InMemoryReferralRepository
 from cuiot.adapters.memory.rejections import InMemoryRejectedMessageRepository
 from cuiot.adapters.memory.reviews import InMemoryReviewRepository, InMemoryScoreRepository
@@ -62,6 +63,7 @@ class InMemoryStore:
         self.alerts = InMemoryAlertRepository()
         self.notifications = InMemoryNotificationRepository()
         self.rejected_messages = InMemoryRejectedMessageRepository()
+        self.device_commands = InMemoryDeviceCommandRepository()
         self.token_families = InMemoryRefreshTokenFamilyRepository()
         self.password_resets = InMemoryPasswordResetRepository()
 

@@ -8,5 +8,6 @@ from cuiot.adapters.persistence.tables import safety  # noqa: F401
 from cuiot.adapters.persistence.tables import auth  # noqa: F401
 
 from cuiot.adapters.persistence.tables import rejections  # noqa: F401
+from cuiot.adapters.persistence.tables import device_commands  # noqa: F401
 
 __all__ = ["metadata"]

@@ -24,6 +24,9 @@ from cuiot.adapters.persistence.repositories.referrals import (
     SqlAlchemyCommissionRepository,
     SqlAlchemyReferralRepository,
 )
+from cuiot.adapters.persistence.repositories.device_commands import (
+    SqlAlchemyDeviceCommandRepository,
+)
 from cuiot.adapters.persistence.repositories.rejections import SqlAlchemyRejectedMessageRepository
 from cuiot.adapters.persistence.repositories.reviews import (
     SqlAlchemyReviewRepository,
@@ -57,4 +60,5 @@ REPOSITORIES: dict[str, Callable[[AsyncConnection], Any]] = {
     "alerts": SqlAlchemyAlertRepository,
     "notifications": SqlAlchemyNotificationRepository,
     "rejected_messages": SqlAlchemyRejectedMessageRepository,
+    "device_commands": SqlAlchemyDeviceCommandRepository,
 }

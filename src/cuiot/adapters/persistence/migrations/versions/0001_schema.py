@@ -613,6 +613,34 @@ def upgrade() -> None:
         batch_op.create_index('ix_alerts_open_lookup', ['cared_person_id', 'device_pk', 'alert_type', 'status'], unique=False)
         batch_op.create_index('ix_alerts_status_next_escalation', ['status', 'next_escalation_at'], unique=False)
 
+    op.create_table('device_commands',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('device_pk', sa.Uuid(), nullable=False),
+    sa.Column('command', sa.String(length=64), nullable=False),
+    sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('requested_by', sa.Uuid(), nullable=False),
+    sa.Column('created_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('timeout_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('result', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('reply_ok', sa.Boolean(), nullable=True),
+    sa.Column('replied_at', cuiot.adapters.persistence.types.UtcDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status <> 'sent' OR sent_at IS NOT NULL", name=op.f('ck_device_commands_sent_has_time')),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'completed', 'failed', 'timed_out')", name=op.f('ck_device_commands_status')),
+    sa.CheckConstraint("status NOT IN ('completed', 'failed', 'timed_out') OR completed_at IS NOT NULL", name=op.f('ck_device_commands_final_has_time')),
+    sa.CheckConstraint("trim(command) <> ''", name=op.f('ck_device_commands_command_not_blank')),
+    sa.CheckConstraint('(reply_ok IS NULL) = (replied_at IS NULL)', name=op.f('ck_device_commands_reply_complete')),
+    sa.CheckConstraint('timeout_at >= created_at', name=op.f('ck_device_commands_timeout_after_creation')),
+    sa.ForeignKeyConstraint(['device_pk'], ['devices.id'], name=op.f('fk_device_commands_device_pk_devices'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['requested_by'], ['users.id'], name=op.f('fk_device_commands_requested_by_users'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_device_commands'))
+    )
+    with op.batch_alter_table('device_commands', schema=None) as batch_op:
+        batch_op.create_index('ix_device_commands_device_created', ['device_pk', 'created_at'], unique=False)
+        batch_op.create_index('ix_device_commands_status_timeout', ['status', 'timeout_at'], unique=False)
+
     op.create_table('device_messages',
     sa.Column('device_pk', sa.Uuid(), nullable=False),
     sa.Column('msg_id', sa.String(), nullable=False),
@@ -659,6 +687,11 @@ def downgrade() -> None:
 
     op.drop_table('events')
     op.drop_table('device_messages')
+    with op.batch_alter_table('device_commands', schema=None) as batch_op:
+        batch_op.drop_index('ix_device_commands_status_timeout')
+        batch_op.drop_index('ix_device_commands_device_created')
+
+    op.drop_table('device_commands')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_index('ix_alerts_status_next_escalation')
         batch_op.drop_index('ix_alerts_open_lookup')
