@@ -18,6 +18,7 @@ from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.cache.memory import InMemoryRateLimiter, InMemoryRevocationList
 from cuiot.adapters.cache.redis import RedisRateLimiter, RedisRevocationList, connect_redis
+from cuiot.adapters.mqtt.gateway import PahoDeviceCommandGateway
 from cuiot.adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from cuiot.adapters.security.jwt_tokens import PyJwtTokenIssuer
 from cuiot.adapters.system import (
@@ -32,6 +33,19 @@ from cuiot.entrypoints.settings import Settings
 T = TypeVar("T")
 
 
+def mqtt_target(settings: Settings) -> str | None:
+    """The broker CUIOT talks to: CUIOT_MQTT_URL, the embedded one when unset, None when
+    MQTT is off."""
+    if settings.mqtt_url == "off":
+        return None
+    return settings.mqtt_url or f"mqtt://127.0.0.1:{settings.mqtt_embedded_port}"
+
+
+def command_gateway(settings: Settings, registry: CollectorRegistry) -> PahoDeviceCommandGateway | None:
+    target = mqtt_target(settings)
+    return None if target is None else PahoDeviceCommandGateway(target, registry=registry)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Singleton(Settings)
     policy = providers.Singleton(lambda settings: settings.policy(), settings)
@@ -43,6 +57,8 @@ class Container(containers.DeclarativeContainer):
     publisher = providers.Singleton(InProcessEventPublisher)
     uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher)
     metrics_registry = providers.Singleton(CollectorRegistry)
+
+    command_gateway = providers.Singleton(command_gateway, settings, metrics_registry)
 
     secret = providers.Singleton(jwt_secret, settings.provided.jwt_secret,
                                  settings.provided.database_url)

@@ -35,7 +35,7 @@ class RedactingFilter(logging.Filter):
 
 
 class JsonFormatter(logging.Formatter):
-    RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "request_id"}
+    RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "request_id", "color_message"}
 
     def format(self, record: logging.LogRecord) -> str:
         line = {

@@ -31,6 +31,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.application.billing_run import RunBilling, RunBillingCommand
+from cuiot.application.device_commands import (
+    ExpireDeviceCommands,
+    ExpireDeviceCommandsCommand,
+)
 from cuiot.application.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
 from cuiot.application.monitoring import CheckDevicesOffline, CheckInactivity, PeriodicCheckCommand
 from cuiot.application.ports.common import Clock, IdGenerator
@@ -127,6 +131,7 @@ class Scheduler:
         self.jobs = [
             Job("escalation", self._escalate),
             Job("devices_offline", self._devices_offline),
+            Job("device_commands_expiry", self._expire_device_commands),
             Job("inactivity", self._inactivity, every=inactivity_every, exclusive=True),
             Job("partitions", self._partitions, every=partitions_every, exclusive=True),
             Job("billing", self._billing, daily=True, exclusive=True),
@@ -207,6 +212,11 @@ class Scheduler:
         command = PeriodicCheckCommand()
         return await until_done(lambda: CheckDevicesOffline(
             self.uow_factory(), self.clock, self.ids, self.policy)(command), command.limit)
+
+    async def _expire_device_commands(self) -> int:
+        command = ExpireDeviceCommandsCommand(limit=500)
+        return await until_done(lambda: ExpireDeviceCommands(self.uow_factory(), self.clock)(
+            command), command.limit)
 
     async def _inactivity(self) -> int:
         return await CheckInactivity(self.uow_factory(), self.clock, self.ids, self.policy)()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cuiot.entrypoints.cli import billing, db, referrals, safety, seed, serve, users
+from cuiot.entrypoints.cli import billing, db, referrals, safety, seed, serve, simulate, users, worker
 
 app = typer.Typer(
     name="cuiot",
@@ -22,6 +22,8 @@ app.add_typer(safety.alerts_app, name="alerts")
 app.add_typer(safety.devices_app, name="devices")
 app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
+safety.devices_app.command("simulate")(simulate.simulate)
 app.add_typer(referrals.commissions_app, name="commissions")
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from cuiot.entrypoints.alert_metrics import AlertMetrics
 from cuiot.entrypoints.container import Container, build_container
 from cuiot.entrypoints.http import errors
 from cuiot.entrypoints.live import LiveAlerts
+from cuiot.entrypoints.pipeline import Runner
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.http.middleware import RateLimit, RefuseNul, RequestContext
 from cuiot.entrypoints.http.routes import ROUTERS, health
@@ -23,18 +25,29 @@ Every refusal has one shape: `{"error": "<code>", "message": "…", "details": {
 Lists take `offset` and `limit` and answer `next_offset` (null on the last page)."""
 
 
-def create_app(container: Container | None = None) -> FastAPI:
+def create_app(container: Container | None = None,
+               runners: Sequence[Runner] = ()) -> FastAPI:
+    """``runners`` (the safety pipeline, in ``cuiot serve``) start after the live stream
+    and the device command gateway and stop before them, inside uvicorn's graceful
+    shutdown."""
     container = container or build_container()
     settings = container.settings()
     live = LiveAlerts.from_container(container)
+    gateway = container.command_gateway()
+    metrics = AlertMetrics(container.publisher(), container.metrics_registry())
+    background: list[Runner] = [metrics, live, *([gateway] if gateway else []), *runners]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await live.start()
+        started: list[Runner] = []
         try:
+            for runner in background:
+                await runner.start()
+                started.append(runner)
             yield
         finally:
-            await live.stop()
+            for runner in reversed(started):
+                await runner.stop()
         if settings.redis_url:
             await container.redis().aclose()
         await container.engine().dispose()

@@ -1,0 +1,48 @@
+"""The safety pipeline's runners, started and stopped together: the MQTT consumer, the
+scheduler (escalation, periodic checks, daily jobs) and the outbox dispatcher.
+
+``cuiot serve`` runs them inside the API process (so alerts raised by MQTT reach that
+process's WebSockets without Redis); ``cuiot worker`` runs them alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from cuiot.adapters.mqtt.consumer import PahoMqttConsumer
+from cuiot.adapters.notifications.dispatcher import OutboxDispatcher
+from cuiot.adapters.notifications.router import ChannelRouter
+from cuiot.entrypoints.container import Container, mqtt_target
+from cuiot.entrypoints.scheduler import Scheduler
+
+logger = logging.getLogger("cuiot.pipeline")
+
+
+class Runner(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def pipeline_runners(c: Container, *, mqtt: bool = True, mqtt5: bool | None = None) -> list[Runner]:
+    """Consumer (unless MQTT is off), scheduler and dispatcher, in start order. ``mqtt5``
+    defaults to True for an external broker and False for the embedded one (amqtt speaks
+    MQTT 3.1.1 only)."""
+    s = c.settings()
+    runners: list[Runner] = []
+    target = mqtt_target(s) if mqtt else None
+    if target is not None:
+        external = s.mqtt_url is not None
+        runners.append(PahoMqttConsumer(
+            target, uow_factory=c.uow, clock=c.clock(), ids=c.ids(), policy=c.policy(),
+            metrics_registry=c.metrics_registry(), client_id=s.mqtt_client_id,
+            shared_group=s.mqtt_shared_group if external else None,  # MQTT 5 only
+            mqtt5=external if mqtt5 is None else mqtt5))
+    runners.append(Scheduler.from_container(c))
+    router = ChannelRouter(smtp_url=s.smtp_url, webhook_secret=s.webhook_secret,
+                           sms_webhook_url=s.sms_webhook_url, push_webhook_url=s.push_webhook_url,
+                           timeout_seconds=s.notification_timeout_seconds)
+    runners.append(OutboxDispatcher(c.uow, c.clock(), c.policy(), router, c.metrics_registry(),
+                                    tick_seconds=s.dispatch_tick_seconds))
+    return runners
