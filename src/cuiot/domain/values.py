@@ -43,14 +43,19 @@ class EmailAddress:
 
 @dataclass(frozen=True, slots=True)
 class Rating:
-    """A whole rating from 1 to 5."""
+    """A whole rating from ``LOWEST`` (1) to ``HIGHEST`` (5)."""
+
+    LOWEST: ClassVar[int] = 1
+    HIGHEST: ClassVar[int] = 5
 
     value: int
 
     def __post_init__(self) -> None:
-        if isinstance(self.value, bool) or not isinstance(self.value, int) or not 1 <= self.value <= 5:
-            raise ValidationFailed(f"rating must be a whole number 1-5, got {self.value!r}",
-                                   field="rating")
+        whole = isinstance(self.value, int) and not isinstance(self.value, bool)
+        if not whole or not self.LOWEST <= self.value <= self.HIGHEST:
+            raise ValidationFailed(
+                f"rating must be a whole number {self.LOWEST}-{self.HIGHEST}, got {self.value!r}",
+                field="rating")
 
     def as_decimal(self) -> Decimal:
         return Decimal(self.value)

@@ -11,9 +11,11 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.reviews import Review, Score
+from cuiot.domain.values import Rating
 from cuiot.entrypoints.http.schemas.common import Strict
 
-Stars = Annotated[StrictInt, Field(ge=1, le=5)]
+# The domain's bounds, shown in the schema for clients; the domain still decides.
+Stars = Annotated[StrictInt, Field(ge=Rating.LOWEST, le=Rating.HIGHEST)]
 CaregiverCategory = Literal["experience", "quality", "reliability", "availability",
                             "specialization"]
 InstitutionCategory = Literal["medical_quality", "infrastructure", "staff", "attention", "price"]
