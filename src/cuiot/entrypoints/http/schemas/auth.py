@@ -16,6 +16,7 @@ class RefreshIn(Strict):
 
 class LogoutIn(Strict):
     refresh_token: str | None = Field(default=None, max_length=4096,
+                                      examples=["eyJhbGciOiJIUzI1NiIs…"],
                                       description="Also end this login's refresh tokens")
 
 

@@ -22,7 +22,8 @@ class RegisterIn(Strict):
 
 class ProfileIn(Strict):
     first_name: str | None = Field(default=None, min_length=1, max_length=100, examples=["Lucía"])
-    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100,
+                                  examples=["Fernández"])
     phone: str | None = Field(default=None, max_length=40, examples=["+54 11 5555-0101"])
     date_of_birth: date | None = Field(default=None, examples=["1975-04-12"])
 
