@@ -18,7 +18,7 @@ from cuiot.domain.users import Role
 from cuiot.entrypoints.scheduler import Job, Scheduler, until_done
 from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, SafetyBench
 
-EVERY_TICK = ["escalation", "devices_offline"]
+EVERY_TICK = ["escalation", "devices_offline", "device_commands_expiry"]
 DAILY = ["billing", "referrals_expiry"]
 FIRST_TICK = EVERY_TICK + ["inactivity", "partitions"] + DAILY
 
@@ -121,6 +121,24 @@ async def test_a_silent_device_goes_offline_on_a_tick(bench, scheduler, family) 
     await scheduler.tick()
     assert bench.fresh(device).status is DeviceStatus.OFFLINE
     assert bench.alert().alert_type == "device_offline"
+
+
+async def test_a_command_without_a_reply_times_out_on_a_tick(bench, scheduler, family) -> None:
+    from datetime import timedelta
+
+    from cuiot.domain.device_commands import CommandStatus, DeviceCommand
+
+    ana, *_, device = family
+    now = bench.clock.now()
+    command = DeviceCommand(id=bench.ids.new_id(), device_pk=device.id, command="reboot",
+                            params={}, requested_by=ana.id, created_at=now,
+                            timeout_at=now + timedelta(seconds=30))
+    bench.store.device_commands.items[command.id] = command
+    await scheduler.tick()
+    assert bench.fresh(command).status is CommandStatus.PENDING
+    bench.advance(seconds=30)
+    await scheduler.tick()
+    assert bench.fresh(command).status is CommandStatus.TIMED_OUT
 
 
 async def test_inactivity_is_checked_once_a_minute(bench, scheduler) -> None:
