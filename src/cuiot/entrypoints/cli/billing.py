@@ -17,7 +17,6 @@ from cuiot.application.packages import (
     DeactivatePackageCommand,
     ListPackages,
     ListPackagesCommand,
-    SeedCatalogue,
     UpdatePackage,
     UpdatePackageCommand,
 )

@@ -88,7 +88,10 @@ def _week(c: Container) -> list[tuple[datetime, str, dict[str, Any]]]:
     messages: list[tuple[datetime, str, dict[str, Any]]] = []
     for back in range(7, 0, -1):
         day = today - timedelta(days=back)
-        at = lambda h, m=0: datetime.combine(day, time(h, m), zone)  # noqa: E731
+
+        def at(hour: int, minute: int = 0, day: date = day) -> datetime:
+            return datetime.combine(day, time(hour, minute), zone)
+
         for hour, (sys_, dia, pulse) in ((9, (124, 78, 72)), (20, (129, 81, 76))):
             messages.append((at(hour), "bp-rosa-01", {"type": "blood_pressure", "data": {
                 "systolic": sys_ + back % 3, "diastolic": dia, "pulse": pulse}}))
