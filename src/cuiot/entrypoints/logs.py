@@ -67,3 +67,5 @@ def configure_logging(fmt: str, level: int = logging.INFO) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # we log each request once ourselves
+    for chatty in ("transitions", "amqtt", "hbmqtt"):  # the embedded broker's state machine
+        logging.getLogger(chatty).setLevel(logging.WARNING)
