@@ -264,6 +264,17 @@ Característica: Clasificación de lo que envían los dispositivos
     Cuando a las 12:03 se controlan los dispositivos
     Entonces el tensiómetro queda desconectado
 
+  # Un dispositivo que dijera latir una vez al año quedaría callado sin que nadie lo note:
+  # el latido anunciado puede ser de un día como mucho.
+  Esquema del escenario: El latido que anuncia un dispositivo es de un día como mucho
+    Cuando el tensiómetro anuncia que late cada <segundos> segundos
+    Entonces el anuncio <resultado>
+
+    Ejemplos:
+      | segundos | resultado     |
+      | 86400    | se acepta     |
+      | 86401    | se rechaza    |
+
   Escenario: El último aviso del dispositivo lo desconecta al instante
     Dado que el tensiómetro envió una lectura a las 12:00
     Cuando el tensiómetro avisa que se desconecta

@@ -227,6 +227,32 @@ def _(bench: SafetyBench, run: Run, world: dict[str, Any]) -> None:
     run(bench.call(RecordDeviceStatus, RecordDeviceStatusCommand(device.device_id, "offline")))
 
 
+@when(parsers.parse("el tensiómetro anuncia que late cada {seconds:d} segundos"))
+def _(bench: SafetyBench, run: Run, world: dict[str, Any], seconds: int) -> None:
+    device = world["devices"]["el tensiómetro"]
+    try:
+        run(bench.call(RecordDeviceStatus, RecordDeviceStatusCommand(
+            device.device_id, "online", heartbeat_s=seconds)))
+        world["error"] = None
+    except InvalidReading as error:
+        world["error"] = error
+    world["announced"] = seconds
+
+
+@then("el anuncio se acepta")
+def _(bench: SafetyBench, world: dict[str, Any]) -> None:
+    assert world["error"] is None
+    device = bench.fresh(world["devices"]["el tensiómetro"])
+    assert device.config["heartbeat_s"] == world["announced"]
+
+
+@then("el anuncio se rechaza")
+def _(bench: SafetyBench, world: dict[str, Any]) -> None:
+    assert isinstance(world["error"], InvalidReading)
+    device = bench.fresh(world["devices"]["el tensiómetro"])
+    assert device.config.get("heartbeat_s") != world["announced"]
+
+
 # Entonces
 
 

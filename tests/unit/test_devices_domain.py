@@ -112,3 +112,24 @@ def test_removing_deactivates_once() -> None:
     assert not d.is_active
     with pytest.raises(Conflict):
         d.deactivate()
+
+
+def test_a_stored_absurd_heartbeat_is_capped_without_overflowing():
+    from datetime import timedelta
+
+    from cuiot.domain.policy import DEFAULT_POLICY
+
+    device = _a_device_for_heartbeat_tests()
+    device.config["heartbeat_s"] = 10**30  # as if written before the maximum existed
+    assert device.heartbeat(DEFAULT_POLICY) == timedelta(hours=24)
+
+
+def _a_device_for_heartbeat_tests():  # noqa: ANN202
+    from datetime import datetime, timezone
+    from uuid import uuid4
+
+    from cuiot.domain.devices import Device, DeviceType
+
+    return Device(id=uuid4(), device_id="bp-1", name="BP", device_type=DeviceType.BLOOD_PRESSURE,
+                  cared_person_id=uuid4(), api_key_hash="0" * 64,
+                  created_at=datetime(2026, 1, 15, tzinfo=timezone.utc))

@@ -84,8 +84,12 @@ class Device:
         return hmac.compare_digest(hash_api_key(api_key), self.api_key_hash)
 
     def heartbeat(self, policy: Policy) -> timedelta:
+        """Its own interval, never longer than the policy's maximum (compared as seconds,
+        so an absurd stored value cannot overflow a timedelta)."""
         seconds = self.config.get(HEARTBEAT_KEY)
-        return timedelta(seconds=seconds) if seconds else policy.heartbeat_default
+        if not seconds:
+            return policy.heartbeat_default
+        return timedelta(seconds=min(seconds, policy.heartbeat_max.total_seconds()))
 
     def update(self, policy: Policy, *, name: str | None = None, location: str | None = None,
                config: Mapping[str, Any] | None = None) -> None:
@@ -93,7 +97,13 @@ class Device:
         self.name = self.name if name is None else _checked_name(name)
         self.location = self.location if location is None else location
         if config is not None:
-            self.config = check_config(config)
+            checked = check_config(config)
+            heartbeat = checked.get(HEARTBEAT_KEY)
+            if heartbeat is not None and heartbeat > policy.heartbeat_max.total_seconds():
+                raise ValidationFailed(
+                    f"heartbeat_s may be at most {int(policy.heartbeat_max.total_seconds())} s: "
+                    "a device silent for longer would go unnoticed", field=HEARTBEAT_KEY)
+            self.config = checked
             self._reschedule(policy)
 
     def announce_heartbeat(self, seconds: int, policy: Policy) -> None:

@@ -77,6 +77,7 @@ class Policy:
     battery_low_below: int = 20
     battery_medium_below: int = 10
     heartbeat_default: timedelta = timedelta(minutes=5)
+    heartbeat_max: timedelta = timedelta(hours=24)  # a silent device must never go unnoticed
     heartbeats_missed_for_offline: int = 3
     inactivity_after: timedelta = timedelta(hours=4)
     inactivity_window_start: time = time(7, 0)
