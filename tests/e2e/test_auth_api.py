@@ -150,3 +150,13 @@ async def test_profile_update_and_admin_role_management(api):
     bogus = await api.client.post(f"/api/v1/users/{lucia_id}/roles", headers=admin,
                                   json={"role": "emperor"})
     assert bogus.status_code == 422
+
+
+async def test_forgot_password_cannot_flood_an_inbox(api):
+    await api.register("lucia@example.com")
+    for _ in range(3):
+        sent = await api.client.post("/api/v1/auth/forgot-password", json={"email": "lucia@example.com"})
+        assert sent.status_code == 202
+    held = await api.client.post("/api/v1/auth/forgot-password", json={"email": "lucia@example.com"})
+    assert held.status_code == 429 and held.json()["error"] == "rate_limited"
+    assert int(held.headers["retry-after"]) > 0

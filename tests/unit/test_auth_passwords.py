@@ -144,3 +144,21 @@ async def test_a_reset_unlocks_a_locked_login(bench: AuthBench) -> None:
         await bench.login()
     await reset(bench, await forgot(bench), "nueva-clave-1")
     assert (await bench.login(password="nueva-clave-1")).token_type == "bearer"
+
+
+async def test_reset_emails_per_address_are_capped_known_or_not(bench: AuthBench) -> None:
+    from datetime import timedelta
+
+    from cuiot.domain.errors import RateLimited
+
+    bench.user("laura@example.com")
+    for _ in range(3):
+        assert await forgot(bench, "laura@example.com") is not None
+        assert await forgot(bench, "nadie@example.com") is None
+    for address in ("laura@example.com", "NADIE@example.com"):
+        with pytest.raises(RateLimited) as limited:
+            await forgot(bench, address)
+        assert 0 < limited.value.retry_after_seconds <= 3600
+    assert await forgot(bench, "otra@example.com") is None  # other addresses are not held up
+    bench.clock.advance(timedelta(hours=1))
+    assert await forgot(bench, "laura@example.com") is not None

@@ -17,7 +17,7 @@ from cuiot.application.ports.auth import RateLimiter, RevocationList
 from cuiot.application.ports.common import Clock, IdGenerator, PasswordHasher, RandomSource
 from cuiot.application.uow import UnitOfWork
 from cuiot.domain.auth import PasswordReset, RevokeReason, hash_token
-from cuiot.domain.errors import Unauthenticated
+from cuiot.domain.errors import RateLimited, Unauthenticated
 from cuiot.domain.notifications import Channel, Notification
 from cuiot.domain.policy import Policy
 from cuiot.domain.values import EmailAddress, Password
@@ -46,14 +46,22 @@ def _reset_notice(id: UUID, reset: PasswordReset, address: EmailAddress, token: 
 
 class ForgotPassword:
     """Email a single-use reset secret to an active user. An unknown (or inactive) email
-    does the same work and writes nothing, so the caller always answers alike."""
+    does the same work and writes nothing, so the caller always answers alike. At most
+    ``password_reset_emails_allowed`` requests per address and window, known or not
+    (``RateLimited`` past it), so nobody can flood an inbox."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, rng: RandomSource,
-                 policy: Policy) -> None:
+                 policy: Policy, rate_limiter: RateLimiter) -> None:
         self.uow, self.clock, self.ids, self.rng, self.policy = uow, clock, ids, rng, policy
+        self.rate_limiter = rate_limiter
 
     async def __call__(self, cmd: ForgotPasswordCommand) -> None:
         email, now, token = EmailAddress(cmd.email), self.clock.now(), self.rng.token()
+        window = int(self.policy.password_reset_email_window.total_seconds())
+        decision = await self.rate_limiter.hit(f"reset-mail:{email.value}",
+                                               self.policy.password_reset_emails_allowed, window)
+        if not decision.allowed:
+            raise RateLimited(max(1, int(decision.retry_after_seconds)))
         async with self.uow:
             user = await self.uow.users.get_by_email(email)
             known = user is not None and user.is_active

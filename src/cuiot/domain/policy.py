@@ -103,6 +103,8 @@ class Policy:
     password_reset_minutes: int = 30
     login_failures_allowed: int = 5
     login_failure_window: timedelta = timedelta(minutes=15)
+    password_reset_emails_allowed: int = 3  # per address and window: no mail bombing
+    password_reset_email_window: timedelta = timedelta(hours=1)
 
     def commission_rates_for(self, referrer_type: str) -> CommissionRates:
         return self.commission_rates[referrer_type]

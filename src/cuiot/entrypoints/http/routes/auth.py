@@ -63,7 +63,8 @@ async def logout(principal: Principal, log_out: Annotated[Logout, Depends(use(Lo
 
 
 @router.post("/forgot-password", status_code=status.HTTP_202_ACCEPTED, response_class=Response,
-             summary="Email a single-use reset token valid 30 minutes (always 202)")
+             summary="Email a single-use reset token valid 30 minutes (202 whether or not the "
+                     "address is known; 429 past 3 requests an hour for one address)")
 async def forgot_password(body: ForgotPasswordIn,
                           forgot: Annotated[ForgotPassword, Depends(use(ForgotPassword))]) -> Response:
     await forgot(ForgotPasswordCommand(body.email))
