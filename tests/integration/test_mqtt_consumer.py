@@ -14,6 +14,8 @@ from uuid import uuid4
 import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
+
+from cuiot.adapters.persistence.database import READ_ONLY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cuiot.adapters.memory.uow import InMemoryUnitOfWork
@@ -49,7 +51,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0
 
 
 async def count(engine: AsyncEngine, sql: str, **params: Any) -> int:
+    """A read that never queues behind a consumer's write transaction (SQLite)."""
     async with engine.connect() as conn:
+        await conn.execution_options(**READ_ONLY)
         return int((await conn.execute(text(sql), params)).scalar_one())
 
 

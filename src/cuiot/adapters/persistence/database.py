@@ -22,10 +22,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = {"cuiot_read_only": True}
+
+
 def _sqlite_begin_immediate(conn: Any) -> None:
     # One writer at a time, taken at BEGIN: no deadlock between two readers that both
-    # want to write later (SQLite's "database is locked" under concurrency).
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # want to write later (SQLite's "database is locked" under concurrency). A connection
+    # that only reads may say so (``execution_options(**READ_ONLY)``): it begins deferred
+    # and, in WAL mode, never waits for a writer.
+    if conn.get_execution_options().get("cuiot_read_only"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
