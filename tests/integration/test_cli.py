@@ -148,6 +148,7 @@ def test_demo_family_devices_and_alerts(cli, database_url):
     alerts = as_json(cli("alerts", "list", "--json"))
     assert [(a["alert_type"], a["severity"], a["status"]) for a in alerts] == [
         ("panic_pressed", "critical", "pending")]
+    assert alerts[0]["device_pk"] == next(d["id"] for d in devices if d["device_id"] == "panic-rosa-01")
     acked = as_json(cli("alerts", "ack", alerts[0]["id"], "--json"))
     assert acked["status"] == "acknowledged"
     assert as_json(cli("alerts", "resolve", alerts[0]["id"], "--json"))["status"] == "resolved"
@@ -171,3 +172,27 @@ def _press_panic_button() -> None:
             await c.engine().dispose()
 
     asyncio.run(press())
+
+
+def test_a_deactivated_admin_cannot_act_even_when_named(cli):
+    import asyncio
+
+    from cuiot.entrypoints.cli.runtime import container
+    from cuiot.domain.values import EmailAddress
+
+    cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
+    cli("admin", "create", "--email", "ops@example.com", "--password", "otra clave larga")
+
+    async def deactivate() -> None:
+        c = container()
+        try:
+            async with c.uow() as uow:
+                (await uow.users.get_by_email(EmailAddress("ops@example.com"))).is_active = False
+                await uow.commit()
+        finally:
+            await c.engine().dispose()
+
+    asyncio.run(deactivate())
+    named = cli("users", "list", "--as", "ops@example.com")
+    assert named.exit_code == 1 and "not an active admin" in named.stderr
+    assert cli("users", "list", "--json").exit_code == 0  # the one active admin acts alone

@@ -80,3 +80,8 @@ async def accessible_cared_persons(
         for cp in await uow.cared_persons.list_for_institution(institution.id):
             found.setdefault(cp.id, cp)
     return list(found.values())
+
+
+async def active_admins(uow: UnitOfWork, now: datetime) -> list[User]:
+    """Admins who may act now: active accounts holding an unexpired admin role."""
+    return [u for u in await uow.users.list_admins() if u.is_active and u.is_admin(now)]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from cuiot.application.access import active_admins
 from cuiot.application.ports.common import IdGenerator
 from cuiot.application.uow import UnitOfWork
 from cuiot.domain.alerts import Alert
@@ -82,8 +83,7 @@ async def recipients_for(uow: UnitOfWork, person: CaredPerson | None, level: int
 
 
 async def admins(uow: UnitOfWork, now: datetime) -> Recipients:
-    users = [u for u in await uow.users.list_admins() if u.is_active and u.is_admin(now)]
-    return Recipients(tuple(users))
+    return Recipients(tuple(await active_admins(uow, now)))
 
 
 async def _users(uow: UnitOfWork, ids: Iterable[UUID | None]) -> tuple[User, ...]:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from cuiot.application.access import active_admins
 from cuiot.application.care import (
     AddCaredPerson,
     AddCaredPersonCommand,
@@ -48,7 +49,7 @@ async def seed_demo(c: Container, show_progress: bool = True) -> dict[str, Any]:
     async with c.uow() as uow:
         if await uow.users.get_by_email(EmailAddress(FAMILY_EMAIL)) is not None:
             return {"demo": "already there", "family_login": FAMILY_EMAIL}
-        admins = [u for u in await uow.users.list_admins() if u.is_admin(c.clock().now())]
+        admins = await active_admins(uow, c.clock().now())
     admin_id = admins[0].id if admins else (await use_case(c, CreateAdmin)(
         CreateAdminCommand(ADMIN_EMAIL, ADMIN_PASSWORD)))[0].id
     lucia = await use_case(c, RegisterUser)(RegisterUserCommand(

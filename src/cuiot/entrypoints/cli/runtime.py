@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from cuiot.application.access import active_admins
 from cuiot.domain.errors import DomainError
 from cuiot.domain.users import Role
 from cuiot.entrypoints.cli.output import fail
@@ -59,12 +60,12 @@ async def admin_actor(c: Container, email: str | None) -> UUID:
 
     async with c.uow() as uow:
         now = c.clock().now()
-        if email:
-            user = await uow.users.get_by_email(EmailAddress(email))
-            if user is None or not user.is_admin(now):
-                fail(f"{email} is not an admin")
-            return user.id
-        admins = [u for u in await uow.users.list_admins() if u.is_admin(now) and u.is_active]
+        admins = await active_admins(uow, now)
+    if email:
+        chosen = next((a for a in admins if a.email == EmailAddress(email)), None)
+        if chosen is None:
+            fail(f"{email} is not an active admin")
+        return chosen.id
     if not admins:
         fail("no admin yet: create one with 'cuiot admin create --email E'")
     if len(admins) > 1:

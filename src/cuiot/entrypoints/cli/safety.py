@@ -34,7 +34,7 @@ DEVICE_COLUMNS = ["id", "device_id", "name", "device_type", "status", "battery_l
 def alert_row(a: Alert) -> dict:
     return {"id": a.id, "alert_type": a.alert_type, "severity": a.severity, "status": a.status,
             "escalation_level": a.escalation_level, "occurrences": a.occurrences,
-            "cared_person_id": a.cared_person_id, "device_id": a.device_pk,
+            "cared_person_id": a.cared_person_id, "device_pk": a.device_pk,
             "created_at": a.created_at, "acknowledged_at": a.acknowledged_at,
             "resolved_at": a.resolved_at}
 
