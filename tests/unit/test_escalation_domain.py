@@ -81,3 +81,11 @@ def test_next_rung() -> None:
 def test_fallback_goes_down_to_level_one() -> None:
     assert list(fallback_levels(3)) == [3, 2, 1]
     assert list(fallback_levels(1)) == [1]
+
+
+def test_each_level_names_its_audience_and_the_top_one_names_the_top_audience():
+    from cuiot.domain.escalation import Audience, audience_at
+
+    assert [audience_at(level) for level in (1, 2, 3, 4)] == [
+        Audience.CLOSEST, Audience.WITH_ACCESS, Audience.ON_CALL_AND_CONTACTS,
+        Audience.ON_CALL_AND_CONTACTS]

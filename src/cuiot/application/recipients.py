@@ -24,7 +24,7 @@ from cuiot.application.uow import UnitOfWork
 from cuiot.domain.alerts import Alert
 from cuiot.domain.capacity import representative_id_of
 from cuiot.domain.care import CaredPerson, CareType, EmergencyContact
-from cuiot.domain.escalation import fallback_levels
+from cuiot.domain.escalation import Audience, audience_at, fallback_levels
 from cuiot.domain.notifications import Channel, Notification
 from cuiot.domain.users import User
 
@@ -54,7 +54,8 @@ class Recipients:
 async def level_recipients(uow: UnitOfWork, person: CaredPerson, level: int,
                            today: date) -> Recipients:
     """Exactly who a level names, with no fallback."""
-    if level >= 3:
+    audience = audience_at(level)
+    if audience is Audience.ON_CALL_AND_CONTACTS:
         on_call: list[UUID] = []
         if person.institution_id is not None:
             institution = await uow.institutions.get(person.institution_id)
@@ -62,7 +63,7 @@ async def level_recipients(uow: UnitOfWork, person: CaredPerson, level: int,
         return Recipients(await _users(uow, on_call), tuple(person.emergency_contacts))
     representations = await uow.representations.list_for_cared_person(person.id)
     representative = representative_id_of(representations, today)
-    if level == 1:
+    if audience is Audience.CLOSEST:
         own = (person.user_id or person.account_id
                if person.care_type is CareType.SELF_CARE else None)
         return Recipients(await _users(uow, [own, representative, person.primary_caregiver_id]))

@@ -7,7 +7,7 @@ severity (``policy.escalation_timeouts``: critical 2 min, high 5 min, medium 15 
 - at 3T, 4T, 5T → level 3 again (``policy.escalation_repeats_at_max_level`` repeats);
 - at 6T → ``unhandled``: the admins are told and escalation stops.
 
-Who each level is (the application finds them):
+Who each level is (``audience_at``; the application loads the people):
 1. the cared person (self care), the active legal representative, the primary caregiver;
 2. every user with access: account holder, members, the person, every assigned
    caregiver, the representative;
@@ -17,10 +17,25 @@ Who each level is (the application finds them):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from cuiot.domain.policy import Policy
 
 FIRST_LEVEL = 1
+
+
+class Audience(StrEnum):
+    CLOSEST = "closest"  # the person (self care), the representative, the primary caregiver
+    WITH_ACCESS = "with_access"  # every user with access, every assigned caregiver
+    ON_CALL_AND_CONTACTS = "on_call_and_contacts"  # institution on call, emergency contacts
+
+
+LADDER = (Audience.CLOSEST, Audience.WITH_ACCESS, Audience.ON_CALL_AND_CONTACTS)
+
+
+def audience_at(level: int) -> Audience:
+    """Whom ``level`` names; every level from the top one up names the top audience."""
+    return LADDER[min(max(level, FIRST_LEVEL), len(LADDER)) - FIRST_LEVEL]
 
 
 @dataclass(frozen=True, slots=True)
