@@ -13,7 +13,7 @@ from typing_extensions import Annotated
 
 from cuiot.domain.policy import DEFAULT_POLICY, Policy
 
-SEVERITIES_THAT_ESCALATE = ("critical", "high", "medium")
+SEVERITIES_THAT_ESCALATE = tuple(DEFAULT_POLICY.escalation_timeouts)  # the domain says which
 
 
 def parse_escalation_timeouts(text: str) -> dict[str, int]:
@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     push_webhook_url: str | None = Field(default=None, repr=False)  # unset: push to the log
     notification_timeout_seconds: float = Field(default=10.0, gt=0)
     dispatch_tick_seconds: float = Field(default=1.0, gt=0)
-    escalation_timeouts: str = "critical=120,high=300,medium=900"
+    # Unset: the domain's defaults (critical=120,high=300,medium=900 seconds).
+    escalation_timeouts: str | None = None
     scheduler_tick_seconds: float = Field(default=1.0, gt=0)
     timezone: str = "America/Argentina/Buenos_Aires"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -65,8 +66,9 @@ class Settings(BaseSettings):
 
     @field_validator("escalation_timeouts")
     @classmethod
-    def _valid_timeouts(cls, value: str) -> str:
-        parse_escalation_timeouts(value)
+    def _valid_timeouts(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_escalation_timeouts(value)
         return value
 
     @field_validator("cors_origins", mode="before")
@@ -78,7 +80,7 @@ class Settings(BaseSettings):
 
     def policy(self) -> Policy:
         """The business defaults, with what operators may override applied."""
-        timeouts = {
+        timeouts = DEFAULT_POLICY.escalation_timeouts if self.escalation_timeouts is None else {
             name: timedelta(seconds=s)
             for name, s in parse_escalation_timeouts(self.escalation_timeouts).items()
         }
