@@ -58,6 +58,19 @@ async def test_a_timestamp_without_zone_is_refused(bench, scene) -> None:
         await bench.reading(scene[2], BP_NORMAL, ts=datetime(2026, 1, 15, 12, 0))
 
 
+@pytest.mark.parametrize("msg_id, extra, accepted", [
+    ("m" * 128, 0, True), ("m" * 129, 0, False),
+    ("m-1", 16_384 - 60, True), ("m-1", 16_384, False)])
+async def test_the_message_limits_are_the_same_for_every_transport(
+        bench, scene, msg_id, extra, accepted) -> None:
+    data = {**BP_NORMAL, "note": "x" * extra}
+    if accepted:
+        assert (await bench.reading(scene[2], data, msg_id=msg_id)).outcome == STORED
+    else:
+        with pytest.raises(InvalidReading):
+            await bench.reading(scene[2], data, msg_id=msg_id)
+
+
 async def test_a_message_seen_before_is_stored_once(bench, scene) -> None:
     device = scene[2]
     assert (await bench.reading(device, BP_CRITICAL, msg_id="m-1")).outcome == STORED

@@ -22,7 +22,12 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from cuiot.domain.errors import InvalidReading
 from cuiot.domain.policy import Policy
+
+# What a device message may carry, whichever way it came (MQTT or HTTP).
+MSG_ID_MAX_CHARS = 128
+SENSOR_DATA_MAX_BYTES = 16_384
 
 
 class DeviceType(StrEnum):
@@ -111,6 +116,12 @@ class SensorEvent:
     def new(cls, *, id: UUID, device_pk: UUID, cared_person_id: UUID,
             classification: Classification, timestamp: datetime, received_at: datetime,
             sensor_data: dict[str, Any], msg_id: str | None = None) -> SensorEvent:
+        if msg_id is not None and not 0 < len(msg_id) <= MSG_ID_MAX_CHARS:
+            raise InvalidReading(f"msg_id must be 1 to {MSG_ID_MAX_CHARS} characters",
+                                 field="msg_id")
+        if json_size(sensor_data) > SENSOR_DATA_MAX_BYTES:
+            raise InvalidReading(f"the data may be at most {SENSOR_DATA_MAX_BYTES} bytes of JSON",
+                                 field="data")
         return cls(
             id=id, device_pk=device_pk, cared_person_id=cared_person_id,
             event_type=classification.event_type, severity=classification.severity,

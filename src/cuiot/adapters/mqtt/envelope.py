@@ -18,11 +18,12 @@ from typing import Any
 from cuiot.application.device_messages import CommandReply, MessageBody
 from cuiot.application.ingest import IngestDeviceEventCommand, IngestReadingCommand
 from cuiot.application.monitoring import RecordDeviceStatusCommand
+from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS
 
 ROOT = "cuiot/devices"
 TELEMETRY, EVENTS, STATUS, REPLY = "telemetry", "events", "status", "commands/reply"
 KINDS = (TELEMETRY, EVENTS, STATUS, REPLY)
-MAX_ID_CHARS = 128
+MAX_ID_CHARS = MSG_ID_MAX_CHARS  # ids and names in a message: the domain's bound
 
 
 class Refused(Exception):

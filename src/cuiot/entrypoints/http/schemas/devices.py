@@ -22,18 +22,20 @@ from pydantic import (
 from cuiot.application.devices import RegisteredDevice
 from cuiot.application.ingest import DUPLICATE, STORED, IngestResult
 from cuiot.domain.devices import Device
+from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS, SENSOR_DATA_MAX_BYTES
 from cuiot.entrypoints.http.schemas.common import Strict
 
 DeviceTypeName = Literal["blood_pressure", "gas_sensor", "motion_sensor", "panic_button",
                          "ip_camera"]
 NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # what a name or an id never needs (and SQL refuses NUL)
-MAX_JSON_BYTES = 16_384
+MAX_JSON_BYTES = SENSOR_DATA_MAX_BYTES  # the domain's bound, shown to clients
 MAX_SETTING = 1_000_000_000
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_CONTROL)]
 Location = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)]
 RegisteredId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_CONTROL)]
-MsgId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_CONTROL)]
+MsgId = Annotated[str, StringConstraints(min_length=1, max_length=MSG_ID_MAX_CHARS,
+                                         pattern=NO_CONTROL)]
 ReadingType = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=NO_CONTROL)]
 
 
