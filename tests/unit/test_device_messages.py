@@ -4,7 +4,6 @@ or refused and kept with the reason and the raw payload — never raised."""
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from datetime import timedelta
 
@@ -120,15 +119,6 @@ async def test_a_reply_completes_its_command_and_an_unknown_one_is_kept(bench, s
     stray = uc.CommandReply("bp-1", "not-a-command", False)
     outcome = await bench.call(uc.RecordReplyMessage, message(stray, "commands/reply"))
     assert outcome.reason == "unknown_device_command"
-
-
-async def test_without_the_command_use_case_replies_are_kept_as_unsupported(bench, scene,
-                                                                            monkeypatch):
-    monkeypatch.setitem(sys.modules, "cuiot.application.device_commands", None)
-    reply = uc.CommandReply("bp-1", "c-1", True)
-    outcome = await bench.call(uc.RecordReplyMessage, message(reply, "commands/reply"))
-    assert (outcome.outcome, outcome.reason) == (uc.REJECTED, uc.UNSUPPORTED)
-    assert kept(bench) == [("unsupported", "cuiot/devices/bp-1/commands/reply", "bp-1")]
 
 
 async def test_a_message_that_could_not_be_read_is_kept(bench):

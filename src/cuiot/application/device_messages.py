@@ -17,7 +17,6 @@ handled and must be tried again.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -29,13 +28,13 @@ from cuiot.application.ingest import (
     IngestReading,
     IngestReadingCommand,
 )
+from cuiot.application.device_commands import RecordCommandReply, RecordCommandReplyCommand
 from cuiot.application.monitoring import RecordDeviceStatus, RecordDeviceStatusCommand
 from cuiot.application.telemetry import keep_rejected
 from cuiot.domain.errors import DomainError, NotFound, ValidationFailed
 
 SOURCE = "mqtt"
 REJECTED = "rejected"
-UNSUPPORTED = "unsupported"
 REFUSALS = (ValidationFailed, NotFound)  # the message's own fault
 
 
@@ -132,27 +131,9 @@ class RecordStatusMessage(_DeviceMessageUseCase[RecordDeviceStatusCommand]):
         return STORED
 
 
-def _reply_use_case() -> tuple[Any, Any] | None:
-    """``device_commands.RecordCommandReply`` and its command, when that module exists."""
-    try:
-        module = importlib.import_module("cuiot.application.device_commands")
-    except ImportError:
-        return None
-    found = (getattr(module, "RecordCommandReply", None),
-             getattr(module, "RecordCommandReplyCommand", None))
-    return found if all(found) else None
-
-
 class RecordReplyMessage(_DeviceMessageUseCase[CommandReply]):
-    async def __call__(self, cmd: DeviceMessageCommand[CommandReply]) -> MessageOutcome:
-        self._record = _reply_use_case()
-        if self._record is None:
-            return await self._reject(cmd, UNSUPPORTED, "command replies are not handled here")
-        return await super().__call__(cmd)
-
     async def _handle(self, body: CommandReply) -> str:
-        use_case, command = self._record
-        await use_case(self.uow, self.clock)(command(
+        await RecordCommandReply(self.uow, self.clock)(RecordCommandReplyCommand(
             device_id=body.device_id, command_id=body.command_id, ok=body.ok,
             result=dict(body.result)))
         return STORED

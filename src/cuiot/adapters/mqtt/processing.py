@@ -146,7 +146,7 @@ class MessageProcessor:
                       device_id: str | None = None) -> MessageOutcome:
         use_case = RejectDeviceMessage(self.uow_factory(), self.clock, self.ids, self.policy)
         outcome = await use_case(RejectDeviceMessageCommand(
-            message.topic, message.payload, reason, detail[:1000], device_id))
+            message.topic, message.payload, reason, detail, device_id))
         self._count_rejected(message, outcome)
         return outcome
 

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Protocol
 
 import typer
 
@@ -18,15 +17,9 @@ from cuiot.entrypoints.cli.serve import ensure_schema_is_current
 from cuiot.entrypoints.container import Container
 from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.logs import configure_logging
-from cuiot.entrypoints.pipeline import pipeline_runners
+from cuiot.entrypoints.pipeline import Runner, pipeline_runners
 
 logger = logging.getLogger("cuiot.worker")
-
-
-class Runner(Protocol):
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
 
 
 def worker_runners(c: Container, *, mqtt: bool = True,

@@ -47,7 +47,7 @@ class PartitionedRepository(SqlRepository[T]):
 
     async def _update(self, entity: T) -> None:
         table, key = self.mapper.table, self.mapper.key(entity)
-        before = self._snapshots[key] or {}
+        before = self._snapshots[key]
         values = self.mapper.to_row(entity)
         values.pop(self.mapper.key_column)
         where = (table.c[self.mapper.key_column] == key,
