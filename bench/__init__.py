@@ -1,0 +1,1 @@
+"""CUIOT's benchmarks: ``python -m bench NAME`` (see ``bench/__main__.py``)."""

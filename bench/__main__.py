@@ -1,0 +1,48 @@
+"""``python -m bench NAME [flags] [--json]``: one entry point for every benchmark.
+
+Each benchmark is a module of this package with ``add_arguments(parser)`` and
+``run(args) -> Report``. It starts and stops what it needs, takes its sizes as flags and
+compares against a baseline measured in the same run: the machine is shared and noisy,
+so ratios hold where absolute times do not. A run that loses or doubles anything fails
+(exit 1) whatever its speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # ``tests.support`` starts the throwaway servers
+    sys.path.insert(0, str(ROOT))
+
+BENCHMARKS = {
+    "ingest": "bench.ingest",
+    "critical-path": "bench.critical_path",
+    "http": "bench.http_reads",
+    "escalation": "bench.escalation",
+    "growth": "bench.growth",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    names = parser.add_subparsers(dest="name", required=True, metavar="NAME")
+    for name, module_name in BENCHMARKS.items():
+        module = importlib.import_module(module_name)
+        sub = names.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0],
+                               description=module.__doc__,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        module.add_arguments(sub)
+        sub.set_defaults(module=module)
+    args = parser.parse_args(argv)
+    report = args.module.run(args)
+    report.print(as_json=args.json)
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
