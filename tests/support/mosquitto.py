@@ -22,7 +22,7 @@ import signal
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -46,7 +46,7 @@ def _mosquitto_binary() -> str:
 class Mosquitto:
     """One broker process of our own; its port and persistence survive restarts."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, extra_config: Sequence[str] = ()) -> None:
         self.root, self.port, self.binary = root, free_port(), _mosquitto_binary()
         self.process: subprocess.Popen[bytes] | None = None
         self.config = root / "mosquitto.conf"
@@ -55,7 +55,7 @@ class Mosquitto:
             "persistence true", f"persistence_location {root}/", "autosave_interval 1",
             "max_queued_messages 0", f"log_dest file {root}/mosquitto.log",
             "log_type error", "log_type warning", "log_type notice", "log_type information",
-            "user root" if os.geteuid() == 0 else "", ""]))
+            "user root" if os.geteuid() == 0 else "", *extra_config, ""]))
 
     @property
     def url(self) -> str:
@@ -89,13 +89,15 @@ class Mosquitto:
 
 
 @contextlib.contextmanager
-def throwaway_mosquitto() -> Iterator[Mosquitto]:
+def throwaway_mosquitto(extra_config: Sequence[str] = ()) -> Iterator[Mosquitto]:
+    """``extra_config``: more mosquitto.conf lines, e.g. ``max_inflight_messages 1000``
+    for a benchmark; the tests keep the defaults."""
     root = Path(tempfile.mkdtemp(prefix="cuiot-mosquitto-"))
     if os.geteuid() == 0:
         with contextlib.suppress(KeyError):  # if it drops to its own user anyway
             user = pwd.getpwnam("mosquitto")
             os.chown(root, user.pw_uid, user.pw_gid)
-    broker = Mosquitto(root)
+    broker = Mosquitto(root, extra_config)
     broker.start()
     try:
         yield broker
