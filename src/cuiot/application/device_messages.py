@@ -27,11 +27,14 @@ from cuiot.application.ingest import (
     IngestDeviceEventCommand,
     IngestReading,
     IngestReadingCommand,
+    IngestResult,
 )
 from cuiot.application.device_commands import RecordCommandReply, RecordCommandReplyCommand
 from cuiot.application.monitoring import RecordDeviceStatus, RecordDeviceStatusCommand
-from cuiot.application.telemetry import keep_rejected
+from cuiot.application.ports.common import Clock, IdGenerator
+from cuiot.application.uow import UnitOfWork
 from cuiot.domain.errors import DomainError, NotFound, ValidationFailed
+from cuiot.domain.rejections import RejectedMessage
 
 SOURCE = "mqtt"
 REJECTED = "rejected"
@@ -77,9 +80,14 @@ class RejectDeviceMessageCommand:
 
 @dataclass(frozen=True, slots=True)
 class MessageOutcome:
+    """``result`` is what a stored reading or event gave (its events, alerts); ``error``
+    the domain's refusal of a rejected one."""
+
     outcome: str  # stored, duplicate or rejected
     reason: str | None = None  # why it was rejected
     detail: str = ""
+    result: IngestResult | None = None
+    error: DomainError | None = None
 
     @property
     def accepted(self) -> bool:
@@ -92,6 +100,20 @@ def refusal_reason(error: DomainError) -> str:
     if isinstance(error, NotFound):
         return "unknown_" + str(error.details.get("entity", "entity")).replace(" ", "_")
     return error.code
+
+
+async def keep_rejected(uow: UnitOfWork, ids: IdGenerator, clock: Clock, *, raw: bytes,
+                        source: str, topic: str, reason: str, detail: str,
+                        device_id: str | None = None) -> RejectedMessage:
+    """Keep a refused device message (HTTP or MQTT) in a unit of work of its own: the
+    refused message's own was rolled back."""
+    message = RejectedMessage.of_bytes(raw, id=ids.new_id(), received_at=clock.now(),
+                                       source=source, topic=topic, reason=reason,
+                                       detail=detail, device_id=device_id)
+    async with uow:
+        await uow.rejected_messages.add(message)
+        await uow.commit()
+    return message
 
 
 class _DeviceMessageUseCase(SafetyUseCase, Generic[B]):

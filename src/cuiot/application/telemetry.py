@@ -1,11 +1,9 @@
 """Devices over HTTP and people looking at what devices reported.
 
 ``IngestHttpTelemetry``: a device that speaks HTTP posts the same reading as its MQTT
-telemetry topic. Its own key comes first (``Unauthenticated`` otherwise, and nothing is
-kept); an impossible reading is kept as a rejected message (source ``http``) and the
+telemetry topic, through the batch path of the MQTT consumer (``ingest_batch``). Its own
+key comes first (``Unauthenticated`` otherwise, and nothing is kept); an impossible reading is kept as a rejected message (source ``http``) and the
 ``InvalidReading`` raised again, so the device hears why.
-
-``keep_rejected``: how any refused device message (HTTP or MQTT) is kept.
 
 ``NameDevices``: alerts and events point at a device by its primary key; people know it
 by its registered ``device_id``. Only devices the actor may see are named.
@@ -20,18 +18,12 @@ from typing import Any
 from uuid import UUID
 
 from cuiot.application.access import load_actor, may_access
-from cuiot.application.ingest import (
-    AuthenticateDevice,
-    AuthenticateDeviceCommand,
-    IngestReading,
-    IngestReadingCommand,
-    IngestResult,
-)
-from cuiot.application.ports.common import Clock, IdGenerator
+from cuiot.application.device_messages import DeviceMessageCommand
+from cuiot.application.escalation import SafetyUseCase
+from cuiot.application.ingest import IngestReadingCommand, IngestResult, check_device_key
+from cuiot.application.ingest_batch import BatchWriter
+from cuiot.application.ports.common import Clock
 from cuiot.application.uow import UnitOfWork
-from cuiot.domain.errors import InvalidReading
-from cuiot.domain.policy import Policy
-from cuiot.domain.rejections import RejectedMessage
 
 SOURCE = "http"
 
@@ -56,39 +48,24 @@ def telemetry_topic(device_id: str) -> str:
     return f"cuiot/devices/{device_id}/telemetry"
 
 
-async def keep_rejected(uow: UnitOfWork, ids: IdGenerator, clock: Clock, *, raw: bytes,
-                        source: str, topic: str, reason: str, detail: str,
-                        device_id: str | None = None) -> RejectedMessage:
-    """Keep a refused device message (HTTP or MQTT) in a unit of work of its own: the
-    refused message's own was rolled back."""
-    message = RejectedMessage.of_bytes(raw, id=ids.new_id(), received_at=clock.now(),
-                                       source=source, topic=topic, reason=reason,
-                                       detail=detail, device_id=device_id)
-    async with uow:
-        await uow.rejected_messages.add(message)
-        await uow.commit()
-    return message
-
-
-class IngestHttpTelemetry:
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, policy: Policy) -> None:
-        self.uow, self.clock, self.ids, self.policy = uow, clock, ids, policy
+class IngestHttpTelemetry(SafetyUseCase):
+    """The device's key is checked on the device the batch path loads, in the same unit
+    of work as the reading: one load of the device, one commit."""
 
     async def __call__(self, cmd: HttpTelemetryCommand) -> IngestResult:
-        await AuthenticateDevice(self.uow)(AuthenticateDeviceCommand(cmd.device_id, cmd.api_key))
-        ingest = IngestReading(self.uow, self.clock, self.ids, self.policy)
-        try:
-            return await ingest(IngestReadingCommand(
-                device_id=cmd.device_id, msg_id=cmd.msg_id, type=cmd.type, data=cmd.data,
-                ts=cmd.ts, battery_level=cmd.battery_level))
-        except InvalidReading as error:
-            await self._keep_rejected(cmd, error)
-            raise
-
-    async def _keep_rejected(self, cmd: HttpTelemetryCommand, error: InvalidReading) -> None:
-        await keep_rejected(self.uow, self.ids, self.clock, raw=cmd.raw, source=SOURCE,
-                            topic=telemetry_topic(cmd.device_id), reason=error.code,
-                            detail=error.message, device_id=cmd.device_id)
+        item = DeviceMessageCommand(telemetry_topic(cmd.device_id), cmd.raw, IngestReadingCommand(
+            device_id=cmd.device_id, msg_id=cmd.msg_id, type=cmd.type, data=cmd.data,
+            ts=cmd.ts, battery_level=cmd.battery_level), source=SOURCE)
+        async with self.uow:
+            watched = await self.uow.ingest.devices_by_device_id([cmd.device_id])
+            found = watched.get(cmd.device_id)
+            check_device_key(found.device if found else None, cmd.api_key)
+            writer = BatchWriter(self.uow, self.clock, self.ids, self.policy)
+            [outcome] = await writer.write([item], watched)
+            await self.uow.commit()
+        if outcome.error is not None:  # kept as rejected (source http) and committed
+            raise outcome.error
+        return outcome.result or IngestResult(outcome.outcome)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from cuiot.application.ports.safety import (
         AlertRepository,
         DeviceRepository,
+        IngestRepository,
         NotificationRepository,
         SensorEventRepository,
     )
@@ -52,6 +53,7 @@ class UnitOfWork(Protocol):
     scores: ScoreRepository
     devices: DeviceRepository
     events: SensorEventRepository
+    ingest: IngestRepository
     alerts: AlertRepository
     notifications: NotificationRepository
     rejected_messages: RejectedMessageRepository

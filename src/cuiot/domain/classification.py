@@ -222,3 +222,22 @@ def classify_battery(level: Decimal, thresholds: Thresholds) -> Classification |
         return Classification(EventType.BATTERY_LOW, Severity.LOW)
     return None
 
+
+
+def is_urgent_event(event: str) -> bool:
+    """A device event that is critical on every device that can send it (a fall, a
+    panic press, a person down): it must never wait behind other messages."""
+    found = [c for (_, name), c in _DEVICE_EVENTS.items() if name == event]
+    return bool(found) and all(c.severity is Severity.CRITICAL for c in found)
+
+
+def is_urgent_reading(reading_type: str, data: Mapping[str, Any], thresholds: Thresholds) -> bool:
+    """A reading that is high or critical under ``thresholds`` (a device or person may
+    lower them, so callers pass the lowest they know; the policy's by default). An
+    impossible reading is not urgent: it is refused later, with its reason."""
+    try:
+        device_type = DeviceType(reading_type)
+        found = classify_reading(device_type, reading_type, data, thresholds)
+    except (ValueError, InvalidReading):
+        return False
+    return found is not None and found.severity >= Severity.HIGH

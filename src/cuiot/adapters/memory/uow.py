@@ -21,6 +21,7 @@ from cuiot.adapters.memory.care import (
     InMemoryInstitutionRepository,
     InMemoryRepresentationRepository,
 )
+from cuiot.adapters.memory.ingest import InMemoryIngestRepository
 from cuiot.adapters.memory.device_commands import InMemoryDeviceCommandRepository
 from cuiot.adapters.memory.referrals import InMemoryCommissionRepository, InMemoryReferralRepository
 from cuiot.adapters.memory.rejections import InMemoryRejectedMessageRepository
@@ -81,6 +82,7 @@ class InMemoryUnitOfWork(UnitOfWorkBase):
         self._snapshot: dict[str, dict] = {}
         for name, repo in self.store.repositories().items():
             setattr(self, name, repo)
+        self.ingest = InMemoryIngestRepository(self.store)
 
     async def _begin(self) -> None:
         repos = self.store.repositories()

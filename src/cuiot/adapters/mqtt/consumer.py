@@ -6,23 +6,29 @@ use cases (see ``processing``), each acknowledged only once it is committed.
   that what arrives while the consumer is down, or is not yet acknowledged when it
   stops, is delivered again. paho reconnects by itself, with backoff.
 - paho calls back on its own thread: every message is handed to the asyncio loop at
-  once. One device's messages are handled one after the other in arrival order;
-  different devices' side by side.
-- Acknowledgements leave in arrival order (Mosquitto sends at most
-  ``max_inflight_messages`` unacknowledged), and only on the connection the message
-  came by: after a reconnect the broker sends again what was not acknowledged, and
-  ``msg_id`` makes the repeat harmless.
+  once, decoded there, and queued.
+- Batches: one loop takes what has arrived — up to ``batch_size`` messages, or what came
+  within ``batch_window_s`` of the first — and stores it in one unit of work
+  (``MessageProcessor.process_batch``), then acknowledges the whole batch. While a batch
+  commits the next one gathers, so a backlog drains in full batches. A critical message
+  (a fall, a panic press, a reading high or critical) closes the batch at once.
+- Batches are handled one after the other, each in arrival order: every device's
+  messages keep their order.
+- Acknowledgements leave in arrival order, and only on the connection the message came
+  by: after a reconnect the broker sends again what was not acknowledged, and ``msg_id``
+  makes the repeat harmless. ``in_flight`` (MQTT 5 receive maximum) lets the broker send
+  enough unacknowledged messages to fill a batch while the previous one commits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from paho.mqtt.client import Client, MQTTMessage
@@ -34,10 +40,10 @@ from cuiot.adapters.mqtt.envelope import subscriptions
 from cuiot.adapters.mqtt.processing import (
     DEFAULT_BACKOFF,
     Backoff,
+    Incoming,
     MessageProcessor,
     MqttMetrics,
     Received,
-    device_of,
 )
 from cuiot.application.ports.common import Clock, IdGenerator
 from cuiot.application.uow import UnitOfWork
@@ -50,15 +56,12 @@ logger = logging.getLogger("cuiot.mqtt")
 class Delivery:
     """A message as it came by the ``connection``-th connection."""
 
-    message: Received
+    message: Incoming
     mid: int
     qos: int
     connection: int
+    urgent: bool = False
     done: bool = False
-
-    @property
-    def device(self) -> str:
-        return device_of(self.message.topic) or self.message.topic
 
 
 class PahoMqttConsumer:
@@ -67,12 +70,14 @@ class PahoMqttConsumer:
                  client_id: str = "cuiot-consumer", shared_group: str | None = None,
                  session_expiry: timedelta = timedelta(days=1), backoff: Backoff = DEFAULT_BACKOFF,
                  reconnect_delay_s: tuple[int, int] = (1, 30), stop_grace_s: float = 10.0,
-                 in_flight: int = 100, mqtt5: bool = True) -> None:
+                 in_flight: int = 1000, batch_size: int = 500, batch_window_s: float = 0.005,
+                 mqtt5: bool = True) -> None:
         self.address = BrokerAddress.parse(url)
         self.client_id, self.shared_group = client_id, shared_group
         self.clock, self.session_expiry, self.mqtt5 = clock, session_expiry, mqtt5
         self.reconnect_delay_s, self.stop_grace_s = reconnect_delay_s, stop_grace_s
         self.in_flight = in_flight  # messages handed to us and not yet acknowledged, at most
+        self.batch_size, self.batch_window_s = batch_size, batch_window_s
         self.processor = MessageProcessor(uow_factory, clock, ids, policy,
                                           MqttMetrics(metrics_registry), backoff)
         self.subscribed = asyncio.Event()  # set while the subscriptions are in place
@@ -80,8 +85,10 @@ class PahoMqttConsumer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connection = 0  # counts successful connects (paho's thread)
         self._unacked: deque[Delivery] = deque()
-        self._tails: dict[str, asyncio.Task[None]] = {}  # each device's last message
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._inbox: deque[Delivery] = deque()  # arrived, not yet taken into a batch
+        self._arrival = asyncio.Event()  # the inbox is not empty
+        self._close = asyncio.Event()  # the inbox holds a full batch or an urgent message
+        self._batches: asyncio.Task[None] | None = None
         self._stopping = False
 
     async def start(self) -> None:
@@ -95,6 +102,7 @@ class PahoMqttConsumer:
         client.reconnect_delay_set(*self.reconnect_delay_s)
         connect_persistent(client, self.address, int(self.session_expiry.total_seconds()),
                            receive_maximum=self.in_flight)
+        self._batches = asyncio.create_task(self._take_batches(), name="cuiot-mqtt-batches")
         client.loop_start()
         self._client = client
         logger.info("MQTT consumer %s connecting to %s", self.client_id, self.address)
@@ -106,14 +114,16 @@ class PahoMqttConsumer:
         if client is None or self._stopping:
             return
         self._stopping = True
-        pending = set(self._tasks)
-        if pending:
-            _, late = await asyncio.wait(pending, timeout=self.stop_grace_s)
+        self._arrival.set()  # the batch loop ends after the batch in hand
+        batches, self._batches = self._batches, None
+        if batches is not None:
+            _, late = await asyncio.wait([batches], timeout=self.stop_grace_s)
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
         self._flush_acks()
         self._unacked.clear()
+        self._inbox.clear()
         client.disconnect()
         await asyncio.to_thread(client.loop_stop)
         self._client = None
@@ -154,8 +164,7 @@ class PahoMqttConsumer:
         except UnicodeDecodeError:
             topic = repr(message._topic)[:200]
         received = Received(topic, message.payload, self.clock.now(), bool(message.retain))
-        self._to_loop(self._arrived, Delivery(received, message.mid, message.qos,
-                                              self._connection))
+        self._to_loop(self._arrived, received, message.mid, message.qos, self._connection)
 
     def _to_loop(self, callback: Callable[..., Any], *args: Any) -> None:
         try:
@@ -171,28 +180,39 @@ class PahoMqttConsumer:
         # Older connections' messages are no longer ours to acknowledge: they come again.
         self._unacked = deque(d for d in self._unacked if d.connection == connection)
 
-    def _arrived(self, delivery: Delivery) -> None:
+    def _arrived(self, received: Received, mid: int, qos: int, connection: int) -> None:
         if self._stopping:
             return  # not acknowledged: delivered again at the next start
-        if delivery.qos > 0:
+        incoming = self.processor.read(received)
+        delivery = Delivery(incoming, mid, qos, connection, self.processor.closes_batch(incoming))
+        if qos > 0:
             self._unacked.append(delivery)
-        device = delivery.device
-        task = asyncio.create_task(self._in_order(self._tails.get(device), delivery))
-        self._tails[device] = task
-        self._tasks.add(task)
-        task.add_done_callback(partial(self._forget, device))
+        self._inbox.append(delivery)
+        self._arrival.set()
+        if delivery.urgent or len(self._inbox) >= self.batch_size:
+            self._close.set()
 
-    def _forget(self, device: str, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if self._tails.get(device) is task:
-            del self._tails[device]
+    async def _take_batches(self) -> None:
+        while True:
+            await self._arrival.wait()
+            if self._stopping:
+                return
+            if not self._close.is_set():  # give a few more messages the chance to join
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._close.wait(), self.batch_window_s)
+            batch = [self._inbox.popleft() for _ in range(min(self.batch_size, len(self._inbox)))]
+            self._reset_signals()
+            await self.processor.process_batch([delivery.message for delivery in batch])
+            for delivery in batch:
+                delivery.done = True
+            self._flush_acks()
 
-    async def _in_order(self, previous: asyncio.Task[None] | None, delivery: Delivery) -> None:
-        if previous is not None:
-            await asyncio.wait([previous])
-        await self.processor.process(delivery.message)
-        delivery.done = True
-        self._flush_acks()
+    def _reset_signals(self) -> None:
+        """After a batch was taken: what is left decides whether to wait."""
+        if not self._inbox:
+            self._arrival.clear()
+        if len(self._inbox) < self.batch_size and not any(d.urgent for d in self._inbox):
+            self._close.clear()
 
     def _flush_acks(self) -> None:
         while self._unacked and self._unacked[0].done:

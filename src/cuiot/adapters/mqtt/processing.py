@@ -1,5 +1,12 @@
-"""One device message, from its bytes to a commit: decode, run its use case, count it,
-and try again while the failure is not the message's fault.
+"""Device messages, from their bytes to a commit: decode, run their use case, count
+them, and try again while the failure is not the messages' fault.
+
+``MessageProcessor.process_batch`` stores readings and device events many at a time
+(``IngestBatch``: one unit of work, bulk statements); a status, a command reply or a
+message that cannot be read goes through ``process``, one at a time, in its place in
+arrival order, so each device's messages keep their order. A batch that fails for a
+reason other than an outage is retried message by message, so one bad row cannot sink
+its neighbours.
 
 ``MessageProcessor.process`` returns only once the message is handled for good —
 stored, found to be a duplicate, or kept as rejected — so its caller may acknowledge it.
@@ -42,6 +49,7 @@ from cuiot.application.device_messages import (
     RejectDeviceMessageCommand,
 )
 from cuiot.application.ingest import DUPLICATE
+from cuiot.application.ingest_batch import IngestBatch, closes_batch
 from cuiot.application.ports.common import Clock, IdGenerator
 from cuiot.application.uow import UnitOfWork
 from cuiot.domain.policy import Policy
@@ -108,11 +116,77 @@ class Received:
     retain: bool = False
 
 
+BATCHED = (TELEMETRY, EVENTS)  # the kinds ``IngestBatch`` stores
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A received message as decoded on arrival (``envelope``), or why it could not be."""
+
+    received: Received
+    envelope: Envelope | None
+    refused: Refused | None = None
+
+    @property
+    def batched(self) -> bool:
+        return self.envelope is not None and self.envelope.kind in BATCHED
+
+
 class MessageProcessor:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator,
                  policy: Policy, metrics: MqttMetrics, backoff: Backoff = DEFAULT_BACKOFF) -> None:
         self.uow_factory, self.clock, self.ids, self.policy = uow_factory, clock, ids, policy
         self.metrics, self.backoff = metrics, backoff
+
+    def read(self, message: Received) -> Incoming:
+        try:
+            return Incoming(message, decode(message.topic, message.payload))
+        except Refused as refused:
+            return Incoming(message, None, refused)
+
+    def closes_batch(self, incoming: Incoming) -> bool:
+        """Must this message be handled at once, without waiting for others?"""
+        return incoming.batched and closes_batch(incoming.envelope.body, self.policy)
+
+    async def process_batch(self, messages: list[Incoming]) -> list[MessageOutcome]:
+        """Every message handled for good (committed) when this returns, in order."""
+        outcomes: list[MessageOutcome] = []
+        run: list[Incoming] = []
+        for incoming in messages:
+            if incoming.batched:
+                run.append(incoming)
+                continue
+            outcomes += await self._store_run(run)
+            run = []
+            outcomes.append(await self.process(incoming.received))
+        outcomes += await self._store_run(run)
+        return outcomes
+
+    async def _store_run(self, run: list[Incoming]) -> list[MessageOutcome]:
+        if not run:
+            return []
+        items = [DeviceMessageCommand(i.received.topic, i.received.payload, i.envelope.body)
+                 for i in run]
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                outcomes = await IngestBatch(self.uow_factory(), self.clock, self.ids,
+                                             self.policy)(items)
+            except Exception as failure:  # noqa: BLE001 - an outage waits; else one by one
+                self.metrics.retries.inc()
+                if not is_outage(failure):
+                    logger.warning("a batch of %d messages failed (%r): one by one", len(run),
+                                   failure)
+                    return [await self.process(i.received) for i in run]
+                delay = self.backoff.delay(attempt)
+                logger.warning("batch of %d not committed (attempt %d: %r); again in %.1f s",
+                               len(run), attempt, failure, delay)
+                await asyncio.sleep(delay)
+                continue
+            for incoming, outcome in zip(run, outcomes):
+                self._count(incoming.received, incoming.envelope, outcome)
+            return outcomes
 
     async def process(self, message: Received) -> MessageOutcome:
         """Handled for good (committed) when this returns."""

@@ -4,9 +4,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from cuiot.domain.notifications import Notification
@@ -110,4 +111,39 @@ class NotificationRepository(Protocol):
     async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
         """Pending rows whose ``next_attempt_at`` is at or before ``now``, longest waiting
         first. SQL: ``FOR UPDATE SKIP LOCKED`` so two dispatchers never send one row."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedDevice:
+    """A device as the ingest path needs it: with its cared person's own thresholds."""
+
+    device: Device
+    person_thresholds: Mapping[str, Any]
+
+
+class IngestRepository(Protocol):
+    """The batch path of device messages: one statement per step, whatever the batch's
+    size. Entities written here are not tracked by the unit of work: each method writes
+    what it is given, within the unit of work's transaction."""
+
+    async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
+        """The devices (active or not) with these MQTT ids, by id; unknown ids are left out."""
+        ...
+
+    async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:
+        """Record each event's ``(device_pk, msg_id)`` unless the database holds it already
+        (from any worker): the keys returned are those claimed now, the rest were seen."""
+        ...
+
+    async def add_events(self, events: Sequence[SensorEvent]) -> None: ...
+
+    async def save_device_states(self, devices: Sequence[Device]) -> None:
+        """Write what hearing from a device changes: status, last seen, offline due,
+        battery."""
+        ...
+
+    async def record_activity(self, latest: Mapping[UUID, datetime]) -> None:
+        """Cared person → time of their latest motion; as ``CaredPerson.record_activity``,
+        an earlier time never replaces a later one (even one another worker wrote)."""
         ...

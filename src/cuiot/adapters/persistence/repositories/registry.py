@@ -38,6 +38,7 @@ from cuiot.adapters.persistence.repositories.safety_alerts import (
     SqlAlchemyNotificationRepository,
 )
 from cuiot.adapters.persistence.repositories.safety_events import SqlAlchemySensorEventRepository
+from cuiot.adapters.persistence.repositories.safety_ingest import SqlAlchemyIngestRepository
 from cuiot.adapters.persistence.repositories.users import SqlAlchemyUserRepository
 
 # Each is built on the unit of work's connection and offers flush() and seen().
@@ -57,6 +58,7 @@ REPOSITORIES: dict[str, Callable[[AsyncConnection], Any]] = {
     "scores": SqlAlchemyScoreRepository,
     "devices": SqlAlchemyDeviceRepository,
     "events": SqlAlchemySensorEventRepository,
+    "ingest": SqlAlchemyIngestRepository,  # bulk statements, written as they run
     "alerts": SqlAlchemyAlertRepository,
     "notifications": SqlAlchemyNotificationRepository,
     "rejected_messages": SqlAlchemyRejectedMessageRepository,
