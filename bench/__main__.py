@@ -28,18 +28,19 @@ BENCHMARKS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    names = parser.add_subparsers(dest="name", required=True, metavar="NAME")
-    for name, module_name in BENCHMARKS.items():
-        module = importlib.import_module(module_name)
-        sub = names.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0],
-                               description=module.__doc__,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)
-        sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
-        module.add_arguments(sub)
-        sub.set_defaults(module=module)
-    args = parser.parse_args(argv)
-    report = args.module.run(args)
+    argv = sys.argv[1:] if argv is None else argv
+    chooser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    chooser.add_argument("name", choices=list(BENCHMARKS), metavar="NAME",
+                         help=", ".join(BENCHMARKS))
+    name = chooser.parse_args(argv[:1]).name
+    module = importlib.import_module(BENCHMARKS[name])  # only the one asked for
+    parser = argparse.ArgumentParser(prog=f"python -m bench {name}", description=module.__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    module.add_arguments(parser)
+    args = parser.parse_args(argv[1:])
+    report = module.run(args)
     report.print(as_json=args.json)
     return 0 if report.ok else 1
 
