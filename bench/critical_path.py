@@ -71,6 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--burst", type=int, default=2000,
                         help="normal readings published just before the last critical (2000)")
     parser.add_argument("--devices", type=int, default=200, help="meters sending the load (200)")
+    parser.add_argument("--baseline-readings", type=int, default=BASELINE_READINGS,
+                        help=f"critical readings with no load, one a second ({BASELINE_READINGS})")
     add_database_argument(parser)
     add_src_argument(parser)
 
@@ -233,7 +235,7 @@ async def run_phases(setup: Setup, args: argparse.Namespace, alert_rows: Arrival
                      webhooks: Arrivals) -> tuple[list[Criticals], float]:
     quiet, loaded, burst = (Criticals("no load (baseline)"), Criticals("under load"),
                             Criticals(f"behind a burst of {args.burst}"))
-    await every_second(setup.sender, quiet, BASELINE_READINGS)
+    await every_second(setup.sender, quiet, args.baseline_readings)
     await wait_delivered([quiet], webhooks, setup.worker.ensure_running)
     rate = args.rate or max(1.0, await measure_max_rate(setup, args.calibrate) / 2)
     loaded.name = f"under load, {rate:,.0f} msg/s"
@@ -249,7 +251,7 @@ async def seed(engine: AsyncEngine, args: argparse.Namespace) -> tuple[list[str]
     """Load meters and one critical meter per critical reading, all the user's own."""
     account = await seed_account(engine, 1, self_care=True)
     load = await seed_devices(engine, account, args.devices, prefix="bp")
-    meters = await seed_devices(engine, account, BASELINE_READINGS + args.seconds + 1,
+    meters = await seed_devices(engine, account, args.baseline_readings + args.seconds + 1,
                                 prefix="crit")
     return list(load), meters
 
@@ -312,7 +314,8 @@ def report_phases(report: Report, phases: list[Criticals], alert_rows: Arrivals,
 def run(args: argparse.Namespace) -> Report:
     sigterm_as_interrupt()
     report = Report("critical-path", {k: getattr(args, k) for k in (
-        "seconds", "rate", "calibrate", "burst", "devices", "database", "src")})
+        "seconds", "rate", "calibrate", "burst", "devices", "baseline_readings", "database",
+        "src")})
     with benchmark_broker() as broker, migrated_database(args.database) as url:
         asyncio.run(measure(url, broker.url, args, report))
     report.notes.append("times are publish → the first 20 ms poll seeing the alert row, and "
