@@ -33,15 +33,17 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 from paho.mqtt.client import CallbackAPIVersion, Client
 from paho.mqtt.enums import MQTTProtocolVersion
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from tests.support.mosquitto import Mosquitto, throwaway_mosquitto
+from tests.support.servers import fresh_postgres_database, postgres_server
 
 from cuiot.adapters.memory.system import PlainPasswordHasher
 from cuiot.adapters.mqtt.client import BrokerAddress, session_properties
@@ -55,8 +57,6 @@ from cuiot.application.care import AddCaredPerson, AddCaredPersonCommand
 from cuiot.application.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.application.users import RegisterUser, RegisterUserCommand
 from cuiot.domain.policy import DEFAULT_POLICY
-from tests.support.mosquitto import Mosquitto, throwaway_mosquitto
-from tests.support.servers import fresh_postgres_database, postgres_server
 
 DATABASES = ("postgres", "sqlite")
 CONSUMER_CLIENT_ID = "cuiot-consumer"  # CUIOT_MQTT_CLIENT_ID's default
@@ -162,7 +162,7 @@ def prepare_session(url: str, client_id: str = CONSUMER_CLIENT_ID,
 def reading(msg_id: str, values: dict[str, int] = NORMAL_READING,
             ts: datetime | None = None) -> dict[str, Any]:
     """A blood-pressure telemetry payload as in CONTRACTS.md; ``ts`` defaults to now."""
-    return {"msg_id": msg_id, "ts": (ts or datetime.now(timezone.utc)).isoformat(),
+    return {"msg_id": msg_id, "ts": (ts or datetime.now(UTC)).isoformat(),
             "type": "blood_pressure", "data": dict(values), "battery_level": 85}
 
 
@@ -182,7 +182,7 @@ class Publisher:
         self._lock = threading.Lock()
         self.sent = self.acknowledged = 0
 
-    def __enter__(self) -> Publisher:
+    def __enter__(self) -> Self:
         self.client.connect(self.address.host, self.address.port)
         self.client.loop_start()
         return self
@@ -234,7 +234,7 @@ class Account:
 async def seed_account(engine: AsyncEngine, persons: int = 1, *, self_care: bool = False) -> Account:
     """A user and ``persons`` cared persons, through the use cases."""
     clock, ids, policy = SystemClock(DEFAULT_POLICY.timezone), Uuid4IdGenerator(), DEFAULT_POLICY
-    uow = lambda: SqlAlchemyUnitOfWork(engine)  # noqa: E731
+    uow = lambda: SqlAlchemyUnitOfWork(engine)
     user = await RegisterUser(uow(), clock, ids, PlainPasswordHasher(), policy)(RegisterUserCommand(
         f"bench-{uuid.uuid4().hex[:8]}@example.com", "una clave larga", "Bench", "User",
         date_of_birth=date(1950, 1, 1)))
@@ -292,8 +292,9 @@ class WorkerProcess:
                          "CUIOT_JWT_SECRET": "bench-" + "x" * 40, "CUIOT_LOG_FORMAT": "json",
                          **(env or {})})
         self.env.pop("PYTHONPATH", None)
-        if python_path(src):
-            self.env["PYTHONPATH"] = python_path(src)  # type: ignore[assignment]
+        path = python_path(src)
+        if path is not None:
+            self.env["PYTHONPATH"] = path
         self.process: subprocess.Popen[bytes] | None = None
         self.started_at: float | None = None  # time.monotonic()
 
@@ -325,7 +326,7 @@ class WorkerProcess:
     def log_tail(self, chars: int = 3000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
-    def __enter__(self) -> WorkerProcess:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -101,7 +101,7 @@ def webhook_receiver() -> Iterator[tuple[str, Arrivals]]:
     arrivals = Arrivals()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             at = time.time()
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             device_pk = (body.get("data") or {}).get("device_id")

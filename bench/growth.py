@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import text
@@ -45,17 +45,17 @@ from cuiot.domain.policy import DEFAULT_POLICY
 HISTORY_DAYS = 180
 PAGE = 50
 
-PREFILL_EVENTS = """
+PREFILL_EVENTS = f"""
 WITH fleet AS (
     SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, cared_person_id FROM devices)
 INSERT INTO events (id, "timestamp", device_pk, cared_person_id, event_type, severity,
                     received_at, sensor_data, msg_id, size_bytes, alert_id)
 SELECT gen_random_uuid(), at, fleet.id, fleet.cared_person_id, 'blood_pressure', 'low', at,
-       '{"systolic": 122, "diastolic": 79, "pulse": 71}'::jsonb, 'old-' || g, 120, NULL
+       '{{"systolic": 122, "diastolic": 79, "pulse": 71}}'::jsonb, 'old-' || g, 120, NULL
 FROM generate_series(1, CAST(:size AS integer)) AS g
-CROSS JOIN LATERAL (SELECT now() - (g::float8 / CAST(:size AS integer)) * interval '%d days' AS at) AS t
-JOIN fleet ON fleet.k = g %% (SELECT count(*) FROM fleet)
-""" % HISTORY_DAYS
+CROSS JOIN LATERAL (SELECT now() - (g::float8 / CAST(:size AS integer)) * interval '{HISTORY_DAYS} days' AS at) AS t
+JOIN fleet ON fleet.k = g % (SELECT count(*) FROM fleet)
+"""
 
 PREFILL_MESSAGES = """
 INSERT INTO device_messages (device_pk, msg_id, event_id, event_timestamp)
@@ -77,7 +77,7 @@ async def prefill(engine: AsyncEngine, size: int) -> float:
     """``size`` old events and their device_messages rows; returns the seconds it took."""
     started = time.monotonic()
     async with engine.begin() as conn:
-        await ensure_partitions(conn, datetime.now(timezone.utc).date(),
+        await ensure_partitions(conn, datetime.now(UTC).date(),
                                 months_back=HISTORY_DAYS // 30 + 1)
         if size:
             await conn.execute(text(PREFILL_EVENTS), {"size": size})

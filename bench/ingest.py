@@ -23,7 +23,7 @@ import multiprocessing
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -137,7 +137,7 @@ def _raw_rows(message: MQTTMessage, owners: dict[str, tuple[UUID, UUID]]) -> tup
     severity = "high" if data["systolic"] >= 140 or data["diastolic"] >= 90 else "low"
     return ({"id": event_id, "timestamp": ts, "device_pk": device_pk, "cared_person_id": person_id,
              "event_type": "blood_pressure", "severity": severity, "sensor_data": data,
-             "received_at": datetime.now(timezone.utc), "msg_id": body["msg_id"],
+             "received_at": datetime.now(UTC), "msg_id": body["msg_id"],
              "size_bytes": len(message.payload), "alert_id": None},
             {"device_pk": device_pk, "msg_id": body["msg_id"], "event_id": event_id,
              "event_timestamp": ts})
@@ -235,13 +235,13 @@ async def stamp_commits(engine: AsyncEngine, prefix: str, count: int, timeout: f
     seen: dict[str, tuple[datetime, datetime]] = {}
     deadline = time.monotonic() + timeout
     query = select(events.c.msg_id, events.c.timestamp).where(events.c.msg_id.like(f"{prefix}-%"))
-    last_poll = datetime.now(timezone.utc) - timedelta(minutes=10)
+    last_poll = datetime.now(UTC) - timedelta(minutes=10)
     while len(seen) < count and time.monotonic() < deadline:
-        polled_at = datetime.now(timezone.utc)
+        polled_at = datetime.now(UTC)
         async with engine.connect() as conn:
             rows = (await conn.execute(query.where(
                 events.c.received_at >= last_poll - timedelta(seconds=10)))).all()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for msg_id, published in rows:
             seen.setdefault(msg_id, (published, now))
         last_poll = polled_at

@@ -11,7 +11,6 @@ import argparse
 from types import ModuleType
 
 import pytest
-
 from bench import critical_path, growth, ingest
 from bench.report import Report
 
