@@ -13,7 +13,12 @@ from datetime import date, datetime
 from typing import Any
 
 from cuiot.application.ports.common import Clock, IdGenerator
-from cuiot.application.recipients import admins, recipients_for, write_notifications
+from cuiot.application.recipients import (
+    Directory,
+    admins,
+    recipients_for,
+    write_notifications,
+)
 from cuiot.application.uow import UnitOfWork
 from cuiot.domain.alerts import Alert, AlertStatus
 from cuiot.domain.care import CaredPerson
@@ -87,32 +92,40 @@ class SafetyUseCase:
 
 @dataclass(frozen=True, slots=True)
 class EscalateDueAlertsCommand:
-    limit: int = 100
+    limit: int = 500
 
 
 class EscalateDueAlerts(SafetyUseCase):
     """The scheduler's job: every alert whose timeout ran out moves one rung up and its
     new level is notified; at the end of the ladder it becomes unhandled and the admins
-    are told. Returns how many alerts moved (escalated, repeated or unhandled)."""
+    are told. Returns how many alerts moved (escalated, repeated or unhandled).
+
+    A page of due alerts is one unit of work: their cared persons and everyone their
+    ladders name are loaded once for the page (``Directory``), not once per alert."""
 
     async def __call__(self, cmd: EscalateDueAlertsCommand | None = None) -> int:
         cmd = cmd or EscalateDueAlertsCommand()
         async with self.uow:
             alerting = self._alerting()
             due = await self.uow.alerts.list_due_for_escalation(alerting.now, cmd.limit)
-            moved = [await self._escalate(alert, alerting) for alert in due]
+            persons = await self.uow.cared_persons.get_many({a.cared_person_id for a in due})
+            directory = await Directory.load(self.uow, persons.values(), alerting.today)
+            moved = [await self._escalate(alert, persons.get(alert.cared_person_id), directory,
+                                          alerting) for alert in due]
             await self.uow.commit()
         return sum(moved)
 
-    async def _escalate(self, alert: Alert, alerting: Alerting) -> bool:
-        person = await self.uow.cared_persons.get(alert.cared_person_id)
+    async def _escalate(self, alert: Alert, person: CaredPerson | None, directory: Directory,
+                        alerting: Alerting) -> bool:
         level = alert.escalate(alerting.now, self.policy)
         if level is not None:
             reason = "repeated" if alert.repeats_at_max_level else "escalated"
-            await alerting.notify(alert, person, reason)
+            found = await recipients_for(self.uow, person, level, alerting.now, alerting.today,
+                                         directory)
+            await write_notifications(self.uow, self.ids, alert, person, found, reason=reason,
+                                      now=alerting.now)
             return True
         if alert.status is AlertStatus.UNHANDLED:
             await alerting.notify_admins(alert, person)
             return True
         return False
-

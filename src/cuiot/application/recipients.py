@@ -13,7 +13,8 @@ the next lower level, and below level 1 to the admins: an alert is never told to
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -51,51 +52,79 @@ class Recipients:
         return list(unique.values())
 
 
-async def level_recipients(uow: UnitOfWork, person: CaredPerson, level: int,
-                           today: date) -> Recipients:
-    """Exactly who a level names, with no fallback."""
-    audience = audience_at(level)
-    if audience is Audience.ON_CALL_AND_CONTACTS:
-        on_call: list[UUID] = []
-        if person.institution_id is not None:
-            institution = await uow.institutions.get(person.institution_id)
-            on_call = sorted(institution.on_call_ids) if institution else []
-        return Recipients(await _users(uow, on_call), tuple(person.emergency_contacts))
-    representations = await uow.representations.list_for_cared_person(person.id)
-    representative = representative_id_of(representations, today)
-    if audience is Audience.CLOSEST:
-        own = (person.user_id or person.account_id
-               if person.care_type is CareType.SELF_CARE else None)
-        return Recipients(await _users(uow, [own, representative, person.primary_caregiver_id]))
-    everyone = [person.account_id, *sorted(person.member_ids), person.user_id,
-                *(a.caregiver_id for a in person.caregivers), representative]
-    return Recipients(await _users(uow, everyone))
+@dataclass(frozen=True)
+class Directory:
+    """Everyone the ladder may name for some cared persons, loaded in a few queries
+    (their representations, institutions and users at once), then answered from memory:
+    the escalation job loads one for a whole page of alerts."""
+
+    representatives: Mapping[UUID, UUID | None]  # cared person → active representative
+    on_call: Mapping[UUID, tuple[UUID, ...]]  # institution → its on-call staff, sorted
+    users: Mapping[UUID, User]
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork, persons: Iterable[CaredPerson],
+                   today: date) -> Directory:
+        persons = list(persons)
+        representations = defaultdict(list)
+        for found in await uow.representations.list_for_cared_persons([p.id for p in persons]):
+            representations[found.cared_person_id].append(found)
+        representatives = {p.id: representative_id_of(representations[p.id], today)
+                           for p in persons}
+        institutions = [await uow.institutions.get(i) for i in
+                        sorted({p.institution_id for p in persons if p.institution_id})]
+        on_call = {i.id: tuple(sorted(i.on_call_ids)) for i in institutions if i is not None}
+        named = {u for p in persons for u in _everyone(p, representatives[p.id]) if u}
+        named.update(u for staff in on_call.values() for u in staff)
+        return cls(representatives, on_call, await uow.users.get_many(named))
+
+    def at_level(self, person: CaredPerson, level: int) -> Recipients:
+        """Exactly who a level names, with no fallback."""
+        audience = audience_at(level)
+        if audience is Audience.ON_CALL_AND_CONTACTS:
+            on_call = self.on_call.get(person.institution_id, ()) if person.institution_id else ()
+            return Recipients(self._active(on_call), tuple(person.emergency_contacts))
+        representative = self.representatives[person.id]
+        if audience is Audience.CLOSEST:
+            own = (person.user_id or person.account_id
+                   if person.care_type is CareType.SELF_CARE else None)
+            return Recipients(self._active([own, representative, person.primary_caregiver_id]))
+        return Recipients(self._active(_everyone(person, representative)))
+
+    def named_at(self, person: CaredPerson, level: int) -> Recipients:
+        """Who to tell at ``level``, else at the next lower level…; empty when nobody."""
+        for candidate in fallback_levels(level):
+            found = self.at_level(person, candidate)
+            if found:
+                return found
+        return Recipients()
+
+    def _active(self, ids: Iterable[UUID | None]) -> tuple[User, ...]:
+        found = {i: self.users[i] for i in ids if i is not None and i in self.users}
+        return tuple(user for user in found.values() if user.is_active)
+
+
+def _everyone(person: CaredPerson, representative: UUID | None) -> list[UUID | None]:
+    """Every user with access to ``person``, in the order level 2 names them."""
+    return [person.account_id, *sorted(person.member_ids), person.user_id,
+            *(a.caregiver_id for a in person.caregivers), representative]
 
 
 async def recipients_for(uow: UnitOfWork, person: CaredPerson | None, level: int,
-                         now: datetime, today: date) -> Recipients:
-    """Who to tell at ``level``; the next lower level when nobody is there, then admins."""
+                         now: datetime, today: date,
+                         directory: Directory | None = None) -> Recipients:
+    """Who to tell at ``level``; the next lower level when nobody is there, then admins.
+    ``directory``: one already loaded with ``person`` in it (else it is loaded here)."""
     if person is not None:
-        for candidate in fallback_levels(level):
-            found = await level_recipients(uow, person, candidate, today)
-            if found:
-                return found
+        directory = directory or await Directory.load(uow, [person], today)
+        found = directory.named_at(person, level)
+        if found:
+            return found
     return await admins(uow, now)
 
 
 async def admins(uow: UnitOfWork, now: datetime) -> Recipients:
     return Recipients(tuple(await active_admins(uow, now)))
-
-
-async def _users(uow: UnitOfWork, ids: Iterable[UUID | None]) -> tuple[User, ...]:
-    found: dict[UUID, User] = {}
-    for user_id in ids:
-        if user_id is None or user_id in found:
-            continue
-        user = await uow.users.get(user_id)
-        if user is not None and user.is_active:
-            found[user_id] = user
-    return tuple(found.values())
 
 
 async def write_notifications(uow: UnitOfWork, ids: IdGenerator, alert: Alert,

@@ -33,6 +33,9 @@ class InMemoryRepository(Generic[T]):
     async def get(self, key: Any) -> T | None:
         return self._see(self.items.get(key))
 
+    async def get_many(self, keys: Iterable[Any]) -> dict[Any, T]:
+        return {key: self._see(self.items[key]) for key in keys if key in self.items}  # type: ignore[misc]
+
     async def add(self, item: T) -> None:
         key = self.key(item)
         if key in self.items:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from cuiot.adapters.memory.base import InMemoryRepository
@@ -27,6 +28,11 @@ class InMemoryRepresentationRepository(InMemoryRepository[LegalRepresentation]):
 
     async def list_for_cared_person(self, cared_person_id: UUID) -> list[LegalRepresentation]:
         return self._where(lambda r: r.cared_person_id == cared_person_id)
+
+    async def list_for_cared_persons(
+            self, cared_person_ids: Iterable[UUID]) -> list[LegalRepresentation]:
+        wanted = set(cared_person_ids)
+        return self._where(lambda r: r.cared_person_id in wanted)
 
     async def list_for_representative(self, user_id: UUID) -> list[LegalRepresentation]:
         return self._where(lambda r: r.representative_id == user_id)

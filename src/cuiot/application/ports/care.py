@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 from uuid import UUID
 
@@ -8,6 +9,10 @@ from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
 
 class CaredPersonRepository(Protocol):
     async def get(self, cared_person_id: UUID) -> CaredPerson | None: ...
+
+    async def get_many(self, cared_person_ids: Iterable[UUID]) -> dict[UUID, CaredPerson]:
+        """Those of ``cared_person_ids`` that exist, in one query."""
+        ...
 
     async def add(self, cared_person: CaredPerson) -> None: ...
 
@@ -32,6 +37,9 @@ class RepresentationRepository(Protocol):
     async def add(self, representation: LegalRepresentation) -> None: ...
 
     async def list_for_cared_person(self, cared_person_id: UUID) -> list[LegalRepresentation]: ...
+
+    async def list_for_cared_persons(
+        self, cared_person_ids: Iterable[UUID]) -> list[LegalRepresentation]: ...
 
     async def list_for_representative(self, user_id: UUID) -> list[LegalRepresentation]: ...
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 from uuid import UUID
 
@@ -9,6 +10,10 @@ from cuiot.domain.values import EmailAddress
 
 class UserRepository(Protocol):
     async def get(self, user_id: UUID) -> User | None: ...
+
+    async def get_many(self, user_ids: Iterable[UUID]) -> dict[UUID, User]:
+        """Those of ``user_ids`` that exist, in one query."""
+        ...
 
     async def get_by_email(self, email: EmailAddress) -> User | None: ...
 

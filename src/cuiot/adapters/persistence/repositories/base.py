@@ -42,14 +42,19 @@ class Mapper(Generic[T]):
     key: Callable[[T], Any] = field(default=lambda e: e.id)  # type: ignore[attr-defined]
 
 
+def _state(entity: Any) -> dict[str, Any]:
+    """The entity's public attributes, live: compares equal to its snapshot until changed."""
+    return {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+
+
 def _snapshot(entity: Any) -> dict[str, Any]:
-    state = {k: v for k, v in vars(entity).items() if not k.startswith("_")}
-    return copy.deepcopy(state)
+    return copy.deepcopy(_state(entity))
 
 
 class SqlRepository(Generic[T]):
     mapper: Mapper[T]
     entity = "entity"
+    write_together = False  # True: one statement for all new rows, one for all changed
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -96,6 +101,15 @@ class SqlRepository(Generic[T]):
         column = self.mapper.table.c[self.mapper.key_column]
         return await self._load_one(self._select().where(column == key))
 
+    async def get_many(self, keys: Iterable[Any]) -> dict[Any, T]:
+        """Those of ``keys`` that exist, by key: the ones not yet seen in one query."""
+        keys = list(dict.fromkeys(keys))
+        missing = [key for key in keys if key not in self._identity]
+        if missing:
+            column = self.mapper.table.c[self.mapper.key_column]
+            await self._load(self._select().where(column.in_(missing)))
+        return {key: self._identity[key] for key in keys if key in self._identity}
+
     # -- writing ---------------------------------------------------------------
     async def add(self, entity: T) -> None:
         key = self.mapper.key(entity)
@@ -108,15 +122,37 @@ class SqlRepository(Generic[T]):
         return self._identity.values()
 
     async def flush(self) -> None:
+        if self.write_together:
+            return await self._flush_together()
         for key, entity in self._identity.items():
             before = self._snapshots[key]
             if before is None:
                 await self._insert(entity)
-            elif _snapshot(entity) != before:
+            elif _state(entity) != before:
                 await self._update(entity)
             else:
                 continue
             self._snapshots[key] = _snapshot(entity)
+
+    async def _flush_together(self) -> None:
+        """``flush`` for a table without child rows that a unit of work may write by the
+        thousand (the outbox, a page of escalated alerts): executemany statements."""
+        new = [e for key, e in self._identity.items() if self._snapshots[key] is None]
+        changed = [e for key, e in self._identity.items()
+                   if self._snapshots[key] is not None and _state(e) != self._snapshots[key]]
+        if new:
+            await self._insert_rows([self.mapper.to_row(entity) for entity in new])
+        if changed:
+            await self._update_all(changed)
+        for entity in new + changed:
+            self._snapshots[self.mapper.key(entity)] = _snapshot(entity)
+
+    async def _insert_rows(self, rows: list[dict[str, Any]]) -> None:
+        await self._execute(insert(self.mapper.table), rows)
+
+    async def _update_all(self, entities: list[T]) -> None:
+        for entity in entities:
+            await self._update(entity)
 
     async def _insert(self, entity: T) -> None:
         await self._execute(insert(self.mapper.table).values(**self.mapper.to_row(entity)))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from uuid import UUID
 
 from sqlalchemy import or_, select
@@ -117,6 +117,12 @@ class SqlAlchemyRepresentationRepository(SqlRepository[LegalRepresentation]):
     async def list_for_cared_person(self, cared_person_id: UUID) -> list[LegalRepresentation]:
         t = legal_representations.c
         return await self._load(self._select().where(t.cared_person_id == cared_person_id)
+                                .order_by(t.created_at))
+
+    async def list_for_cared_persons(
+            self, cared_person_ids: Iterable[UUID]) -> list[LegalRepresentation]:
+        t = legal_representations.c
+        return await self._load(self._select().where(t.cared_person_id.in_(list(cared_person_ids)))
                                 .order_by(t.created_at))
 
     async def list_for_representative(self, user_id: UUID) -> list[LegalRepresentation]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, true, update
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
 from cuiot.adapters.persistence.tables.safety import devices
@@ -53,6 +53,21 @@ class PartitionedRepository(SqlRepository[T]):
         where = (table.c[self.mapper.key_column] == key,
                  table.c[self.partition_column] == before[self.partition_column])
         await self._execute(update(table).where(*where).values(**values))
+
+    async def _update_all(self, entities: list[T]) -> None:
+        """One executemany UPDATE, each row found by its key and loaded partition key."""
+        table = self.mapper.table
+        key_column, partition = table.c[self.mapper.key_column], table.c[self.partition_column]
+        stmt = update(table).where(key_column == bindparam("_key"),
+                                   partition == bindparam("_partition"))
+        rows = []
+        for entity in entities:
+            key = self.mapper.key(entity)
+            values = self.mapper.to_row(entity)
+            values.pop(self.mapper.key_column)
+            rows.append({**values, "_key": key,
+                         "_partition": self._snapshots[key][self.partition_column]})
+        await self._execute(stmt, rows)
 
 
 def _device_row(d: Device) -> dict[str, Any]:

@@ -56,6 +56,7 @@ class SqlAlchemyAlertRepository(PartitionedRepository[Alert]):
     mapper = Mapper(alerts, _alert_row, _alert_from)
     partition_column = "created_at"
     entity = "alert"
+    write_together = True  # the escalation job changes a whole page of alerts at once
 
     async def get(self, alert_id: UUID) -> Alert | None:
         if alert_id in self._identity:
