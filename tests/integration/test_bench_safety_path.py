@@ -25,11 +25,11 @@ def run_benchmark(module: ModuleType, *argv: str) -> tuple[Report, argparse.Name
 @pytest.mark.parametrize("database", ["postgres", "sqlite"])
 def test_ingest_stores_every_message_once(database: str) -> None:
     report, args = run_benchmark(ingest, "--messages", "200", "--devices", "10", "--persons", "2",
-                                 "--live-seconds", "2", "--live-rate", "50",
+                                 "--live-seconds", "1", "--live-rate", "50",
                                  "--database", database)
 
     assert report.ok, report.problems
-    live = 100  # 50 a second for 2 seconds
+    live = 50  # 50 a second for 1 second
     assert report.figures["counts"]["events"] == args.messages + live
     assert report.figures["counts"]["device_messages"] == args.messages + live
     assert report.figures["counts"]["rejected_messages"] == 0
