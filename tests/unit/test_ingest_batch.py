@@ -21,6 +21,7 @@ from cuiot.application.device_messages import (
 )
 from cuiot.application.ingest import DUPLICATE, STORED, IngestDeviceEventCommand, IngestReadingCommand
 from cuiot.application.ingest_batch import IngestBatch, closes_batch
+from cuiot.domain.classification import Thresholds
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.sensor_events import EventType, Severity
@@ -211,4 +212,4 @@ async def test_batches_give_what_one_message_at_a_time_gives(picks: list[int], s
     (reading("x", "1", {}, type="motion_sensor", battery=3), False),
 ])
 def test_what_closes_a_batch_at_once(item: DeviceMessageCommand, urgent: bool) -> None:
-    assert closes_batch(item.body, DEFAULT_POLICY) is urgent
+    assert closes_batch(item.body, Thresholds.from_policy(DEFAULT_POLICY)) is urgent

@@ -53,7 +53,6 @@ from cuiot.domain.classification import (
 )
 from cuiot.domain.devices import Device
 from cuiot.domain.errors import DomainError, InvalidReading, NotFound
-from cuiot.domain.policy import Policy
 from cuiot.domain.rejections import RejectedMessage
 from cuiot.domain.sensor_events import Classification, EventType, SensorEvent
 
@@ -61,14 +60,14 @@ Body = IngestReadingCommand | IngestDeviceEventCommand
 Item = DeviceMessageCommand[IngestReadingCommand] | DeviceMessageCommand[IngestDeviceEventCommand]
 
 
-def closes_batch(body: Body, policy: Policy) -> bool:
+def closes_batch(body: Body, thresholds: Thresholds) -> bool:
     """A message that must not wait for a batch to fill: a critical device event, or a
-    reading that is high or critical by the policy's thresholds. (A person's own lower
-    thresholds are not known before the batch loads them: such a reading waits at most
-    the batch window.)"""
+    reading that is high or critical by ``thresholds`` (the policy's: a person's own lower
+    ones are not known before the batch loads them, so such a reading waits at most the
+    batch window)."""
     if isinstance(body, IngestDeviceEventCommand):
         return is_urgent_event(body.event)
-    return is_urgent_reading(body.type, body.data, Thresholds.from_policy(policy))
+    return is_urgent_reading(body.type, body.data, thresholds)
 
 
 @dataclass
@@ -95,7 +94,8 @@ class BatchWriter(SafetyUseCase):
     async def write(self, items: Sequence[Item],
                     watched: Mapping[str, WatchedDevice]) -> list[MessageOutcome]:
         alerting = self._alerting()
-        checked = [self._check(item, watched, alerting.now) for item in items]
+        thresholds = self._thresholds(watched)
+        checked = [self._check(item, watched, thresholds, alerting.now) for item in items]
         fresh = await self._claim(checked)
         persons: dict[UUID, CaredPerson | None] = {}
         outcomes, stored, touched, moved = [], [], {}, {}
@@ -123,18 +123,23 @@ class BatchWriter(SafetyUseCase):
 
     # step 2: the domain reads each message -----------------------------------------
 
-    def _check(self, item: Item, watched: Mapping[str, WatchedDevice], now: datetime) -> _Checked:
+    def _thresholds(self, watched: Mapping[str, WatchedDevice]) -> dict[str, Thresholds]:
+        """Each device's thresholds, resolved once for the batch."""
+        return {device_id: Thresholds.resolve(self.policy, found.device.config,
+                                              found.person_thresholds)
+                for device_id, found in watched.items()}
+
+    def _check(self, item: Item, watched: Mapping[str, WatchedDevice],
+               thresholds: Mapping[str, Thresholds], now: datetime) -> _Checked:
         one = _Checked(item)
         try:
             found = watched.get(item.body.device_id)
             if found is None or not found.device.is_active:
                 raise NotFound("device", item.body.device_id)
             one.device = found.device
-            thresholds = Thresholds.resolve(self.policy, found.device.config,
-                                            found.person_thresholds)
             timestamp = event_time(item.body.ts, now)
             if isinstance(item.body, IngestReadingCommand):
-                self._reading(one, item.body, thresholds, timestamp, now)
+                self._reading(one, item.body, thresholds[item.body.device_id], timestamp, now)
             else:
                 self._device_event(one, item.body, timestamp, now)
         except REFUSALS as error:

@@ -48,7 +48,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _SEVERITY_RANKS[self]
 
     # A plain string is read as a severity, so "low" < "critical" is never alphabetical.
     def __lt__(self, other: object) -> bool:
@@ -67,6 +67,9 @@ class Severity(StrEnum):
     def opens_alert(self) -> bool:
         """Medium and above open (or join) an alert; low is only stored."""
         return self >= Severity.MEDIUM
+
+
+_SEVERITY_RANKS = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class EventType(StrEnum):

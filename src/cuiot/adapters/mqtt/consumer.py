@@ -85,6 +85,8 @@ class PahoMqttConsumer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connection = 0  # counts successful connects (paho's thread)
         self._unacked: deque[Delivery] = deque()
+        self._landed: deque[tuple[Received, int, int, int]] = deque()  # from paho's thread
+        self._wake_scheduled = False
         self._inbox: deque[Delivery] = deque()  # arrived, not yet taken into a batch
         self._arrival = asyncio.Event()  # the inbox is not empty
         self._close = asyncio.Event()  # the inbox holds a full batch or an urgent message
@@ -164,7 +166,12 @@ class PahoMqttConsumer:
         except UnicodeDecodeError:
             topic = repr(message._topic)[:200]
         received = Received(topic, message.payload, self.clock.now(), bool(message.retain))
-        self._to_loop(self._arrived, received, message.mid, message.qos, self._connection)
+        # One wake-up of the loop carries every message that arrives until it runs: the
+        # append comes before the check, and the loop clears the flag before it drains.
+        self._landed.append((received, message.mid, message.qos, self._connection))
+        if not self._wake_scheduled:
+            self._wake_scheduled = True
+            self._to_loop(self._take_landed)
 
     def _to_loop(self, callback: Callable[..., Any], *args: Any) -> None:
         try:
@@ -179,6 +186,11 @@ class PahoMqttConsumer:
                     self.address, "resumed" if session_present else "new")
         # Older connections' messages are no longer ours to acknowledge: they come again.
         self._unacked = deque(d for d in self._unacked if d.connection == connection)
+
+    def _take_landed(self) -> None:
+        self._wake_scheduled = False
+        while self._landed:
+            self._arrived(*self._landed.popleft())
 
     def _arrived(self, received: Received, mid: int, qos: int, connection: int) -> None:
         if self._stopping:

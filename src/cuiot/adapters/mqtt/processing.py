@@ -52,6 +52,7 @@ from cuiot.application.ingest import DUPLICATE
 from cuiot.application.ingest_batch import IngestBatch, closes_batch
 from cuiot.application.ports.common import Clock, IdGenerator
 from cuiot.application.uow import UnitOfWork
+from cuiot.domain.classification import Thresholds
 from cuiot.domain.policy import Policy
 
 logger = logging.getLogger("cuiot.mqtt")
@@ -137,6 +138,7 @@ class MessageProcessor:
                  policy: Policy, metrics: MqttMetrics, backoff: Backoff = DEFAULT_BACKOFF) -> None:
         self.uow_factory, self.clock, self.ids, self.policy = uow_factory, clock, ids, policy
         self.metrics, self.backoff = metrics, backoff
+        self._thresholds = Thresholds.from_policy(policy)  # what closes a batch at once
 
     def read(self, message: Received) -> Incoming:
         try:
@@ -146,7 +148,7 @@ class MessageProcessor:
 
     def closes_batch(self, incoming: Incoming) -> bool:
         """Must this message be handled at once, without waiting for others?"""
-        return incoming.batched and closes_batch(incoming.envelope.body, self.policy)
+        return incoming.batched and closes_batch(incoming.envelope.body, self._thresholds)
 
     async def process_batch(self, messages: list[Incoming]) -> list[MessageOutcome]:
         """Every message handled for good (committed) when this returns, in order."""
