@@ -47,10 +47,11 @@ def test_critical_path_alerts_and_delivers_every_critical_reading() -> None:
     assert all(row["webhook p50 ms"] is not None for row in report.rows)
 
 
-def test_growth_prefills_and_measures_each_size() -> None:
-    report, _ = run_benchmark(growth, "--sizes", "0,1000", "--messages", "100", "--reads", "5",
+def test_growth_prefills_and_measures_a_size() -> None:
+    # One size, its own baseline: a second would only double the time.
+    report, _ = run_benchmark(growth, "--sizes", "1000", "--messages", "100", "--reads", "5",
                               "--devices", "10", "--persons", "2")
 
     assert report.ok, report.problems
-    assert [row["events before"] for row in report.rows] == [0, 1000]
+    assert [row["events before"] for row in report.rows] == [1000]
     assert all(row["drain msg/s"] > 0 and row["read p99 ms"] > 0 for row in report.rows)
