@@ -1,9 +1,12 @@
 """The unit of work: one per use case call. It rolls back unless told to commit, and
-hands the domain events recorded by the aggregates it saw to the publisher after commit.
+hands the domain events recorded by the aggregates it saw to the publisher after commit;
+a commit that wrote outbox rows also rings the outbox signal, so a dispatcher delivers
+them at once.
 """
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import TYPE_CHECKING, Iterable, Protocol, Self
 
@@ -13,6 +16,7 @@ from cuiot.application.ports.care import (
     RepresentationRepository,
 )
 from cuiot.application.ports.common import EventPublisher
+from cuiot.application.ports.notify import OutboxSignal
 from cuiot.application.ports.users import UserRepository
 from cuiot.domain.events import Aggregate, DomainEvent
 
@@ -37,6 +41,8 @@ if TYPE_CHECKING:
         NotificationRepository,
         SensorEventRepository,
     )
+
+logger = logging.getLogger("cuiot.uow")
 
 
 class UnitOfWork(Protocol):
@@ -77,10 +83,12 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkBase:
     """Shared behaviour of every unit of work: rollback unless committed, and events
-    published only once the commit succeeded."""
+    published and the outbox signal rung only once the commit succeeded."""
 
-    def __init__(self, publisher: EventPublisher | None = None) -> None:
+    def __init__(self, publisher: EventPublisher | None = None,
+                 outbox_signal: OutboxSignal | None = None) -> None:
         self._publisher = publisher
+        self._outbox_signal = outbox_signal
         self._committed = False
 
     async def __aenter__(self) -> Self:
@@ -99,6 +107,8 @@ class UnitOfWorkBase:
         events = [e for agg in self._seen() for e in agg.pull_events()]
         await self._commit()
         self._committed = True
+        if self._outbox_signal is not None and self._wrote_outbox():
+            await self._ring_outbox(self._outbox_signal)
         if self._publisher is not None:
             for event in events:
                 await self._publisher.publish(event)
@@ -119,6 +129,20 @@ class UnitOfWorkBase:
 
     def _seen(self) -> Iterable[Aggregate]:
         return ()
+
+    def _wrote_outbox(self) -> bool:
+        """Whether the commit that just succeeded inserted notification rows."""
+        return False
+
+    @staticmethod
+    async def _ring_outbox(signal: OutboxSignal) -> None:
+        """The commit stands whatever happens here: a failed ring is logged, and the
+        dispatcher's tick delivers the rows a little later."""
+        try:
+            await signal.ring()
+        except Exception as exc:  # noqa: BLE001 - never turn a commit into an error
+            logger.warning("outbox signal failed (%s); delivery waits for the next tick",
+                           type(exc).__name__)
 
 
 __all__ = ["DomainEvent", "UnitOfWork", "UnitOfWorkBase"]

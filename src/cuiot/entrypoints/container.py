@@ -14,7 +14,9 @@ from typing import Any, TypeVar
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
 
-from cuiot.adapters.persistence.database import create_engine
+from cuiot.adapters.notifications.signal import InProcessOutboxSignal
+from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal
+from cuiot.adapters.persistence.database import create_engine, is_sqlite
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.cache.memory import InMemoryRateLimiter, InMemoryRevocationList
 from cuiot.adapters.cache.redis import RedisRateLimiter, RedisRevocationList, connect_redis
@@ -41,6 +43,15 @@ def mqtt_target(settings: Settings) -> str | None:
     return settings.mqtt_url or f"mqtt://127.0.0.1:{settings.mqtt_embedded_port}"
 
 
+def outbox_transport_for(settings: Settings) -> str:
+    """How a commit that wrote outbox rows reaches the dispatchers of other processes:
+    ``postgresql`` (NOTIFY in the transaction; the bell rings this process's), ``redis``
+    (other databases, with CUIOT_REDIS_URL), else ``in_process`` (SQLite in one process)."""
+    if not is_sqlite(settings.database_url):
+        return "postgresql"
+    return "redis" if settings.redis_url else "in_process"
+
+
 def command_gateway(settings: Settings, registry: CollectorRegistry) -> PahoDeviceCommandGateway | None:
     target = mqtt_target(settings)
     return None if target is None else PahoDeviceCommandGateway(target, registry=registry)
@@ -55,7 +66,6 @@ class Container(containers.DeclarativeContainer):
     rng = providers.Singleton(SecretsRandomSource)
     hasher = providers.Singleton(BcryptPasswordHasher, settings.provided.bcrypt_rounds)
     publisher = providers.Singleton(InProcessEventPublisher)
-    uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher)
     metrics_registry = providers.Singleton(CollectorRegistry)
 
     command_gateway = providers.Singleton(command_gateway, settings, metrics_registry)
@@ -78,6 +88,18 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryRevocationList, clock),
         redis=providers.Singleton(RedisRevocationList, redis, settings.provided.redis_prefix),
     )
+    # The unit of work rings the outbox signal after a commit that wrote notifications;
+    # this process's dispatcher waits on the bell (see entrypoints/pipeline.py).
+    outbox_transport = providers.Callable(outbox_transport_for, settings)
+    outbox_bell = providers.Singleton(InProcessOutboxSignal)
+    outbox_signal = providers.Selector(
+        outbox_transport,
+        postgresql=outbox_bell,
+        in_process=outbox_bell,
+        redis=providers.Singleton(RedisOutboxSignal, redis, settings.provided.redis_prefix,
+                                  outbox_bell),
+    )
+    uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher, outbox_signal)
 
 
 def use_case(container: Container, cls: type[T]) -> T:

@@ -3,6 +3,10 @@ scheduler (escalation, periodic checks, daily jobs) and the outbox dispatcher.
 
 ``cuiot serve`` runs them inside the API process (so alerts raised by MQTT reach that
 process's WebSockets without Redis); ``cuiot worker`` runs them alone.
+
+The dispatcher wakes when a commit writes outbox rows: in this process through the
+container's bell, from other processes (API workers, the CLI) through the outbox
+listener — PostgreSQL LISTEN, or Redis on SQLite — started before it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Protocol
 from cuiot.adapters.mqtt.consumer import PahoMqttConsumer
 from cuiot.adapters.notifications.dispatcher import OutboxDispatcher
 from cuiot.adapters.notifications.router import ChannelRouter
+from cuiot.adapters.notifications.signal_postgres import PostgresOutboxListener
 from cuiot.entrypoints.container import Container, mqtt_target
 from cuiot.entrypoints.scheduler import Scheduler
 
@@ -43,6 +48,18 @@ def pipeline_runners(c: Container, *, mqtt: bool = True, mqtt5: bool | None = No
     router = ChannelRouter(smtp_url=s.smtp_url, webhook_secret=s.webhook_secret,
                            sms_webhook_url=s.sms_webhook_url, push_webhook_url=s.push_webhook_url,
                            timeout_seconds=s.notification_timeout_seconds)
+    runners.extend(outbox_listeners(c))
     runners.append(OutboxDispatcher(c.uow, c.clock(), c.policy(), router, c.metrics_registry(),
-                                    tick_seconds=s.dispatch_tick_seconds))
+                                    tick_seconds=s.dispatch_tick_seconds,
+                                    signal=c.outbox_bell()))
     return runners
+
+
+def outbox_listeners(c: Container) -> list[Runner]:
+    """What rings this process's bell when another process writes outbox rows."""
+    transport = c.outbox_transport()
+    if transport == "postgresql":
+        return [PostgresOutboxListener(c.engine(), c.outbox_bell())]
+    if transport == "redis":
+        return [c.outbox_signal()]
+    return []

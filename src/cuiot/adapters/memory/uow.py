@@ -1,5 +1,6 @@
 """An in-memory store shared by units of work, and a unit of work over it that really
-rolls back (it restores a snapshot) and records how many times it committed."""
+rolls back (it restores a snapshot), records how many times it committed and, like the
+SQL one, rings the outbox signal after a commit that added notifications."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from cuiot.adapters.memory.safety import (
 )
 from cuiot.adapters.memory.users import InMemoryUserRepository
 from cuiot.application.ports.common import EventPublisher
+from cuiot.application.ports.notify import OutboxSignal
 from cuiot.application.uow import UnitOfWorkBase
 from cuiot.domain.events import Aggregate
 
@@ -74,12 +76,14 @@ class InMemoryStore:
 
 class InMemoryUnitOfWork(UnitOfWorkBase):
     def __init__(self, store: InMemoryStore | None = None,
-                 publisher: EventPublisher | None = None) -> None:
-        super().__init__(publisher)
+                 publisher: EventPublisher | None = None,
+                 outbox_signal: OutboxSignal | None = None) -> None:
+        super().__init__(publisher, outbox_signal)
         self.store = store or InMemoryStore()
         self.commits = 0
         self.rollbacks = 0
         self._snapshot: dict[str, dict] = {}
+        self._added_notifications = False
         for name, repo in self.store.repositories().items():
             setattr(self, name, repo)
         self.ingest = InMemoryIngestRepository(self.store)
@@ -92,6 +96,8 @@ class InMemoryUnitOfWork(UnitOfWorkBase):
 
     async def _commit(self) -> None:
         self.commits += 1
+        before = self._snapshot.get("notifications", {})
+        self._added_notifications = bool(self.store.notifications.items.keys() - before.keys())
         self._snapshot = copy.deepcopy(
             {name: repo.items for name, repo in self.store.repositories().items()}
         )
@@ -107,6 +113,9 @@ class InMemoryUnitOfWork(UnitOfWorkBase):
                 live = repo.items.get(key)
                 restored[key] = live if live is not None and _state(live) == _state(old) else copy.deepcopy(old)
             repo.items = restored
+
+    def _wrote_outbox(self) -> bool:
+        return self._added_notifications
 
     def _seen(self) -> Iterable[Aggregate]:
         for repo in self.store.repositories().values():

@@ -1,6 +1,8 @@
-"""The outbox dispatcher runner: every tick it delivers batches of due notifications
-until none is left, counting each outcome in
-``cuiot_notifications_delivered_total{channel, status}`` (sent, retry, failed).
+"""The outbox dispatcher runner: when the outbox signal rings (a commit wrote rows) and
+on every tick it delivers batches of due notifications until none is left, counting
+each outcome in ``cuiot_notifications_delivered_total{channel, status}`` (sent, retry,
+failed). The signal makes a new alert's first delivery follow its commit at once; the
+tick is the safety net (retries after their backoff, a ring that was lost).
 
 A tick that fails (the database away) is logged and the next tick tries again: the
 runner never dies while started. ``stop()`` lets the batch in hand finish (within a
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from prometheus_client import CollectorRegistry, Counter
 
 from cuiot.adapters.notifications.router import ChannelRouter
+from cuiot.adapters.notifications.signal import InProcessOutboxSignal
 from cuiot.application.dispatch import (
     Delivery,
     DispatchDueNotifications,
@@ -35,8 +38,10 @@ class OutboxDispatcher:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, policy: Policy,
                  sender: ChannelRouter, registry: CollectorRegistry, *,
                  tick_seconds: float = 1.0, batch_size: int = 20,
-                 timeout_seconds: float = 30.0, stop_grace_seconds: float = 10.0) -> None:
+                 timeout_seconds: float = 30.0, stop_grace_seconds: float = 10.0,
+                 signal: InProcessOutboxSignal | None = None) -> None:
         self.uow_factory, self.clock, self.policy, self.sender = uow_factory, clock, policy, sender
+        self.signal = signal
         self.tick_seconds, self.stop_grace_seconds = tick_seconds, stop_grace_seconds
         self.command = DispatchDueNotificationsCommand(batch_size, timeout_seconds)
         self.delivered = Counter("cuiot_notifications_delivered",
@@ -86,5 +91,16 @@ class OutboxDispatcher:
             except Exception as exc:  # the next tick tries again
                 log.error("outbox dispatch failed (%s); retrying next tick", type(exc).__name__)
                 log.debug("outbox dispatch failure", exc_info=True)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.tick_seconds)
+            await self._pause()
+
+    async def _pause(self) -> None:
+        """Until the next tick, a ring of the outbox signal, or ``stop()``."""
+        waits = {asyncio.ensure_future(self._stopping.wait())}
+        if self.signal is not None:
+            waits.add(asyncio.ensure_future(self.signal.wait()))
+        try:
+            await asyncio.wait(waits, timeout=self.tick_seconds,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()

@@ -1,4 +1,8 @@
-"""The unit of work on SQLAlchemy: one connection and transaction per ``async with``."""
+"""The unit of work on SQLAlchemy: one connection and transaction per ``async with``.
+
+After a commit that wrote outbox rows it rings the outbox signal (this process's
+dispatcher, or Redis); on PostgreSQL the notification repository has also sent
+``NOTIFY cuiot_outbox`` inside the transaction, for dispatchers in other processes."""
 
 from __future__ import annotations
 
@@ -12,14 +16,16 @@ from typing import Any
 from cuiot.adapters.persistence.repositories.base import _constraint_name
 from cuiot.adapters.persistence.repositories.registry import REPOSITORIES
 from cuiot.application.ports.common import EventPublisher
+from cuiot.application.ports.notify import OutboxSignal
 from cuiot.application.uow import UnitOfWorkBase
 from cuiot.domain.errors import Conflict
 from cuiot.domain.events import Aggregate
 
 
 class SqlAlchemyUnitOfWork(UnitOfWorkBase):
-    def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None) -> None:
-        super().__init__(publisher)
+    def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None,
+                 outbox_signal: OutboxSignal | None = None) -> None:
+        super().__init__(publisher, outbox_signal)
         self.engine = engine
         self._conn: AsyncConnection | None = None
         self._repositories: list[Any] = []
@@ -63,6 +69,9 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
     async def _rollback(self) -> None:
         if self._conn is not None and not self._conn.invalidated and self._conn.in_transaction():
             await self._conn.rollback()
+
+    def _wrote_outbox(self) -> bool:
+        return self.notifications.added > 0
 
     def _seen(self) -> Iterable[Aggregate]:
         for repository in self._repositories:

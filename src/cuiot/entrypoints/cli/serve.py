@@ -75,7 +75,9 @@ async def _serve(host: str, port: int, mqtt: bool, embedded: bool) -> None:
 
 def _serve_with_workers(host: str, port: int, workers: int, mqtt: bool) -> None:
     """N HTTP workers (uvicorn) and, beside them, one ``cuiot worker`` for the pipeline.
-    Their live alerts meet through Redis: set CUIOT_REDIS_URL."""
+    Their live alerts meet through Redis: set CUIOT_REDIS_URL. Outbox rows an HTTP
+    worker writes wake the pipeline's dispatcher through PostgreSQL NOTIFY (or Redis on
+    SQLite); without either, its tick delivers them."""
     import uvicorn
 
     if not container().settings().redis_url:

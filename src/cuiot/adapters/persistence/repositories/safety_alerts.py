@@ -10,6 +10,10 @@ committed, so no row is sent by two dispatchers. Looking for
 the open alert of a device first locks the device's row: two events of one device
 arriving at once join one alert rather than opening two. Locks are always taken device
 first, then alert.
+
+Writing outbox rows on PostgreSQL also queues ``NOTIFY cuiot_outbox`` in the same
+transaction: PostgreSQL delivers it to every listening dispatcher, in any process, when
+(and only if) the transaction commits.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
 from cuiot.adapters.persistence.repositories.safety import (
@@ -31,6 +36,8 @@ from cuiot.adapters.persistence.tables.safety import alerts, devices, notificati
 from cuiot.domain.alerts import ESCALATING, Alert, AlertStatus
 from cuiot.domain.notifications import Channel, DeliveryStatus, Notification
 from cuiot.domain.sensor_events import Severity
+
+OUTBOX_CHANNEL = "cuiot_outbox"  # what PostgreSQL dispatchers LISTEN on
 
 
 def _alert_row(a: Alert) -> dict[str, Any]:
@@ -123,8 +130,21 @@ def _notification_from(row: Row, _children: Mapping[str, list[Row]]) -> Notifica
 
 
 class SqlAlchemyNotificationRepository(SqlRepository[Notification]):
+    """The outbox. ``added`` counts the rows this unit of work wrote; the first one
+    queues the NOTIFY (PostgreSQL), which commits or rolls back with the rows."""
+
     mapper = Mapper(notifications, _notification_row, _notification_from)
     entity = "notification"
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        super().__init__(conn)
+        self.added = 0
+
+    async def add(self, entity: Notification) -> None:
+        await super().add(entity)
+        if not self.added and self.conn.dialect.name == "postgresql":
+            await self.conn.execute(text(f"NOTIFY {OUTBOX_CHANNEL}"))
+        self.added += 1
 
     async def list_for_alert(self, alert_id: UUID) -> list[Notification]:
         c = notifications.c
