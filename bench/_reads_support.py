@@ -1,5 +1,5 @@
-"""What the http and escalation benchmarks share: a fresh migrated PostgreSQL database,
-people seeded with bulk SQL, and ``cuiot`` subprocesses that are always stopped.
+"""What the http and escalation benchmarks share beyond ``bench.common``: SQL run through
+asyncpg, people seeded with bulk SQL, and ``cuiot`` subprocesses that are always stopped.
 
 Seeded rows get stable ids, ``md5('<kind>-<n>')::uuid``, so one statement can point at
 another's rows without reading them back: person ``n`` belongs to user ``n`` and owns
@@ -21,9 +21,6 @@ from pathlib import Path
 
 import asyncpg
 from sqlalchemy.engine import make_url
-from tests.support.servers import fresh_postgres_database, postgres_server
-
-from cuiot.adapters.persistence.migrate import upgrade
 
 JWT_SECRET = "bench-secret-" + "x" * 40
 
@@ -31,14 +28,6 @@ JWT_SECRET = "bench-secret-" + "x" * 40
 def stable_id(kind: str, number: str) -> str:
     """The SQL expression of a seeded row's id: ``kind`` and an SQL integer expression."""
     return f"md5('{kind}-' || ({number}))::uuid"
-
-
-@contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
-    """A migrated PostgreSQL database for this run (asyncpg URL), dropped at the end."""
-    with postgres_server() as server, fresh_postgres_database(server) as url:
-        upgrade(url)
-        yield url
 
 
 def plain_dsn(url: str) -> str:
@@ -124,13 +113,17 @@ class CuiotProcess:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    def check_running(self) -> None:
+        """Raise, with the end of its output, if it has exited."""
+        if self.process.poll() is not None:
+            raise RuntimeError(f"cuiot exited with {self.process.returncode}:\n"
+                               + self.output()[-3000:])
+
     def wait_for_output(self, text: str, timeout: float = 60.0) -> None:
         """Until ``text`` appears in its output; raise if it exits or times out first."""
         deadline = time.monotonic() + timeout
         while text not in self.output():
-            if self.process.poll() is not None:
-                raise RuntimeError(f"cuiot exited with {self.process.returncode}:\n"
-                                   + self.output()[-3000:])
+            self.check_running()
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {text!r} from cuiot in {timeout} s:\n"
                                    + self.output()[-3000:])

@@ -23,10 +23,10 @@ from bench._reads_support import (
     cuiot_processes,
     execute,
     fetch_value,
-    fresh_database,
     seed_people_sql,
     stable_id,
 )
+from bench.common import migrated_database, sigterm_as_interrupt
 from bench.report import Report
 
 USERS_AT_LEVEL_2 = 2  # the account holder and one member
@@ -47,10 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> Report:
+    sigterm_as_interrupt()
     persons = max(1, min(args.persons, args.alerts))
     report = Report("escalation", {"alerts": args.alerts, "workers": args.workers,
                                    "persons": persons, "database": args.database})
-    with fresh_database() as url:
+    with migrated_database("postgres") as url:
         execute(url, *seed_people_sql(persons, members_per_person=1))
         raw = _raw_update(url, args.alerts, persons)
         report.rows.append(_row("raw SQL UPDATE (floor)", 0, args.alerts, raw))
