@@ -212,12 +212,26 @@ class PahoMqttConsumer:
             if not self._close.is_set():  # give a few more messages the chance to join
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._close.wait(), self.batch_window_s)
-            batch = [self._inbox.popleft() for _ in range(min(self.batch_size, len(self._inbox)))]
+            batch = self._next_batch()
             self._reset_signals()
             await self.processor.process_batch([delivery.message for delivery in batch])
             for delivery in batch:
                 delivery.done = True
             self._flush_acks()
+
+    def _next_batch(self) -> list[Delivery]:
+        """The oldest ``batch_size`` messages; but when urgent ones wait, those first,
+        each with the messages of its device that came before it (and only those, so
+        every device's messages keep their order), ahead of everyone else's."""
+        last_urgent = {d.message.device: i for i, d in enumerate(self._inbox) if d.urgent}
+        if not last_urgent:
+            return [self._inbox.popleft() for _ in range(min(self.batch_size, len(self._inbox)))]
+        first, rest = [], deque()
+        for i, delivery in enumerate(self._inbox):
+            ahead = i <= last_urgent.get(delivery.message.device, -1)
+            (first if ahead else rest).append(delivery)
+        self._inbox = rest
+        return first
 
     def _reset_signals(self) -> None:
         """After a batch was taken: what is left decides whether to wait."""

@@ -132,6 +132,13 @@ class Incoming:
     def batched(self) -> bool:
         return self.envelope is not None and self.envelope.kind in BATCHED
 
+    @property
+    def device(self) -> str:
+        """Whose message this is: what must stay in order with it."""
+        if self.envelope is not None:
+            return self.envelope.device_id
+        return device_of(self.received.topic) or self.received.topic
+
 
 class MessageProcessor:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator,
