@@ -135,6 +135,7 @@ class SqlAlchemyNotificationRepository(SqlRepository[Notification]):
 
     mapper = Mapper(notifications, _notification_row, _notification_from)
     entity = "notification"
+    write_together = True  # an escalated page writes thousands of outbox rows
 
     def __init__(self, conn: AsyncConnection) -> None:
         super().__init__(conn)
