@@ -81,6 +81,8 @@ class Thresholds:
     def overridden_by(self, overrides: Mapping[str, Any]) -> Thresholds:
         """Known keys with a usable number replace the value; anything else is ignored,
         so a stray setting can never stop a reading from being classified."""
+        if not overrides:
+            return self
         usable = {}
         for key in self.names():
             value = overrides.get(key)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import collections
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -193,8 +194,7 @@ class MessageProcessor:
                                len(run), attempt, failure, delay)
                 await asyncio.sleep(delay)
                 continue
-            for incoming, outcome in zip(run, outcomes):
-                self._count(incoming.received, incoming.envelope, outcome)
+            self._count_batch(run, outcomes)
             return outcomes
 
     async def process(self, message: Received) -> MessageOutcome:
@@ -241,9 +241,26 @@ class MessageProcessor:
             self.metrics.duplicates.labels(kind).inc()
         else:
             self.metrics.accepted.labels(kind).inc()
-            if envelope.ts is not None and envelope.ts.tzinfo and not message.retain:
-                lag = (message.received_at - envelope.ts).total_seconds()
-                self.metrics.lag.observe(max(lag, 0.0))
+            self._observe_lag(message, envelope)
+
+    def _count_batch(self, run: list[Incoming], outcomes: list[MessageOutcome]) -> None:
+        """As ``_count`` for each message, with one increment per counter and kind."""
+        tally: collections.Counter[tuple[str, str]] = collections.Counter()
+        for incoming, outcome in zip(run, outcomes):
+            if outcome.outcome == REJECTED:
+                self._count_rejected(incoming.received, outcome)
+                continue
+            kind = LABELS[incoming.envelope.kind]
+            tally[outcome.outcome, kind] += 1
+            if outcome.outcome != DUPLICATE:
+                self._observe_lag(incoming.received, incoming.envelope)
+        for (outcome, kind), n in tally.items():
+            counter = self.metrics.duplicates if outcome == DUPLICATE else self.metrics.accepted
+            counter.labels(kind).inc(n)
+
+    def _observe_lag(self, message: Received, envelope: Envelope) -> None:
+        if envelope.ts is not None and envelope.ts.tzinfo and not message.retain:
+            self.metrics.lag.observe(max((message.received_at - envelope.ts).total_seconds(), 0.0))
 
     def _count_rejected(self, message: Received, outcome: MessageOutcome) -> None:
         self.metrics.rejected.labels(outcome.reason).inc()

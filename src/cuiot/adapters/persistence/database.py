@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -11,6 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def _json_default(value: Any) -> Any:
+    """JSON has no decimals: a Decimal is stored as the int or float it equals."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def json_dumps(value: Any) -> str:
+    """Every JSON column's serializer (orjson: the ingest path writes one per event)."""
+    return orjson.dumps(value, default=_json_default).decode()
+
+
+JSON_CODEC = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -37,6 +54,8 @@ def _sqlite_begin_immediate(conn: Any) -> None:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    for key, codec in JSON_CODEC.items():
+        kwargs.setdefault(key, codec)
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -11,17 +11,16 @@ from typing import Any
 from uuid import UUID
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.repositories.safety import jsonable
 from cuiot.adapters.persistence.tables.device_commands import device_commands
 from cuiot.domain.device_commands import AWAITING_REPLY, CommandStatus, DeviceCommand
 
 
 def _to_row(c: DeviceCommand) -> dict[str, Any]:
     return {"id": c.id, "device_pk": c.device_pk, "command": c.command,
-            "params": jsonable(c.params), "status": c.status.value,
+            "params": c.params, "status": c.status.value,
             "requested_by": c.requested_by, "created_at": c.created_at,
             "timeout_at": c.timeout_at, "sent_at": c.sent_at, "completed_at": c.completed_at,
-            "result": jsonable(c.result), "reply_ok": c.reply_ok, "replied_at": c.replied_at}
+            "result": c.result, "reply_ok": c.reply_ok, "replied_at": c.replied_at}
 
 
 def _from_row(row: Row, _children: Mapping[str, list[Row]]) -> DeviceCommand:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -26,17 +25,6 @@ T = TypeVar("T")
 def among(column: Any, ids: Iterable[UUID] | None) -> ColumnElement[bool]:
     """``column IN ids``; ``None`` means every cared person (admins)."""
     return true() if ids is None else column.in_(list(ids))
-
-
-def jsonable(value: Any) -> Any:
-    """JSON has no decimals: a Decimal is stored as the int or float it equals."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Mapping):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
-    return value
 
 
 class PartitionedRepository(SqlRepository[T]):
@@ -75,7 +63,7 @@ def _device_row(d: Device) -> dict[str, Any]:
         "id": d.id, "device_id": d.device_id, "name": d.name,
         "device_type": d.device_type.value, "cared_person_id": d.cared_person_id,
         "api_key_hash": d.api_key_hash, "created_at": d.created_at, "location": d.location,
-        "config": jsonable(d.config), "is_active": d.is_active, "status": d.status.value,
+        "config": d.config, "is_active": d.is_active, "status": d.status.value,
         "last_seen_at": d.last_seen_at, "battery_level": d.battery_level,
         "offline_due_at": d.offline_due_at,
     }

@@ -30,7 +30,6 @@ from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlReposit
 from cuiot.adapters.persistence.repositories.safety import (
     PartitionedRepository,
     among,
-    jsonable,
 )
 from cuiot.adapters.persistence.tables.safety import alerts, devices, notifications
 from cuiot.domain.alerts import ESCALATING, Alert, AlertStatus
@@ -113,7 +112,7 @@ def _notification_row(n: Notification) -> dict[str, Any]:
         "id": n.id, "channel": n.channel.value, "address": n.address, "subject": n.subject,
         "body": n.body, "created_at": n.created_at, "kind": n.kind,
         "recipient_user_id": n.recipient_user_id, "alert_id": n.alert_id,
-        "escalation_level": n.escalation_level, "payload": jsonable(n.payload),
+        "escalation_level": n.escalation_level, "payload": n.payload,
         "status": n.status.value, "attempts": n.attempts, "next_attempt_at": n.next_attempt_at,
         "last_error": n.last_error, "sent_at": n.sent_at,
     }

@@ -14,7 +14,6 @@ from cuiot.adapters.persistence.repositories.base import Mapper, Row
 from cuiot.adapters.persistence.repositories.safety import (
     PartitionedRepository,
     among,
-    jsonable,
 )
 from cuiot.adapters.persistence.tables.safety import device_messages, events
 from cuiot.domain.sensor_events import EventType, SensorEvent, Severity
@@ -25,7 +24,7 @@ def _event_row(e: SensorEvent) -> dict[str, Any]:
         "id": e.id, "timestamp": e.timestamp, "device_pk": e.device_pk,
         "cared_person_id": e.cared_person_id, "event_type": e.event_type.value,
         "severity": e.severity.value, "received_at": e.received_at,
-        "sensor_data": jsonable(e.sensor_data), "msg_id": e.msg_id,
+        "sensor_data": e.sensor_data, "msg_id": e.msg_id,
         "size_bytes": e.size_bytes, "alert_id": e.alert_id,
     }
 
