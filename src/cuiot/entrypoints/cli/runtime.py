@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -31,6 +31,17 @@ def set_container(value: Container | None) -> None:
     """Tests point the CLI at their own container."""
     global _container
     _container = value
+
+
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on uvloop where it is installed (``uvicorn[standard]`` brings it on
+    Linux and macOS): the long-running commands spend their time in the event loop."""
+    try:
+        import uvloop
+    except ImportError:  # Windows: the standard loop
+        return asyncio.run(main)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
 
 
 def run(work: Callable[[Container], Awaitable[T]]) -> T:

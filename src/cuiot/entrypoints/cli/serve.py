@@ -4,7 +4,6 @@ has the whole pipeline with nothing installed."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import signal
 import subprocess
@@ -17,7 +16,7 @@ import typer
 from cuiot.adapters.mqtt.embedded import EmbeddedBroker, EmbeddedBrokerError
 from cuiot.adapters.persistence.migrate import is_up_to_date
 from cuiot.entrypoints.cli.output import console, fail
-from cuiot.entrypoints.cli.runtime import container, run
+from cuiot.entrypoints.cli.runtime import container, run, run_loop
 from cuiot.entrypoints.logs import configure_logging
 
 
@@ -47,7 +46,7 @@ def serve(
     if workers > 1:
         _serve_with_workers(host, port, workers, mqtt)
     else:
-        asyncio.run(_serve(host, port, mqtt, embedded))
+        run_loop(_serve(host, port, mqtt, embedded))
 
 
 async def _serve(host: str, port: int, mqtt: bool, embedded: bool) -> None:

@@ -12,7 +12,7 @@ import typer
 from cuiot.adapters.mqtt.embedded import EmbeddedBroker, EmbeddedBrokerError
 from cuiot.entrypoints.alert_metrics import AlertMetrics
 from cuiot.entrypoints.cli.output import console, fail
-from cuiot.entrypoints.cli.runtime import container
+from cuiot.entrypoints.cli.runtime import container, run_loop
 from cuiot.entrypoints.cli.serve import ensure_schema_is_current
 from cuiot.entrypoints.container import Container
 from cuiot.entrypoints.live import LiveAlerts
@@ -83,7 +83,7 @@ def worker(
     configure_logging(c.settings().log_format)
     console.print("CUIOT worker running; Ctrl-C to stop")
     try:
-        asyncio.run(run_until_signalled(
+        run_loop(run_until_signalled(
             c, worker_runners(c, mqtt=not no_mqtt, embedded_broker=embedded_broker)))
     except EmbeddedBrokerError as error:
         fail(str(error))
