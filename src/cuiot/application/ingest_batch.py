@@ -124,9 +124,11 @@ class BatchWriter(SafetyUseCase):
     # step 2: the domain reads each message -----------------------------------------
 
     def _thresholds(self, watched: Mapping[str, WatchedDevice]) -> dict[str, Thresholds]:
-        """Each device's thresholds, resolved once for the batch."""
-        return {device_id: Thresholds.resolve(self.policy, found.device.config,
-                                              found.person_thresholds)
+        """Each device's thresholds, resolved once for the batch (as ``Thresholds.resolve``:
+        the policy's, then the device's config, then the person's own)."""
+        base = Thresholds.from_policy(self.policy)
+        return {device_id: base.overridden_by(found.device.config)
+                .overridden_by(found.person_thresholds)
                 for device_id, found in watched.items()}
 
     def _check(self, item: Item, watched: Mapping[str, WatchedDevice],
