@@ -52,7 +52,7 @@ from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.migrate import upgrade
 from cuiot.adapters.persistence.tables.safety import devices
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
-from cuiot.adapters.system import SecretsRandomSource, SystemClock, Uuid7IdGenerator
+from cuiot.adapters.system import SecretsRandomSource, SystemClock, Uuid4IdGenerator
 from cuiot.application.care import AddCaredPerson, AddCaredPersonCommand
 from cuiot.application.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.application.users import RegisterUser, RegisterUserCommand
@@ -233,7 +233,7 @@ class Account:
 
 async def seed_account(engine: AsyncEngine, persons: int = 1, *, self_care: bool = False) -> Account:
     """A user and ``persons`` cared persons, through the use cases."""
-    clock, ids, policy = SystemClock(DEFAULT_POLICY.timezone), Uuid7IdGenerator(), DEFAULT_POLICY
+    clock, ids, policy = SystemClock(DEFAULT_POLICY.timezone), Uuid4IdGenerator(), DEFAULT_POLICY
     uow = lambda: SqlAlchemyUnitOfWork(engine)
     user = await RegisterUser(uow(), clock, ids, PlainPasswordHasher(), policy)(RegisterUserCommand(
         f"bench-{uuid.uuid4().hex[:8]}@example.com", "una clave larga", "Bench", "User",
@@ -254,7 +254,7 @@ async def seed_devices(engine: AsyncEngine, account: Account, count: int, *,
     (the account's by default): the first through ``RegisterDevice``, the others bulk
     copies of its row. Returns device_id → primary key."""
     persons = list(person_ids or account.person_ids)
-    first = await RegisterDevice(SqlAlchemyUnitOfWork(engine), SystemClock(DEFAULT_POLICY.timezone), Uuid7IdGenerator(),
+    first = await RegisterDevice(SqlAlchemyUnitOfWork(engine), SystemClock(DEFAULT_POLICY.timezone), Uuid4IdGenerator(),
                                  SecretsRandomSource(), DEFAULT_POLICY)(RegisterDeviceCommand(
         account.user_id, f"{prefix}-0", f"{prefix} 0", device_type, persons[0]))
     async with engine.begin() as conn:
