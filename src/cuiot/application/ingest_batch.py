@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -82,10 +83,23 @@ class _Checked:
     moved_at: datetime | None = None  # a motion event's time
     error: DomainError | None = None
 
-    @property
+    @cached_property
     def claim(self) -> SensorEvent | None:
         """The event that carries the message's id (none for a battery-only report)."""
         return next((e for e in self.events if e.msg_id is not None), None)
+
+
+@dataclass
+class _Written:
+    """What a batch's stored messages change, written in bulk at the end."""
+
+    events: list[SensorEvent] = field(default_factory=list)
+    devices: dict[UUID, Device] = field(default_factory=dict)  # heard from
+    moved: dict[UUID, datetime] = field(default_factory=dict)  # person → latest motion
+    persons: dict[UUID, CaredPerson | None] = field(default_factory=dict)  # for alerts
+
+    def moved_at(self, person_id: UUID, at: datetime) -> None:
+        self.moved[person_id] = max(at, self.moved.get(person_id, at))
 
 
 class BatchWriter(SafetyUseCase):
@@ -97,29 +111,32 @@ class BatchWriter(SafetyUseCase):
         thresholds = self._thresholds(watched)
         checked = [self._check(item, watched, thresholds, alerting.now) for item in items]
         fresh = await self._claim(checked)
-        persons: dict[UUID, CaredPerson | None] = {}
-        outcomes, stored, touched, moved = [], [], {}, {}
-        for one in checked:
-            if one.error is not None:
-                outcomes.append(await self._reject(one, one.error))
-            elif one.claim is not None and one.claim.id not in fresh:
-                outcomes.append(MessageOutcome(DUPLICATE))
-            else:
-                device = self._heard(one, alerting.now, touched)
-                for event in one.events:
-                    if event.opens_alert:
-                        person = await self._person(event.cared_person_id, persons)
-                        event.attach_to((await alerting.raise_alert(event, person)).id)
-                stored += one.events
-                if one.moved_at is not None:
-                    person_id = device.cared_person_id
-                    moved[person_id] = max(one.moved_at, moved.get(person_id, one.moved_at))
-                outcomes.append(MessageOutcome(STORED, result=IngestResult(
-                    STORED, tuple(one.events), one.battery_rejected)))
-        await self.uow.ingest.add_events(stored)
-        await self.uow.ingest.save_device_states(sorted(touched.values(), key=lambda d: d.id))
-        await self.uow.ingest.record_activity(moved)
+        written = _Written()
+        outcomes = [await self._store(one, fresh, alerting, written) for one in checked]
+        await self.uow.ingest.add_events(written.events)
+        await self.uow.ingest.save_device_states(
+            sorted(written.devices.values(), key=lambda d: d.id))
+        await self.uow.ingest.record_activity(written.moved)
         return outcomes
+
+    async def _store(self, one: _Checked, fresh: set[UUID], alerting: Alerting,
+                     written: _Written) -> MessageOutcome:
+        """One message's outcome; what it changes is gathered in ``written``, and only an
+        alert it opens or joins is written at once."""
+        if one.error is not None:
+            return await self._reject(one, one.error)
+        if one.claim is not None and one.claim.id not in fresh:
+            return MessageOutcome(DUPLICATE)
+        device = self._heard(one, alerting.now, written.devices)
+        for event in one.events:
+            if event.opens_alert:
+                person = await self._person(event.cared_person_id, written.persons)
+                event.attach_to((await alerting.raise_alert(event, person)).id)
+        written.events += one.events
+        if one.moved_at is not None:
+            written.moved_at(device.cared_person_id, one.moved_at)
+        return MessageOutcome(STORED, result=IngestResult(STORED, tuple(one.events),
+                                                          one.battery_rejected))
 
     # step 2: the domain reads each message -----------------------------------------
 
