@@ -19,10 +19,10 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from cuiot.adapters.live.memory import MAX_QUEUED, InProcessAlertStream, QueueSubscription
+from cuiot.adapters.redis_pubsub import confirmed_subscription
 from cuiot.application.ports.live import AlertChange
 
 logger = logging.getLogger("cuiot.live")
-CONFIRM_SECONDS = 5.0
 
 
 class RedisAlertStream:
@@ -54,19 +54,7 @@ class RedisAlertStream:
         await self._local.close()
 
     async def _connect(self) -> PubSub:
-        """A pub/sub connection on the channel, confirmed by Redis (so nothing published
-        after this returns is missed)."""
-        pubsub = self._redis.pubsub()
-        try:
-            await pubsub.subscribe(self.channel)
-            async with asyncio.timeout(CONFIRM_SECONDS):
-                while (await pubsub.get_message(timeout=CONFIRM_SECONDS) or {}).get(
-                        "type") != "subscribe":
-                    pass
-        except BaseException:
-            await pubsub.aclose()
-            raise
-        return pubsub
+        return await confirmed_subscription(self._redis, self.channel)
 
     async def _listen(self, pubsub: PubSub) -> None:
         try:

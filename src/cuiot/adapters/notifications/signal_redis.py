@@ -20,9 +20,9 @@ from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 from cuiot.adapters.notifications.signal import InProcessOutboxSignal
+from cuiot.adapters.redis_pubsub import confirmed_subscription
 
 logger = logging.getLogger("cuiot.notifications")
-CONFIRM_SECONDS = 5.0
 
 
 class RedisOutboxSignal:
@@ -56,18 +56,7 @@ class RedisOutboxSignal:
                 await listener
 
     async def _subscribe(self) -> PubSub:
-        """A pub/sub connection on the channel, confirmed by Redis."""
-        pubsub = self._redis.pubsub()
-        try:
-            await pubsub.subscribe(self.channel)
-            async with asyncio.timeout(CONFIRM_SECONDS):
-                while (await pubsub.get_message(timeout=CONFIRM_SECONDS) or {}).get(
-                        "type") != "subscribe":
-                    pass
-        except BaseException:
-            await pubsub.aclose()
-            raise
-        return pubsub
+        return await confirmed_subscription(self._redis, self.channel)
 
     async def _listen(self, pubsub: PubSub | None) -> None:
         while True:
