@@ -279,3 +279,23 @@ Característica: Clasificación de lo que envían los dispositivos
     Dado que el tensiómetro envió una lectura a las 12:00
     Cuando el tensiómetro avisa que se desconecta
     Entonces el tensiómetro queda desconectado
+
+  # Los mensajes de los dispositivos se guardan por tandas. Una emergencia no espera a
+  # que la tanda se llene ni a los mensajes de otros dispositivos que llegaron antes; una
+  # lectura es urgente si es alta o crítica con los umbrales por defecto.
+  Esquema del escenario: Qué mensajes se atienden sin esperar a los demás
+    Cuando llega <mensaje>
+    Entonces el mensaje <resultado> a los demás
+
+    Ejemplos:
+      | mensaje                                    | resultado       |
+      | el aviso "caída"                           | no espera       |
+      | el aviso "pulsado"                         | no espera       |
+      | el aviso "persona en el suelo"             | no espera       |
+      | el aviso "movimiento"                      | puede esperar   |
+      | una tensión de 190/100 con pulso 80        | no espera       |
+      | una tensión de 150/85 con pulso 70         | no espera       |
+      | una tensión de 120/80 con pulso 72         | puede esperar   |
+      | una tensión de 80/90 con pulso 70          | puede esperar   |
+      | una lectura de gas con CO 80 ppm           | no espera       |
+      | una lectura de gas con CO2 1500 ppm        | puede esperar   |

@@ -13,12 +13,15 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from tests.unit.test_alerts_support import SafetyBench
 
 from cuiot.application.devices import UpdateDevice, UpdateDeviceCommand
+from cuiot.application.ingest import IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.ingest_batch import closes_batch
 from cuiot.application.monitoring import (
     CheckDevicesOffline,
     CheckInactivity,
     RecordDeviceStatus,
     RecordDeviceStatusCommand,
 )
+from cuiot.domain.classification import Thresholds
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.errors import InvalidReading
 from cuiot.domain.sensor_events import EventType, Severity
@@ -209,6 +212,23 @@ def _(bench: SafetyBench, run: Run, world: dict[str, Any], level: str) -> None:
                                       battery=number(level)))
 
 
+@when(parsers.re(r'llega el aviso "(?P<signal>[^"]+)"'), target_fixture="message")
+def _(signal: str) -> IngestDeviceEventCommand:
+    return IngestDeviceEventCommand("any-device", "m-1", SIGNAL[signal])
+
+
+@when(parsers.re(rf"llega una tensión de (?P<s>{NUMBER})/(?P<d>{NUMBER}) con pulso "
+                 rf"(?P<p>{NUMBER})"), target_fixture="message")
+def _(s: str, d: str, p: str) -> IngestReadingCommand:
+    return IngestReadingCommand("any-device", "m-1", "blood_pressure", bp(s, d, p))
+
+
+@when(parsers.re(rf"llega una lectura de gas con (?P<gas>CO2?) (?P<ppm>{NUMBER}) ppm"),
+      target_fixture="message")
+def _(gas: str, ppm: str) -> IngestReadingCommand:
+    return IngestReadingCommand("any-device", "m-1", "gas_sensor", {gas: number(ppm)})
+
+
 @when(parsers.parse("a las {when} se controla la inactividad"))
 def _(bench: SafetyBench, run: Run, world: dict[str, Any], when: str) -> None:
     bench.clock.set(at(when))
@@ -254,6 +274,16 @@ def _(bench: SafetyBench, world: dict[str, Any]) -> None:
 
 
 # Entonces
+
+
+@then("el mensaje no espera a los demás")
+def _(bench: SafetyBench, message: Any) -> None:
+    assert closes_batch(message, Thresholds.from_policy(bench.policy))
+
+
+@then("el mensaje puede esperar a los demás")
+def _(bench: SafetyBench, message: Any) -> None:
+    assert not closes_batch(message, Thresholds.from_policy(bench.policy))
 
 
 @then(parsers.parse("la lectura se guarda con gravedad {severity}"))
