@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from cuiot.application import devices as uc
-from cuiot.application.ingest import AuthenticateDevice, AuthenticateDeviceCommand
+from cuiot.application.telemetry import HttpTelemetryCommand, IngestHttpTelemetry
 from cuiot.domain.devices import hash_api_key
 from cuiot.domain.errors import (
     Conflict,
@@ -161,12 +161,16 @@ async def test_events_of_a_device_and_of_the_people_one_may_see(bench, family) -
 async def test_a_device_authenticates_with_its_own_key(bench, family) -> None:
     person, ana, *_ = family
     result = await bench.call(uc.RegisterDevice, register(ana, person))
-    auth = AuthenticateDevice(bench.uow)
-    found = await auth(AuthenticateDeviceCommand("bp-1", result.api_key))
-    assert found.id == result.device.id
+
+    def telemetry(device_id: str, key: str, msg_id: str) -> HttpTelemetryCommand:
+        return HttpTelemetryCommand(device_id, key, msg_id, "blood_pressure", BP_NORMAL)
+
+    stored = await bench.call(IngestHttpTelemetry, telemetry("bp-1", result.api_key, "m-1"))
+    assert [e.device_pk for e in stored.events] == [result.device.id]
     for device_id, key in [("bp-1", "wrong"), ("nobody", result.api_key)]:
         with pytest.raises(Unauthenticated):
-            await auth(AuthenticateDeviceCommand(device_id, key))
+            await bench.call(IngestHttpTelemetry, telemetry(device_id, key, "m-2"))
     await bench.call(uc.RemoveDevice, uc.DeviceCommand(ana.id, result.device.id))
     with pytest.raises(Unauthenticated):
-        await auth(AuthenticateDeviceCommand("bp-1", result.api_key))
+        await bench.call(IngestHttpTelemetry, telemetry("bp-1", result.api_key, "m-3"))
+    assert [e.msg_id for e in bench.events()] == ["m-1"]

@@ -150,24 +150,6 @@ class IngestDeviceEvent(_Ingest):
         return IngestResult(STORED, (event,))
 
 
-@dataclass(frozen=True, slots=True)
-class AuthenticateDeviceCommand:
-    device_id: str
-    api_key: str
-
-
-class AuthenticateDevice:
-    """A device speaking HTTP proves itself with its key (``X-Device-Key``)."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
-
-    async def __call__(self, cmd: AuthenticateDeviceCommand) -> Device:
-        async with self.uow:
-            device = await self.uow.devices.get_by_device_id(cmd.device_id)
-        return check_device_key(device, cmd.api_key)
-
-
 def check_device_key(device: Device | None, api_key: str) -> Device:
     """The device, if it is active and the key is its own; else ``Unauthenticated``, with
     the same work done for an unknown device (no timing hint)."""

@@ -71,9 +71,9 @@ class Directory:
             representations[found.cared_person_id].append(found)
         representatives = {p.id: representative_id_of(representations[p.id], today)
                            for p in persons}
-        institutions = [await uow.institutions.get(i) for i in
-                        sorted({p.institution_id for p in persons if p.institution_id})]
-        on_call = {i.id: tuple(sorted(i.on_call_ids)) for i in institutions if i is not None}
+        institutions = await uow.institutions.get_many(
+            {p.institution_id for p in persons if p.institution_id})
+        on_call = {i.id: tuple(sorted(i.on_call_ids)) for i in institutions.values()}
         named = {u for p in persons for u in _everyone(p, representatives[p.id]) if u}
         named.update(u for staff in on_call.values() for u in staff)
         return cls(representatives, on_call, await uow.users.get_many(named))
