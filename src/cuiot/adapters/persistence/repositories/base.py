@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar
 
-from sqlalchemy import Select, Table, delete, insert, select, update
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -151,8 +151,14 @@ class SqlRepository(Generic[T]):
         await self._execute(insert(self.mapper.table), rows)
 
     async def _update_all(self, entities: list[T]) -> None:
+        """One executemany UPDATE, each row found by its key (no child rows here)."""
+        key_column = self.mapper.table.c[self.mapper.key_column]
+        rows = []
         for entity in entities:
-            await self._update(entity)
+            values = self.mapper.to_row(entity)
+            rows.append({**values, "_key": values.pop(self.mapper.key_column)})
+        await self._execute(update(self.mapper.table).where(key_column == bindparam("_key")),
+                            rows)
 
     async def _insert(self, entity: T) -> None:
         await self._execute(insert(self.mapper.table).values(**self.mapper.to_row(entity)))
