@@ -45,17 +45,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.support.mosquitto import Mosquitto, throwaway_mosquitto
 from tests.support.servers import fresh_postgres_database, postgres_server
 
-from cuiot.adapters.memory.system import PlainPasswordHasher
+from tests.fakes.system import PlainPasswordHasher
 from cuiot.adapters.mqtt.client import BrokerAddress, session_properties
 from cuiot.adapters.mqtt.envelope import subscriptions
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.migrate import upgrade
-from cuiot.adapters.persistence.tables.safety import devices
+from cuiot.adapters.persistence.orm.safety import devices
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.system import SecretsRandomSource, SystemClock, Uuid4IdGenerator
-from cuiot.application.care import AddCaredPerson, AddCaredPersonCommand
-from cuiot.application.devices import RegisterDevice, RegisterDeviceCommand
-from cuiot.application.users import RegisterUser, RegisterUserCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
+from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
 from cuiot.domain.policy import DEFAULT_POLICY
 
 DATABASES = ("postgres", "sqlite")

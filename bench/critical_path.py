@@ -54,7 +54,7 @@ from bench.common import (
 )
 from bench.ingest import publish_steadily
 from bench.report import Report
-from cuiot.adapters.persistence.tables.safety import alerts
+from cuiot.adapters.persistence.orm.safety import alerts
 
 BASELINE_READINGS = 5
 POLL_S = 0.02

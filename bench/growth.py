@@ -40,7 +40,7 @@ from bench.report import Report
 from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.system import SystemClock
-from cuiot.application.devices import ListEvents, ListEventsCommand
+from cuiot.application.safety.commands.devices import ListEvents, ListEventsCommand
 from cuiot.domain.policy import DEFAULT_POLICY
 
 HISTORY_DAYS = 180

@@ -57,7 +57,7 @@ from bench.common import (
 )
 from bench.report import Report
 from cuiot.adapters.mqtt.client import session_properties
-from cuiot.adapters.persistence.tables.safety import device_messages, devices, events
+from cuiot.adapters.persistence.orm.safety import device_messages, devices, events
 
 RAW_CLIENT_ID = "bench-raw-consumer"
 RAW_BATCH = 500

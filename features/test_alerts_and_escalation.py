@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.unit.test_alerts_support import SafetyBench
+from tests.support.alerts import SafetyBench
 
-from cuiot.application.alerts import (
+from cuiot.application.safety.commands.alerts import (
     AcknowledgeAlert,
     AlertCommand,
     MarkAlertNotificationSent,

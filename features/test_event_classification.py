@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.unit.test_alerts_support import SafetyBench
+from tests.support.alerts import SafetyBench
 
-from cuiot.application.devices import UpdateDevice, UpdateDeviceCommand
-from cuiot.application.ingest import IngestDeviceEventCommand, IngestReadingCommand
-from cuiot.application.ingest_batch import closes_batch
-from cuiot.application.monitoring import (
+from cuiot.application.safety.commands.devices import UpdateDevice, UpdateDeviceCommand
+from cuiot.application.safety.commands.ingest import IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.safety.commands.ingest_batch import closes_batch
+from cuiot.application.safety.commands.monitoring import (
     CheckDevicesOffline,
     CheckInactivity,
     RecordDeviceStatus,

@@ -9,10 +9,14 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from cuiot.adapters.memory.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
-from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.application import care
-from cuiot.application.users import RegisterUser, RegisterUserCommand
+from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from cuiot.application.care.commands.capacity import CapacityVerdict, CheckContractingRight, CheckContractingRightCommand, CheckLegalCapacity, CheckLegalCapacityCommand, ContractingRight, DeclareCapacityStatus, DeclareCapacityStatusCommand
+from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
+from cuiot.application.care.commands.members import AddMember, AddMemberCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand, GetCaredPerson, GetCaredPersonCommand
+from cuiot.application.care.commands.representation import GetRepresentative, GetRepresentativeCommand, RequestRepresentation, RequestRepresentationCommand, VerifyRepresentation, VerifyRepresentationCommand
+from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
 from cuiot.domain.care import CaredPerson
 from cuiot.domain.errors import Conflict, DomainError, Forbidden, LegalCapacityDenied
 from cuiot.domain.policy import DEFAULT_POLICY
@@ -116,14 +120,14 @@ def _(world: dict[str, Any], dob: str | None, status: str) -> None:
 
 @given(parsers.re(rf"que la capacidad de (?P<name>{NAME}) es (?P<status>\w+)"))
 def _(app: App, run: Run, world: dict[str, Any], name: str, status: str) -> None:
-    declare = care.DeclareCapacityStatus(app.uow, app.clock)
-    run(declare(care.DeclareCapacityStatusCommand(world["admin"].id, user(world, name).id,
+    declare = DeclareCapacityStatus(app.uow, app.clock)
+    run(declare(DeclareCapacityStatusCommand(world["admin"].id, user(world, name).id,
                                                   STATUS[status])))
 
 
 def add_self_care(app: App, name: str, world: dict[str, Any], status: str = "full") -> Any:
-    add = care.AddCaredPerson(app.uow, app.clock, app.ids, app.policy)
-    return add(care.AddCaredPersonCommand(user(world, name).id, name, "Pérez",
+    add = AddCaredPerson(app.uow, app.clock, app.ids, app.policy)
+    return add(AddCaredPersonCommand(user(world, name).id, name, "Pérez",
                                           care_type="self_care", capacity_status=status))
 
 
@@ -135,8 +139,8 @@ def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
 @given(parsers.re(rf"que (?P<holder>{NAME}) tiene a su cargo a (?P<name>{NAME}), "
                   rf"nacida el (?P<dob>{DATE})"))
 def _(app: App, run: Run, world: dict[str, Any], holder: str, name: str, dob: str) -> None:
-    add = care.AddCaredPerson(app.uow, app.clock, app.ids, app.policy)
-    world["cared"][name] = run(add(care.AddCaredPersonCommand(
+    add = AddCaredPerson(app.uow, app.clock, app.ids, app.policy)
+    world["cared"][name] = run(add(AddCaredPersonCommand(
         user(world, holder).id, name, "Gómez", date_of_birth=day(dob))))
 
 
@@ -144,8 +148,8 @@ def _(app: App, run: Run, world: dict[str, Any], holder: str, name: str, dob: st
                   rf"(?:a su cuidado|al cuidado de (?P<name>{NAME}))"))
 def _(app: App, run: Run, world: dict[str, Any], holder: str, member: str,
       name: str | None) -> None:
-    add = care.AddMember(app.uow, app.clock, app.policy)
-    run(add(care.AddMemberCommand(user(world, holder).id, cared(world, name or holder).id,
+    add = AddMember(app.uow, app.clock, app.policy)
+    run(add(AddMemberCommand(user(world, holder).id, cared(world, name or holder).id,
                                   str(user(world, member).email))))
 
 
@@ -154,16 +158,16 @@ def _(app: App, run: Run, world: dict[str, Any], holder: str, member: str,
                   rf"(?: hasta el (?P<end>{DATE}))?"))
 def _(app: App, run: Run, world: dict[str, Any], name: str, person: str, relationship: str,
       start: str, end: str | None) -> None:
-    request = care.RequestRepresentation(app.uow, app.clock, app.ids)
-    world["representation"] = run(request(care.RequestRepresentationCommand(
+    request = RequestRepresentation(app.uow, app.clock, app.ids)
+    world["representation"] = run(request(RequestRepresentationCommand(
         user(world, name).id, cared(world, person).id, RELATIONSHIP[relationship],
         f"Poder notarial de {name}", day(start), day(end) if end else None)))
 
 
 @given(parsers.re(rf"que (?P<name>{NAME}) verificó esa representación"))
 def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
-    verify = care.VerifyRepresentation(app.uow, app.clock)
-    run(verify(care.VerifyRepresentationCommand(user(world, name).id,
+    verify = VerifyRepresentation(app.uow, app.clock)
+    run(verify(VerifyRepresentationCommand(user(world, name).id,
                                                 world["representation"].id)))
 
 
@@ -173,8 +177,8 @@ def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
 @when(parsers.re(rf"(?P<name>{NAME}) consulta su capacidad legal para el (?P<on>{DATE})"))
 def _(app: App, run: Run, world: dict[str, Any], name: str, on: str) -> None:
     dob, status = world["person"]
-    check = care.CheckLegalCapacity(app.uow, app.clock, app.policy)
-    attempt(world, run, check(care.CheckLegalCapacityCommand(
+    check = CheckLegalCapacity(app.uow, app.clock, app.policy)
+    attempt(world, run, check(CheckLegalCapacityCommand(
         user(world, name).id, date_of_birth=dob, capacity_status=status, on_date=day(on))))
 
 
@@ -188,31 +192,31 @@ def _(app: App, run: Run, world: dict[str, Any], name: str, status: str) -> None
                  rf"(?: el (?P<on>{DATE}))?"))
 def _(app: App, run: Run, world: dict[str, Any], name: str, person: str,
       on: str | None) -> None:
-    check = care.CheckContractingRight(app.uow, app.clock, app.policy)
-    attempt(world, run, check(care.CheckContractingRightCommand(
+    check = CheckContractingRight(app.uow, app.clock, app.policy)
+    attempt(world, run, check(CheckContractingRightCommand(
         user(world, name).id, cared(world, person).id, day(on) if on else None)))
 
 
 @when(parsers.re(rf"(?P<name>{NAME}) intenta verificar esa representación"))
 def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
-    verify = care.VerifyRepresentation(app.uow, app.clock)
-    attempt(world, run, verify(care.VerifyRepresentationCommand(
+    verify = VerifyRepresentation(app.uow, app.clock)
+    attempt(world, run, verify(VerifyRepresentationCommand(
         user(world, name).id, world["representation"].id)))
 
 
 @when(parsers.re(rf"(?P<name>{NAME}) cambia el nombre de (?P<person>{NAME}) "
                  r'a "(?P<first>[^"]+)"'))
 def _(app: App, run: Run, world: dict[str, Any], name: str, person: str, first: str) -> None:
-    update = care.UpdateCaredPerson(app.uow, app.clock, app.policy)
-    attempt(world, run, update(care.UpdateCaredPersonCommand(
+    update = UpdateCaredPerson(app.uow, app.clock, app.policy)
+    attempt(world, run, update(UpdateCaredPersonCommand(
         user(world, name).id, cared(world, person).id, first_name=first)))
 
 
 @when(parsers.re(rf"(?P<name>{NAME}) cambia la capacidad de (?P<person>{NAME}) "
                  r"a (?P<status>\w+)"))
 def _(app: App, run: Run, world: dict[str, Any], name: str, person: str, status: str) -> None:
-    update = care.UpdateCaredPerson(app.uow, app.clock, app.policy)
-    attempt(world, run, update(care.UpdateCaredPersonCommand(
+    update = UpdateCaredPerson(app.uow, app.clock, app.policy)
+    attempt(world, run, update(UpdateCaredPersonCommand(
         user(world, name).id, cared(world, person).id, capacity_status=STATUS[status])))
 
 
@@ -224,9 +228,9 @@ def verdict(world: dict[str, Any]) -> tuple[bool, str | None]:
     if isinstance(error, LegalCapacityDenied):
         return False, error.reason
     assert error is None, f"unexpected refusal: {error!r}"
-    if isinstance(result, care.CapacityVerdict):
+    if isinstance(result, CapacityVerdict):
         return result.can_contract, result.reason
-    assert isinstance(result, care.ContractingRight), result
+    assert isinstance(result, ContractingRight), result
     return result.allowed, result.reason
 
 
@@ -268,8 +272,8 @@ def _(world: dict[str, Any]) -> None:
 
 
 def representative(app: App, run: Run, world: dict[str, Any], person: str) -> Any:
-    get = care.GetRepresentative(app.uow, app.clock)
-    return run(get(care.GetRepresentativeCommand(holder_of(world, person).id,
+    get = GetRepresentative(app.uow, app.clock)
+    return run(get(GetRepresentativeCommand(holder_of(world, person).id,
                                                  cared(world, person).id)))
 
 
@@ -284,8 +288,8 @@ def _(app: App, run: Run, world: dict[str, Any], person: str, name: str) -> None
 
 
 def reload(app: App, run: Run, world: dict[str, Any], person: str) -> CaredPerson:
-    get = care.GetCaredPerson(app.uow, app.clock)
-    return run(get(care.GetCaredPersonCommand(holder_of(world, person).id,
+    get = GetCaredPerson(app.uow, app.clock)
+    return run(get(GetCaredPersonCommand(holder_of(world, person).id,
                                               cared(world, person).id)))
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.unit.test_billing_world import (
+from tests.support.billing import (
     CYCLES,
     DIMENSIONS,
     PACKAGE_TYPES,
@@ -21,10 +21,10 @@ from tests.unit.test_billing_world import (
     parse_number,
 )
 
-from cuiot.application.limits import ensure_within_limits
-from cuiot.application.packages import CreatePackage, CreatePackageCommand
-from cuiot.application.subscriptions import Subscribe, SubscribeCommand
-from cuiot.application.subscriptions_plan import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.limits import ensure_within_limits
+from cuiot.application.billing.commands.packages import CreatePackage, CreatePackageCommand
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.domain.billing_limits import BYTES_PER_GB
 from cuiot.domain.errors import DomainError, PackageLimitExceeded
 from cuiot.domain.packages import BillingCycle

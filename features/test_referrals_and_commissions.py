@@ -14,19 +14,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from cuiot.adapters.memory.system import (
+from tests.fakes.system import (
     FixedClock,
     RecordingEventPublisher,
     SeededRandomSource,
     SequentialIdGenerator,
 )
-from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.application.referral_hooks import (
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from cuiot.application.referrals.commands.hooks import (
     on_invoice_paid,
     on_subscription_cancelled,
     register_referred_user,
 )
-from cuiot.application.referrals import (
+from cuiot.application.referrals.commands.referrals import (
     ExpireReferrals,
     GenerateReferral,
     GenerateReferralCommand,
@@ -35,13 +35,13 @@ from cuiot.application.referrals import (
     UpdateReferralStatus,
     UpdateReferralStatusCommand,
 )
-from cuiot.application.referrals_commissions import (
+from cuiot.application.referrals.commands.commissions import (
     ListMyCommissions,
     ListMyCommissionsCommand,
     PayCommission,
     PayCommissionCommand,
 )
-from cuiot.application.referrals_queries import (
+from cuiot.application.referrals.queries.referrals import (
     ReferralStats,
     ReferralStatsCommand,
     ValidateReferral,

@@ -12,9 +12,9 @@ from uuid import UUID
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from cuiot.adapters.memory.system import FixedClock, SequentialIdGenerator
-from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.application.reviews import (
+from tests.fakes.system import FixedClock, SequentialIdGenerator
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from cuiot.application.reviews.commands.reviews import (
     CreateCaregiverReview,
     CreateCaregiverReviewCommand,
     CreateInstitutionReview,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.unit.test_billing_world import (
+from tests.support.billing import (
     CYCLES,
     DIMENSIONS,
     PACKAGE_TYPES,
@@ -18,16 +18,16 @@ from tests.unit.test_billing_world import (
     parse_day,
 )
 
-from cuiot.application.billing import GetInvoice, GetInvoiceCommand, PayInvoice, PayInvoiceCommand
-from cuiot.application.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
-from cuiot.application.packages import CreatePackage, CreatePackageCommand
-from cuiot.application.subscriptions import (
+from cuiot.application.billing.commands.invoices import GetInvoice, GetInvoiceCommand, PayInvoice, PayInvoiceCommand
+from cuiot.application.billing.commands.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.packages import CreatePackage, CreatePackageCommand
+from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
     Subscribe,
     SubscribeCommand,
 )
-from cuiot.application.subscriptions_plan import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.domain.errors import (
     Conflict,
     DomainError,

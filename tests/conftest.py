@@ -6,14 +6,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cuiot.adapters.memory.system import (
+from tests.fakes.system import (
     FixedClock,
     PlainPasswordHasher,
     RecordingEventPublisher,
     SeededRandomSource,
     SequentialIdGenerator,
 )
-from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 from cuiot.domain.policy import DEFAULT_POLICY, Policy
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -13,7 +13,7 @@ from uuid import UUID
 import httpx
 import pytest
 
-from cuiot.application.users import CreateAdmin, CreateAdminCommand
+from cuiot.application.identity.commands.users import CreateAdmin, CreateAdminCommand
 from cuiot.entrypoints.container import Container, build_container, use_case
 from cuiot.entrypoints.http.app import create_app
 from cuiot.entrypoints.settings import Settings

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from cuiot.application.packages import (
+from cuiot.application.billing.commands.packages import (
     GetPackage,
     GetPackageCommand,
     UpdatePackage,

@@ -123,7 +123,7 @@ async def test_forgot_and_reset_password(api):
 async def _reset_token_from_outbox(uow) -> str:  # noqa: ANN001
     from sqlalchemy import select
 
-    from cuiot.adapters.persistence.tables.safety import notifications
+    from cuiot.adapters.persistence.orm.safety import notifications
 
     rows = (await uow.connection.execute(
         select(notifications.c.payload).where(notifications.c.kind == "auth"))).all()

@@ -9,16 +9,16 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from cuiot.application.care_institutions import CreateInstitution, CreateInstitutionCommand
-from cuiot.application.care_persons import AddCaredPerson, AddCaredPersonCommand
-from cuiot.application.care_representation import (
+from cuiot.application.care.commands.institutions import CreateInstitution, CreateInstitutionCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.care.commands.representation import (
     RequestRepresentation,
     RequestRepresentationCommand,
     VerifyRepresentation,
     VerifyRepresentationCommand,
 )
-from cuiot.application.devices import RegisterDevice, RegisterDeviceCommand
-from cuiot.application.packages import SeedCatalogue
+from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
+from cuiot.application.billing.commands.packages import SeedCatalogue
 from cuiot.entrypoints.container import use_case
 
 V1 = "/api/v1"

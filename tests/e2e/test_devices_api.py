@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from cuiot.application.care_members import AddMember, AddMemberCommand
-from cuiot.application.care_persons import AddCaredPerson, AddCaredPersonCommand
-from cuiot.application.packages import SeedCatalogue
-from cuiot.application.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.care.commands.members import AddMember, AddMemberCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.billing.commands.packages import SeedCatalogue
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.domain.rejections import RejectedMessage
 from cuiot.entrypoints.container import use_case
 

@@ -21,8 +21,8 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 from sqlalchemy.pool import NullPool
 
 from cuiot.adapters.persistence.database import create_engine
-from cuiot.application.auth_login import Login, LoginCommand
-from cuiot.application.users import CreateAdmin, CreateAdminCommand
+from cuiot.application.identity.commands.login import Login, LoginCommand
+from cuiot.application.identity.commands.users import CreateAdmin, CreateAdminCommand
 from cuiot.entrypoints.container import build_container, use_case
 from cuiot.entrypoints.http.app import create_app
 from tests.e2e.conftest import PASSWORD, settings_for

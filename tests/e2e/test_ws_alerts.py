@@ -19,13 +19,13 @@ import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from cuiot.application.alerts import AcknowledgeAlert, AlertCommand
-from cuiot.application.care_persons import AddCaredPerson, AddCaredPersonCommand
-from cuiot.application.devices import RegisterDevice, RegisterDeviceCommand
-from cuiot.application.ingest import IngestReading, IngestReadingCommand
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
+from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
 from cuiot.entrypoints.container import Container, build_container, use_case
 from cuiot.entrypoints.http.app import create_app
-from cuiot.entrypoints.http.routes import ws as ws_route
+from cuiot.entrypoints.http.routers import ws as ws_route
 from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.settings import Settings
 from tests.e2e.conftest import Api

@@ -12,7 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from cuiot.adapters.live import RedisAlertStream
-from cuiot.application.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.entrypoints.container import use_case
 from tests.e2e.conftest import settings_for
 from tests.e2e.test_ws_alerts import (

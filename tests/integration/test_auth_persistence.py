@@ -11,24 +11,27 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import select
 
-from cuiot.adapters.persistence.tables.auth import refresh_token_families
-from cuiot.adapters.persistence.tables.safety import notifications
+from cuiot.adapters.persistence.orm.identity import refresh_token_families
+from cuiot.adapters.persistence.orm.safety import notifications
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
-from cuiot.application.auth import Authenticate, AuthenticateCommand, revoke_sessions
-from cuiot.application.auth_login import Refresh, RefreshCommand
-from cuiot.application.auth_passwords import (
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.identity import SqlPrincipalViews
+from cuiot.application.identity.commands.authenticate import revoke_sessions
+from cuiot.application.identity.queries.authenticate import Authenticate, AuthenticateQuery
+from cuiot.application.identity.commands.login import Refresh, RefreshCommand
+from cuiot.application.identity.commands.passwords import (
     ForgotPassword,
     ForgotPasswordCommand,
     ResetPassword,
     ResetPasswordCommand,
 )
-from cuiot.application.ports.auth import TokenType
+from cuiot.application.identity.ports import TokenType
 from cuiot.domain.auth import PasswordReset, RefreshTokenFamily, RevokeReason, hash_token
 from cuiot.domain.errors import Conflict, Unauthenticated
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
-from tests.unit.test_auth_support import PASSWORD, AuthBench
+from tests.support.auth import PASSWORD, AuthBench
 
 NOW = datetime(2026, 1, 15, 15, 0, 0, 123000, tzinfo=UTC)
 WEEK = timedelta(days=7)
@@ -191,7 +194,10 @@ async def test_login_refresh_and_reuse_on_sql(sql_uow: UowFactory, sql_bench: Au
     await stored(sql_uow, user)
     first = await sql_bench.login()
     second = await sql_bench.call(Refresh, RefreshCommand(first.refresh_token))
-    principal = await sql_bench.call(Authenticate, AuthenticateCommand(second.access_token))
+    async with ReadSide(sql_bench.uow.engine).transaction() as conn:
+        principal = await Authenticate(SqlPrincipalViews(conn), sql_bench.clock, sql_bench.tokens,
+                                       sql_bench.revocations)(
+            AuthenticateQuery(second.access_token))
     assert principal.user_id == user.id and principal.roles == {Role.FAMILY}
     with pytest.raises(Unauthenticated):
         await sql_bench.call(Refresh, RefreshCommand(first.refresh_token))

@@ -16,16 +16,16 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from cuiot.adapters.persistence.tables.billing import (
+from cuiot.adapters.persistence.orm.billing import (
     billing_records,
     institution_packages,
     invoice_counters,
     packages,
     user_packages,
 )
-from cuiot.adapters.persistence.tables.safety import notifications
+from cuiot.adapters.persistence.orm.safety import notifications
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
-from cuiot.application.billing import (
+from cuiot.application.billing.commands.invoices import (
     GetInvoice,
     GetInvoiceCommand,
     ListInvoices,
@@ -33,8 +33,8 @@ from cuiot.application.billing import (
     PayInvoice,
     PayInvoiceCommand,
 )
-from cuiot.application.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
-from cuiot.application.packages import (
+from cuiot.application.billing.commands.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.packages import (
     CreatePackage,
     CreatePackageCommand,
     DeactivatePackage,
@@ -46,7 +46,7 @@ from cuiot.application.packages import (
     UpdatePackage,
     UpdatePackageCommand,
 )
-from cuiot.application.subscriptions import (
+from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
     ListSubscriptions,
@@ -54,7 +54,7 @@ from cuiot.application.subscriptions import (
     Subscribe,
     SubscribeCommand,
 )
-from cuiot.application.subscriptions_plan import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.domain.billing_limits import Limits
 from cuiot.domain.care import CaredPerson, Institution
 from cuiot.domain.devices import Device

@@ -159,7 +159,7 @@ def test_demo_family_devices_and_alerts(cli, database_url):
 def _press_panic_button() -> None:
     import asyncio
 
-    from cuiot.application.ingest import IngestDeviceEvent, IngestDeviceEventCommand
+    from cuiot.application.safety.commands.ingest import IngestDeviceEvent, IngestDeviceEventCommand
     from cuiot.entrypoints.cli.runtime import container
     from cuiot.entrypoints.container import use_case
 

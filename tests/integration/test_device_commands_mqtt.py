@@ -21,10 +21,10 @@ from uuid import uuid4
 import pytest
 from dependency_injector import providers
 
-from cuiot.adapters.memory.system import FixedClock
+from tests.fakes.system import FixedClock
 from cuiot.adapters.mqtt.client import BrokerAddress
 from cuiot.adapters.mqtt.gateway import PahoDeviceCommandGateway, mqtt311_client
-from cuiot.application.device_commands import (
+from cuiot.application.safety.commands.device_commands import (
     ExpireDeviceCommands,
     RecordCommandReply,
     RecordCommandReplyCommand,

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from cuiot.adapters.memory.device_commands import PublishedCommand, RecordingDeviceCommandGateway
-from cuiot.adapters.memory.system import FixedClock, SequentialIdGenerator
+from tests.fakes.device_commands import PublishedCommand, RecordingDeviceCommandGateway
+from tests.fakes.system import FixedClock, SequentialIdGenerator
 from cuiot.adapters.persistence.repositories.device_commands import _to_row
-from cuiot.adapters.persistence.tables.device_commands import device_commands
-from cuiot.application import device_commands as uc
+from cuiot.adapters.persistence.orm.safety import device_commands
+from cuiot.application.safety.commands import device_commands as uc
 from cuiot.domain.device_commands import CommandStatus, DeviceCommand
 from cuiot.domain.errors import Forbidden, NotFound
 from cuiot.domain.policy import DEFAULT_POLICY

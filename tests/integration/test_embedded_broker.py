@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry
 from cuiot.adapters.mqtt import embedded
 from cuiot.adapters.mqtt.embedded import EmbeddedBroker, EmbeddedBrokerError
 from cuiot.adapters.mqtt.gateway import PahoDeviceCommandGateway
-from cuiot.application.ports.device_io import CommandNotDelivered
+from cuiot.application.safety.ports import CommandNotDelivered
 from tests.integration.test_device_commands_mqtt import MqttProbe
 from tests.support.servers import free_port, port_answers
 

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import pytest
 
-from cuiot.application.alerts import AcknowledgeAlert, AlertCommand
-from cuiot.application.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
-from cuiot.application.ingest import IngestReading, IngestReadingCommand
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
+from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.care import CaregiverAssignment
 from cuiot.domain.errors import Conflict

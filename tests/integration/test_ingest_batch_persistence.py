@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cuiot.adapters.persistence.tables.safety import device_messages, events
-from cuiot.application.device_messages import DeviceMessageCommand
-from cuiot.application.ingest import DUPLICATE, STORED, IngestDeviceEventCommand, IngestReadingCommand
-from cuiot.application.ingest_batch import IngestBatch
+from cuiot.adapters.persistence.orm.safety import device_messages, events
+from cuiot.application.safety.commands.device_messages import DeviceMessageCommand
+from cuiot.application.safety.commands.ingest import DUPLICATE, STORED, IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.safety.commands.ingest_batch import IngestBatch
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.sensor_events import DeviceType
 from tests.integration.test_safety_persistence import BP, NOW, a_device, a_person, a_user, store

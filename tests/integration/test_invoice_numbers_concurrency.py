@@ -13,10 +13,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from cuiot.adapters.persistence.tables.billing import billing_records, invoice_counters
-from cuiot.application.billing import InvoiceLines, issue_invoice
-from cuiot.application.billing_run import RunBilling, RunBillingCommand
-from cuiot.application.subscriptions import Subscribe, SubscribeCommand
+from cuiot.adapters.persistence.orm.billing import billing_records, invoice_counters
+from cuiot.application.billing.commands.invoices import InvoiceLines, issue_invoice
+from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.domain.errors import Conflict
 from cuiot.domain.invoices import InvoiceKind
 from cuiot.domain.money import Money

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from cuiot.adapters.persistence.database import READ_ONLY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
+from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.adapters.mqtt.consumer import PahoMqttConsumer
 from cuiot.adapters.mqtt.processing import Backoff
 from cuiot.domain.devices import DeviceStatus

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from cuiot.adapters.memory.system import FixedClock
+from tests.fakes.system import FixedClock
 from tests.integration.test_mqtt_consumer import (  # noqa: F401
     count,
     eventually,

@@ -13,10 +13,10 @@ import pytest
 from redis.asyncio import Redis
 
 from cuiot.adapters.cache.redis import RedisRateLimiter, RedisRevocationList, connect_redis
-from cuiot.application.auth_login import Login, LoginCommand
+from cuiot.application.identity.commands.login import Login, LoginCommand
 from cuiot.domain.errors import RateLimited, Unauthenticated
 from tests.support.redis_server import redis_prefix, redis_url  # noqa: F401
-from tests.unit.test_auth_support import AuthBench
+from tests.support.auth import AuthBench
 
 
 @pytest.fixture

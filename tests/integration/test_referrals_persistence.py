@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from cuiot.adapters.persistence.tables.referrals import referral_commissions, referrals
-from cuiot.application.referral_hooks import on_invoice_paid
-from cuiot.application.referrals import (
+from cuiot.adapters.persistence.orm.referrals import referral_commissions, referrals
+from cuiot.application.referrals.commands.hooks import on_invoice_paid
+from cuiot.application.referrals.commands.referrals import (
     ExpireReferrals,
     GenerateReferral,
     GenerateReferralCommand,
     ListMyReferrals,
     ListMyReferralsCommand,
 )
-from cuiot.application.referrals_commissions import (
+from cuiot.application.referrals.commands.commissions import (
     CommissionStats,
     CommissionStatsCommand,
     ListCommissions,
@@ -29,13 +29,13 @@ from cuiot.application.referrals_commissions import (
     PayCommission,
     PayCommissionCommand,
 )
-from cuiot.application.referrals_queries import (
+from cuiot.application.referrals.queries.referrals import (
     ReferralStats,
     ReferralStatsCommand,
     ValidateReferral,
     ValidateReferralCommand,
 )
-from cuiot.application.users import RegisterUser, RegisterUserCommand
+from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
 from cuiot.domain.errors import Conflict
 from cuiot.domain.money import Money, Percentage
 from cuiot.domain.referrals import (

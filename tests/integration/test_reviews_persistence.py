@@ -12,8 +12,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from cuiot.adapters.memory.system import FixedClock, SequentialIdGenerator
-from cuiot.application.reviews import (
+from tests.fakes.system import FixedClock, SequentialIdGenerator
+from cuiot.application.reviews.commands.reviews import (
     CreateCaregiverReview,
     CreateCaregiverReviewCommand,
     CreateInstitutionReview,

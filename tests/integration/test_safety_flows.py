@@ -12,20 +12,20 @@ from uuid import uuid4
 
 import pytest
 
-from cuiot.application.alerts import (
+from cuiot.application.safety.commands.alerts import (
     AcknowledgeAlert,
     AlertCommand,
     ListAlerts,
     ListAlertsCommand,
 )
-from cuiot.application.devices import (
+from cuiot.application.safety.commands.devices import (
     ListEvents,
     ListEventsCommand,
     RegisterDevice,
     RegisterDeviceCommand,
 )
-from cuiot.application.escalation import EscalateDueAlerts
-from cuiot.application.ingest import (
+from cuiot.application.safety.commands.escalation import EscalateDueAlerts
+from cuiot.application.safety.commands.ingest import (
     DUPLICATE,
     STORED,
     IngestDeviceEvent,
@@ -33,7 +33,7 @@ from cuiot.application.ingest import (
     IngestReading,
     IngestReadingCommand,
 )
-from cuiot.application.monitoring import CheckDevicesOffline, CheckInactivity
+from cuiot.application.safety.commands.monitoring import CheckDevicesOffline, CheckInactivity
 from cuiot.domain.alerts import AlertOpened, AlertStatus
 from cuiot.domain.care import CaregiverAssignment, LegalRepresentation, Relationship
 from cuiot.domain.devices import Device, DeviceStatus

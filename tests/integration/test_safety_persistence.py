@@ -15,7 +15,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from cuiot.adapters.persistence.partitions import ensure_partitions
-from cuiot.adapters.persistence.tables.safety import alerts, devices, events, notifications
+from cuiot.adapters.persistence.orm.safety import alerts, devices, events, notifications
 from cuiot.domain.alerts import Alert, AlertStatus
 from cuiot.domain.care import CaredPerson
 from cuiot.domain.classification import Thresholds

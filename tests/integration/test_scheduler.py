@@ -13,9 +13,9 @@ import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 
-from cuiot.application.alerts import AcknowledgeAlert, AlertCommand
-from cuiot.application.ingest import IngestReading, IngestReadingCommand
-from cuiot.application.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.care import CaregiverAssignment
 from cuiot.domain.packages import default_catalogue

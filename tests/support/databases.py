@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cuiot.adapters.memory.system import RecordingEventPublisher
+from tests.fakes.system import RecordingEventPublisher
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.migrate import upgrade
 from cuiot.adapters.persistence.schema import metadata

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from cuiot.application import alerts as uc
+from cuiot.application.safety.commands import alerts as uc
 from cuiot.domain.alerts import AlertAcknowledged, AlertStatus
 from cuiot.domain.errors import Conflict, NotFound, ValidationFailed
 from cuiot.domain.sensor_events import Severity
 from cuiot.domain.users import Role
-from tests.unit.test_alerts_support import BP_CRITICAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, SafetyBench
 
 
 @pytest.fixture

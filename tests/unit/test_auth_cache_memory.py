@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from cuiot.adapters.cache.memory import SWEEP_EVERY, InMemoryRateLimiter, InMemoryRevocationList
-from cuiot.adapters.memory.system import FixedClock
+from tests.fakes.system import FixedClock
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from cuiot.application.auth_login import LOGIN_FAILED, Refresh, RefreshCommand
-from cuiot.application.ports.auth import TokenType
+from cuiot.application.identity.commands.login import LOGIN_FAILED, Refresh, RefreshCommand
+from cuiot.application.identity.ports import TokenType
 from cuiot.domain.auth import RevokeReason
 from cuiot.domain.errors import RateLimited, Unauthenticated
 from cuiot.domain.users import Role
-from tests.unit.test_auth_support import AuthBench
+from tests.support.auth import AuthBench
 
 
 @pytest.fixture

@@ -6,18 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from cuiot.application.auth_login import Refresh, RefreshCommand
-from cuiot.application.auth_passwords import (
+from cuiot.application.identity.commands.login import Refresh, RefreshCommand
+from cuiot.application.identity.commands.passwords import (
     ForgotPassword,
     ForgotPasswordCommand,
     ResetPassword,
     ResetPasswordCommand,
 )
-from cuiot.application.ports.auth import TokenType
+from cuiot.application.identity.ports import TokenType
 from cuiot.domain.auth import RevokeReason, hash_token
 from cuiot.domain.errors import RateLimited, Unauthenticated, ValidationFailed
 from cuiot.domain.notifications import Channel
-from tests.unit.test_auth_support import AuthBench
+from tests.support.auth import AuthBench
 
 
 @pytest.fixture

@@ -7,18 +7,20 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from cuiot.application.auth import (
-    Authenticate,
-    AuthenticateCommand,
+from cuiot.application.identity.commands.authenticate import (
     Logout,
     LogoutCommand,
+)
+from cuiot.application.identity.queries.authenticate import (
+    Authenticate,
+    AuthenticateQuery,
     Principal,
 )
-from cuiot.application.auth_login import Refresh, RefreshCommand
+from cuiot.application.identity.commands.login import Refresh, RefreshCommand
 from cuiot.domain.auth import RevokeReason
 from cuiot.domain.errors import Unauthenticated
 from cuiot.domain.users import Role
-from tests.unit.test_auth_support import SECRET, AuthBench
+from tests.support.auth import SECRET, AuthBench
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ def bench(uow, clock, ids, rng, policy) -> AuthBench:
 
 
 async def authenticate(bench: AuthBench, token: str) -> Principal:
-    return await bench.call(Authenticate, AuthenticateCommand(token))
+    return await bench.call(Authenticate, AuthenticateQuery(token))
 
 
 async def refused(bench: AuthBench, token: str) -> Unauthenticated:

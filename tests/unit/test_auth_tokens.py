@@ -11,11 +11,11 @@ from uuid import UUID
 import jwt
 import pytest
 
-from cuiot.adapters.memory.system import FixedClock
+from tests.fakes.system import FixedClock
 from cuiot.adapters.security.jwt_tokens import PyJwtTokenIssuer
-from cuiot.application.ports.auth import TokenType
+from cuiot.application.identity.ports import TokenType
 from cuiot.domain.errors import Unauthenticated
-from tests.unit.test_auth_support import SECRET
+from tests.support.auth import SECRET
 
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 USER, FAMILY = UUID(int=7), UUID(int=9)

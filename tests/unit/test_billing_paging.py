@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cuiot.application.packages import ListPackages, ListPackagesCommand
-from cuiot.application.subscriptions import (
+from cuiot.application.billing.commands.packages import ListPackages, ListPackagesCommand
+from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
     ListSubscriptions,
@@ -11,7 +11,7 @@ from cuiot.application.subscriptions import (
     Subscribe,
     SubscribeCommand,
 )
-from tests.unit.test_billing_world import BillingWorld
+from tests.support.billing import BillingWorld
 
 
 async def test_the_catalogue_comes_in_pages_in_the_same_order():

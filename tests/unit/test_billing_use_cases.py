@@ -5,7 +5,7 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.application.billing import (
+from cuiot.application.billing.commands.invoices import (
     GetInvoice,
     GetInvoiceCommand,
     ListInvoices,
@@ -13,19 +13,19 @@ from cuiot.application.billing import (
     PayInvoice,
     PayInvoiceCommand,
 )
-from cuiot.application.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
-from cuiot.application.subscriptions import (
+from cuiot.application.billing.commands.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
     Subscribe,
     SubscribeCommand,
 )
-from cuiot.application.subscriptions_plan import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.domain.errors import Conflict, Forbidden, NotFound, PackageLimitExceeded
 from cuiot.domain.invoices import InvoiceStatus
 from cuiot.domain.money import Money
 from cuiot.domain.subscriptions import SubscriptionStatus
-from tests.unit.test_billing_world import BillingWorld
+from tests.support.billing import BillingWorld
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from cuiot.application import care, limits
+from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
+from cuiot.application.care.commands.institutions import CreateInstitution, CreateInstitutionCommand
+from cuiot.application.billing.commands import limits
 from cuiot.domain.care import CareType, EmergencyContact
 from cuiot.domain.errors import (
     Forbidden,
@@ -17,7 +19,7 @@ from cuiot.domain.errors import (
     ValidationFailed,
 )
 from cuiot.domain.users import CapacityStatus
-from tests.unit.test_care_support import Bench, LimitsRecorder
+from tests.support.care import Bench, LimitsRecorder
 
 
 @pytest.fixture
@@ -26,8 +28,8 @@ def bench(uow, clock, ids, policy, hasher) -> Bench:
 
 
 async def update(bench: Bench, actor_id, cared_id, **fields) -> object:
-    return await bench.call(care.UpdateCaredPerson,
-                            care.UpdateCaredPersonCommand(actor_id, cared_id, **fields))
+    return await bench.call(UpdateCaredPerson,
+                            UpdateCaredPersonCommand(actor_id, cared_id, **fields))
 
 
 async def test_anyone_who_sees_the_person_fixes_the_names(bench: Bench) -> None:
@@ -107,8 +109,8 @@ async def test_moving_to_an_institution_needs_its_staff_and_its_limit(
         bench: Bench, monkeypatch: pytest.MonkeyPatch) -> None:
     director, admin = await bench.user("Director"), await bench.admin()
     other = await bench.user("Other")
-    home = await bench.call(care.CreateInstitution,
-                            care.CreateInstitutionCommand(director.id, "Hogar Sol"))
+    home = await bench.call(CreateInstitution,
+                            CreateInstitutionCommand(director.id, "Hogar Sol"))
     rosa = await bench.delegated(director)
     await bench.representation(director, rosa, verified_by=admin)
     tito = await bench.delegated(other, "Tito")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cuiot.application import care, limits
+from cuiot.application.care.commands.institutions import AddInstitutionStaff, AddInstitutionStaffCommand, CreateInstitution, CreateInstitutionCommand
+from cuiot.application.care.commands.members import AddMember, AddMemberCommand, AssignCaregiver, AssignCaregiverCommand
+from cuiot.application.billing.commands import limits
 from cuiot.domain.errors import (
     Conflict,
     Forbidden,
@@ -13,7 +15,7 @@ from cuiot.domain.errors import (
     ValidationFailed,
 )
 from cuiot.domain.users import Role
-from tests.unit.test_care_support import Bench, LimitsRecorder
+from tests.support.care import Bench, LimitsRecorder
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def bench(uow, clock, ids, policy, hasher) -> Bench:
 async def test_the_account_holder_gives_a_user_access_by_email(bench: Bench) -> None:
     laura, pedro = await bench.user("Laura"), await bench.user("Pedro")
     rosa = await bench.delegated(laura)
-    await bench.call(care.AddMember, care.AddMemberCommand(laura.id, rosa.id, "PEDRO@example.com"))
+    await bench.call(AddMember, AddMemberCommand(laura.id, rosa.id, "PEDRO@example.com"))
     assert bench.fresh(rosa).has_access(pedro.id)
     with pytest.raises(Conflict):
         await bench.member(laura, rosa, pedro)
@@ -50,7 +52,7 @@ async def test_a_member_does_not_give_access_and_a_stranger_does_not_find_the_pe
     with pytest.raises(NotFound):
         await bench.member(juan, rosa, juan)
     with pytest.raises(NotFound):
-        await bench.call(care.AddMember, care.AddMemberCommand(laura.id, rosa.id,
+        await bench.call(AddMember, AddMemberCommand(laura.id, rosa.id,
                                                                "nobody@example.com"))
 
 
@@ -83,13 +85,13 @@ async def test_a_caregiver_is_assigned_and_a_new_primary_replaces_the_old(bench:
     eva = await bench.user("Eva", None, Role.CAREGIVER)
     luz = await bench.user("Luz", None, Role.CAREGIVER)
     rosa = await bench.delegated(laura)
-    assign = bench.use_case(care.AssignCaregiver)
-    await assign(care.AssignCaregiverCommand(laura.id, rosa.id, eva.id, primary=True))
-    await assign(care.AssignCaregiverCommand(laura.id, rosa.id, luz.id, primary=True))
+    assign = bench.use_case(AssignCaregiver)
+    await assign(AssignCaregiverCommand(laura.id, rosa.id, eva.id, primary=True))
+    await assign(AssignCaregiverCommand(laura.id, rosa.id, luz.id, primary=True))
     rosa = bench.fresh(rosa)
     assert rosa.is_cared_for_by(eva.id) and rosa.primary_caregiver_id == luz.id
     with pytest.raises(Conflict):
-        await assign(care.AssignCaregiverCommand(laura.id, rosa.id, eva.id))
+        await assign(AssignCaregiverCommand(laura.id, rosa.id, eva.id))
 
 
 async def test_only_a_caregiver_is_assigned_and_only_by_who_manages(bench: Bench) -> None:
@@ -97,22 +99,22 @@ async def test_only_a_caregiver_is_assigned_and_only_by_who_manages(bench: Bench
     eva = await bench.user("Eva", None, Role.CAREGIVER)
     rosa = await bench.delegated(laura)
     await bench.member(laura, rosa, pedro)
-    assign = bench.use_case(care.AssignCaregiver)
+    assign = bench.use_case(AssignCaregiver)
     with pytest.raises(ValidationFailed):
-        await assign(care.AssignCaregiverCommand(laura.id, rosa.id, pedro.id))
+        await assign(AssignCaregiverCommand(laura.id, rosa.id, pedro.id))
     with pytest.raises(Forbidden):
-        await assign(care.AssignCaregiverCommand(pedro.id, rosa.id, eva.id))
+        await assign(AssignCaregiverCommand(pedro.id, rosa.id, eva.id))
     with pytest.raises(NotFound):
-        await assign(care.AssignCaregiverCommand(laura.id, rosa.id, bench.ids.new_id()))
+        await assign(AssignCaregiverCommand(laura.id, rosa.id, bench.ids.new_id()))
     assert not bench.fresh(rosa).caregivers
 
 
 async def test_staff_already_count_for_their_institution(
         bench: Bench, monkeypatch: pytest.MonkeyPatch) -> None:
     director, nurse = await bench.user("Director"), await bench.user("Nurse")
-    home = await bench.call(care.CreateInstitution,
-                            care.CreateInstitutionCommand(director.id, "Hogar Sol"))
-    await bench.call(care.AddInstitutionStaff, care.AddInstitutionStaffCommand(
+    home = await bench.call(CreateInstitution,
+                            CreateInstitutionCommand(director.id, "Hogar Sol"))
+    await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
         director.id, home.id, "nurse@example.com"))
     rosa = await bench.delegated(director, institution_id=home.id)
     gate = LimitsRecorder()
@@ -124,13 +126,13 @@ async def test_staff_already_count_for_their_institution(
 async def test_adding_staff_passes_the_institutions_user_limit(
         bench: Bench, monkeypatch: pytest.MonkeyPatch) -> None:
     director, nurse = await bench.user("Director"), await bench.user("Nurse")
-    home = await bench.call(care.CreateInstitution,
-                            care.CreateInstitutionCommand(director.id, "Hogar Sol"))
+    home = await bench.call(CreateInstitution,
+                            CreateInstitutionCommand(director.id, "Hogar Sol"))
     refusal = PackageLimitExceeded([{"dimension": "users", "used": 100, "limit": 100}])
     gate = LimitsRecorder(refusal)
     monkeypatch.setattr(limits, "ensure_within_limits", gate)
     with pytest.raises(PackageLimitExceeded):
-        await bench.call(care.AddInstitutionStaff, care.AddInstitutionStaffCommand(
+        await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
             director.id, home.id, "nurse@example.com"))
     assert gate.calls[0]["institution_id"] == home.id
     assert not bench.fresh(home).is_staff(nurse.id)

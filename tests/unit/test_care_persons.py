@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from cuiot.application import care, limits
+from cuiot.application.care.commands.institutions import AddInstitutionStaff, AddInstitutionStaffCommand, CreateInstitution, CreateInstitutionCommand
+from cuiot.application.care.commands.persons import GetCaredPerson, GetCaredPersonCommand, ListCaredPersons, ListCaredPersonsCommand
+from cuiot.application.billing.commands import limits
 from cuiot.domain.care import CareType, EmergencyContact
 from cuiot.domain.errors import (
     Conflict,
@@ -17,7 +19,7 @@ from cuiot.domain.errors import (
     ValidationFailed,
 )
 from cuiot.domain.users import CapacityStatus, Role
-from tests.unit.test_care_support import Bench, LimitsRecorder
+from tests.support.care import Bench, LimitsRecorder
 
 
 @pytest.fixture
@@ -90,8 +92,8 @@ async def test_self_care_keeps_the_capacity_a_court_declared(bench: Bench) -> No
 
 async def test_only_staff_add_a_cared_person_to_an_institution(bench: Bench) -> None:
     director, laura = await bench.user("Director"), await bench.user("Laura")
-    home = await bench.call(care.CreateInstitution,
-                            care.CreateInstitutionCommand(director.id, "Hogar Sol"))
+    home = await bench.call(CreateInstitution,
+                            CreateInstitutionCommand(director.id, "Hogar Sol"))
     rosa = await bench.delegated(director, institution_id=home.id)
     assert rosa.institution_id == home.id
     with pytest.raises(Forbidden):
@@ -103,15 +105,15 @@ async def test_only_staff_add_a_cared_person_to_an_institution(bench: Bench) -> 
 async def test_a_stranger_does_not_find_someone_elses_cared_person(bench: Bench) -> None:
     laura, pedro, admin = await bench.user("Laura"), await bench.user("Pedro"), await bench.admin()
     rosa = await bench.delegated(laura)
-    get = bench.use_case(care.GetCaredPerson)
-    assert (await get(care.GetCaredPersonCommand(laura.id, rosa.id))).id == rosa.id
-    assert (await get(care.GetCaredPersonCommand(admin.id, rosa.id))).id == rosa.id
+    get = bench.use_case(GetCaredPerson)
+    assert (await get(GetCaredPersonCommand(laura.id, rosa.id))).id == rosa.id
+    assert (await get(GetCaredPersonCommand(admin.id, rosa.id))).id == rosa.id
     with pytest.raises(NotFound):
-        await get(care.GetCaredPersonCommand(pedro.id, rosa.id))
+        await get(GetCaredPersonCommand(pedro.id, rosa.id))
 
 
 async def listed(bench: Bench, actor_id) -> list:
-    found = await bench.call(care.ListCaredPersons, care.ListCaredPersonsCommand(actor_id))
+    found = await bench.call(ListCaredPersons, ListCaredPersonsCommand(actor_id))
     return [cp.id for cp in found]
 
 
@@ -136,9 +138,9 @@ async def test_a_represented_person_appears_in_the_representatives_list(bench: B
 
 async def test_institution_staff_see_its_cared_persons(bench: Bench) -> None:
     director, nurse = await bench.user("Director"), await bench.user("Nurse")
-    home = await bench.call(care.CreateInstitution,
-                            care.CreateInstitutionCommand(director.id, "Hogar Sol"))
-    await bench.call(care.AddInstitutionStaff, care.AddInstitutionStaffCommand(
+    home = await bench.call(CreateInstitution,
+                            CreateInstitutionCommand(director.id, "Hogar Sol"))
+    await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
         director.id, home.id, "nurse@example.com", on_call=True))
     rosa = await bench.delegated(director, institution_id=home.id)
     assert await listed(bench, nurse.id) == [rosa.id]
@@ -148,14 +150,14 @@ async def test_institution_staff_see_its_cared_persons(bench: Bench) -> None:
 
 async def test_only_the_institution_admin_adds_staff(bench: Bench) -> None:
     director, nurse = await bench.user("Director"), await bench.user("Nurse")
-    home = await bench.call(care.CreateInstitution, care.CreateInstitutionCommand(
+    home = await bench.call(CreateInstitution, CreateInstitutionCommand(
         director.id, "Hogar Sol", email="Info@Hogar.com"))
     assert home.email == "info@hogar.com"
-    add = bench.use_case(care.AddInstitutionStaff)
-    await add(care.AddInstitutionStaffCommand(director.id, home.id, "nurse@example.com"))
+    add = bench.use_case(AddInstitutionStaff)
+    await add(AddInstitutionStaffCommand(director.id, home.id, "nurse@example.com"))
     with pytest.raises(Forbidden):
-        await add(care.AddInstitutionStaffCommand(nurse.id, home.id, "director@example.com"))
+        await add(AddInstitutionStaffCommand(nurse.id, home.id, "director@example.com"))
     with pytest.raises(NotFound):
-        await add(care.AddInstitutionStaffCommand(director.id, home.id, "who@example.com"))
+        await add(AddInstitutionStaffCommand(director.id, home.id, "who@example.com"))
     with pytest.raises(Conflict):
-        await add(care.AddInstitutionStaffCommand(director.id, home.id, "nurse@example.com"))
+        await add(AddInstitutionStaffCommand(director.id, home.id, "nurse@example.com"))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from cuiot.application.referrals_commissions import (
+from cuiot.application.referrals.commands.commissions import (
     CommissionStats,
     CommissionStatsCommand,
     ListCommissions,
@@ -20,7 +20,7 @@ from cuiot.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cuiot.domain.money import Money
 from cuiot.domain.referrals import CommissionPaid, CommissionStatus
 from cuiot.domain.users import Role, User
-from tests.unit.test_referrals_support import (
+from tests.support.referrals import (
     ReferralHarness,
     harness_fixture,  # noqa: F401
 )

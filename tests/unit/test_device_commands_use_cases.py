@@ -9,16 +9,16 @@ from uuid import uuid4
 
 import pytest
 
-from cuiot.adapters.memory.device_commands import PublishedCommand, RecordingDeviceCommandGateway
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
-from cuiot.application import device_commands as uc
-from cuiot.application.devices import DeviceCommand as DeviceRef
-from cuiot.application.devices import RemoveDevice
+from tests.fakes.device_commands import PublishedCommand, RecordingDeviceCommandGateway
+from tests.fakes.uow import InMemoryUnitOfWork
+from cuiot.application.safety.commands import device_commands as uc
+from cuiot.application.safety.commands.devices import DeviceCommand as DeviceRef
+from cuiot.application.safety.commands.devices import RemoveDevice
 from cuiot.domain.device_commands import NOT_DELIVERED, CommandStatus
 from cuiot.domain.errors import Conflict, Forbidden, NotFound
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.users import Role
-from tests.unit.test_alerts_support import SafetyBench
+from tests.support.alerts import SafetyBench
 
 
 @pytest.fixture

@@ -9,18 +9,18 @@ from datetime import timedelta
 
 import pytest
 
-from cuiot.adapters.memory.device_commands import RecordingDeviceCommandGateway
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
-from cuiot.application import device_commands
-from cuiot.application import device_messages as uc
-from cuiot.application.devices import DeviceCommand, RemoveDevice
-from cuiot.application.ingest import DUPLICATE, STORED, IngestDeviceEventCommand
-from cuiot.application.ingest import IngestReadingCommand as Reading
-from cuiot.application.monitoring import RecordDeviceStatusCommand
+from tests.fakes.device_commands import RecordingDeviceCommandGateway
+from tests.fakes.uow import InMemoryUnitOfWork
+from cuiot.application.safety.commands import device_commands
+from cuiot.application.safety.commands import device_messages as uc
+from cuiot.application.safety.commands.devices import DeviceCommand, RemoveDevice
+from cuiot.application.safety.commands.ingest import DUPLICATE, STORED, IngestDeviceEventCommand
+from cuiot.application.safety.commands.ingest import IngestReadingCommand as Reading
+from cuiot.application.safety.commands.monitoring import RecordDeviceStatusCommand
 from cuiot.domain.device_commands import CommandStatus
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.policy import DEFAULT_POLICY
-from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 IMPOSSIBLE = {"systolic": 80, "diastolic": 90, "pulse": 70}
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from prometheus_client import CollectorRegistry
 
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
+from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.adapters.mqtt.processing import Backoff, MessageProcessor, MqttMetrics, Received
-from tests.unit.test_alerts_support import BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_NORMAL, SafetyBench
 
 TOPIC = "cuiot/devices/bp-1/telemetry"
 FAST = Backoff(first_s=0.001, most_s=0.005, attempts=3)

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from cuiot.application import devices as uc
-from cuiot.application.telemetry import HttpTelemetryCommand, IngestHttpTelemetry
+from cuiot.application.safety.commands import devices as uc
+from cuiot.application.safety.commands.telemetry import HttpTelemetryCommand, IngestHttpTelemetry
 from cuiot.domain.devices import hash_api_key
 from cuiot.domain.errors import (
     Conflict,
@@ -19,7 +19,7 @@ from cuiot.domain.errors import (
 )
 from cuiot.domain.sensor_events import Severity
 from cuiot.domain.users import Role
-from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from cuiot.adapters.notifications.webhook import (
     notification_document,
     signature,
 )
-from cuiot.application.ports.notify import DeliveryFailed
+from cuiot.application.safety.ports import DeliveryFailed
 from cuiot.domain.notifications import Channel, Notification
 from tests.conftest import NOON_2026_01_15 as NOW
 

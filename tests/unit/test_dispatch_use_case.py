@@ -9,12 +9,12 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from cuiot.application.dispatch import (
+from cuiot.application.safety.commands.dispatch import (
     DispatchDueNotifications,
     DispatchDueNotificationsCommand,
     Outcome,
 )
-from cuiot.application.ports.notify import DeliveryFailed
+from cuiot.application.safety.ports import DeliveryFailed
 from cuiot.domain.alerts import Alert, AlertSent, AlertStatus
 from cuiot.domain.notifications import Channel, DeliveryStatus, Notification
 from cuiot.domain.policy import DEFAULT_POLICY

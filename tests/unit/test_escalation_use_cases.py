@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
-from cuiot.application.alerts import AcknowledgeAlert, AlertCommand
-from cuiot.application.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
+from tests.fakes.uow import InMemoryUnitOfWork
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.notifications import Channel
 from cuiot.domain.users import Role, RoleGrant
-from tests.unit.test_alerts_support import BP_CRITICAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, SafetyBench
 
 
 @pytest.fixture

@@ -13,19 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
-from cuiot.application.device_messages import (
+from tests.fakes.uow import InMemoryUnitOfWork
+from cuiot.application.safety.commands.device_messages import (
     DeviceMessageCommand,
     IngestEventMessage,
     IngestTelemetryMessage,
 )
-from cuiot.application.ingest import DUPLICATE, STORED, IngestDeviceEventCommand, IngestReadingCommand
-from cuiot.application.ingest_batch import IngestBatch, closes_batch
+from cuiot.application.safety.commands.ingest import DUPLICATE, STORED, IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.safety.commands.ingest_batch import IngestBatch, closes_batch
 from cuiot.domain.classification import Thresholds
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.sensor_events import EventType, Severity
-from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, NOON, SafetyBench
+from tests.support.alerts import BP_CRITICAL, BP_NORMAL, NOON, SafetyBench
 
 BP_HIGH = {"systolic": 150, "diastolic": 85, "pulse": 70}
 BP_IMPOSSIBLE = {"systolic": 80, "diastolic": 90, "pulse": 70}

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cuiot.application import devices as devices_uc
-from cuiot.application.alerts import AlertCommand, ResolveAlert
-from cuiot.application.ingest import DUPLICATE, STORED
+from cuiot.application.safety.commands import devices as devices_uc
+from cuiot.application.safety.commands.alerts import AlertCommand, ResolveAlert
+from cuiot.application.safety.commands.ingest import DUPLICATE, STORED
 from cuiot.domain.alerts import AlertOpened, AlertStatus
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.errors import InvalidReading, NotFound, PackageLimitExceeded
 from cuiot.domain.sensor_events import EventType, Severity
-from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 GAS_CO2_HIGH = {"CO": 5, "CO2": 1200, "smoke": 0.01}
 

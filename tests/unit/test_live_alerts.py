@@ -10,10 +10,10 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from cuiot.adapters.live import InProcessAlertStream
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
+from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.adapters.system import InProcessEventPublisher
-from cuiot.application.alerts import AcknowledgeAlert, AlertCommand
-from cuiot.application.live_alerts import (
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.safety.queries.live_alerts import (
     AlertsVisibleTo,
     AlertsVisibleToCommand,
     LiveAlertFilter,
@@ -23,7 +23,7 @@ from cuiot.application.live_alerts import (
 from cuiot.domain.errors import Unauthenticated
 from cuiot.domain.users import Role
 from cuiot.entrypoints.live import LiveAlertBridge
-from tests.unit.test_alerts_support import BP_CRITICAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, SafetyBench
 
 
 async def next_of(subscription, timeout: float = 1.0) -> dict:

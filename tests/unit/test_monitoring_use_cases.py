@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cuiot.application.monitoring import (
+from cuiot.application.safety.commands.monitoring import (
     CheckDevicesOffline,
     CheckInactivity,
     RecordDeviceStatus,
@@ -17,7 +17,7 @@ from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.errors import InvalidReading, NotFound
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.sensor_events import EventType, Severity, inactivity_due
-from tests.unit.test_alerts_support import BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_NORMAL, SafetyBench
 
 ZONE = ZoneInfo("America/Argentina/Buenos_Aires")
 

@@ -17,9 +17,9 @@ from cuiot.adapters.mqtt.envelope import (
     decode,
     subscriptions,
 )
-from cuiot.application.device_messages import CommandReply
-from cuiot.application.ingest import IngestDeviceEventCommand, IngestReadingCommand
-from cuiot.application.monitoring import RecordDeviceStatusCommand
+from cuiot.application.safety.commands.device_messages import CommandReply
+from cuiot.application.safety.commands.ingest import IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.safety.commands.monitoring import RecordDeviceStatusCommand
 
 BP = {"systolic": 120, "diastolic": 80, "pulse": 72}
 TS = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)

@@ -11,7 +11,7 @@ from uuid import uuid4
 
 import pytest
 
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
+from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.adapters.notifications.signal import InProcessOutboxSignal
 from cuiot.adapters.notifications.signal_postgres import PostgresOutboxListener
 from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal

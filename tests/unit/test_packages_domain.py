@@ -4,7 +4,7 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.adapters.memory.system import SequentialIdGenerator
+from tests.fakes.system import SequentialIdGenerator
 from cuiot.domain.billing_limits import BYTES_PER_GB, Limits, Usage, gigabytes
 from cuiot.domain.errors import InvalidStateTransition, PackageLimitExceeded, ValidationFailed
 from cuiot.domain.money import Money

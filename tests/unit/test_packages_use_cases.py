@@ -4,8 +4,8 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.application.limits import ensure_within_limits
-from cuiot.application.packages import (
+from cuiot.application.billing.commands.limits import ensure_within_limits
+from cuiot.application.billing.commands.packages import (
     CreatePackage,
     CreatePackageCommand,
     DeactivatePackage,
@@ -17,12 +17,12 @@ from cuiot.application.packages import (
     UpdatePackage,
     UpdatePackageCommand,
 )
-from cuiot.application.subscriptions import Subscribe, SubscribeCommand
-from cuiot.application.usage import usage_of
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.billing.commands.usage import usage_of
 from cuiot.domain.billing_limits import BYTES_PER_GB, Usage
 from cuiot.domain.errors import Forbidden, NotFound, PackageLimitExceeded, ValidationFailed
 from cuiot.domain.money import Money
-from tests.unit.test_billing_world import BillingWorld
+from tests.support.billing import BillingWorld
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from cuiot.domain.referrals import (
     ReferralStatus,
 )
 from cuiot.domain.users import Role
-from tests.unit.test_referrals_support import (
+from tests.support.referrals import (
     ReferralHarness,
     harness_fixture,  # noqa: F401
 )

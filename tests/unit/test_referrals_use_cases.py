@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cuiot.application.referrals import (
+from cuiot.application.referrals.commands.referrals import (
     ExpireReferrals,
     GenerateReferral,
     GenerateReferralCommand,
@@ -16,7 +16,7 @@ from cuiot.application.referrals import (
     UpdateReferralStatus,
     UpdateReferralStatusCommand,
 )
-from cuiot.application.referrals_queries import (
+from cuiot.application.referrals.queries.referrals import (
     ReferralStats,
     ReferralStatsCommand,
     ValidateReferral,
@@ -33,7 +33,7 @@ from cuiot.domain.errors import (
 from cuiot.domain.money import Money
 from cuiot.domain.referrals import ReferralStatus
 from cuiot.domain.users import Role
-from tests.unit.test_referrals_support import (
+from tests.support.referrals import (
     ReferralHarness,
     harness_fixture,  # noqa: F401
 )

@@ -7,9 +7,9 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.adapters.memory.system import FixedClock, SequentialIdGenerator
-from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.application.reviews import GetScoreQuery, ListReviewsOfQuery
+from tests.fakes.system import FixedClock, SequentialIdGenerator
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from cuiot.application.reviews.commands.reviews import GetScoreQuery, ListReviewsOfQuery
 from cuiot.domain.errors import NotFound, Unauthenticated
 from cuiot.domain.policy import Policy
 from tests.unit.test_reviews_use_cases import Cast, build_app, build_cast, caregiver_review

@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from prometheus_client import CollectorRegistry
 
-from cuiot.adapters.memory.uow import InMemoryUnitOfWork
-from cuiot.application.alerts import AcknowledgeAlert, AlertCommand
-from cuiot.application.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
+from tests.fakes.uow import InMemoryUnitOfWork
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.users import Role
 from cuiot.entrypoints.scheduler import Job, Scheduler, until_done
-from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 EVERY_TICK = ["escalation", "devices_offline", "device_commands_expiry"]
 DAILY = ["billing", "referrals_expiry"]

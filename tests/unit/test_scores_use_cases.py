@@ -7,9 +7,9 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.adapters.memory.system import FixedClock, SequentialIdGenerator
-from cuiot.adapters.memory.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.application.reviews import (
+from tests.fakes.system import FixedClock, SequentialIdGenerator
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from cuiot.application.reviews.commands.reviews import (
     CreateInstitutionReviewCommand,
     GetScoreQuery,
     HideReviewCommand,

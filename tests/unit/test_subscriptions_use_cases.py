@@ -5,7 +5,7 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.application.subscriptions import (
+from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
     ListSubscriptions,
@@ -13,7 +13,7 @@ from cuiot.application.subscriptions import (
     Subscribe,
     SubscribeCommand,
 )
-from cuiot.application.subscriptions_plan import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.domain.care import CareType
 from cuiot.domain.errors import (
     Conflict,
@@ -28,7 +28,7 @@ from cuiot.domain.invoices import InvoiceKind
 from cuiot.domain.money import Money
 from cuiot.domain.subscriptions import SubscriptionStatus
 from cuiot.domain.users import CapacityStatus
-from tests.unit.test_billing_world import BillingWorld
+from tests.support.billing import BillingWorld
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from cuiot.application.devices import (
+from cuiot.application.safety.commands.devices import (
     DeviceCommand,
     RegisterDevice,
     RegisterDeviceCommand,
     RemoveDevice,
 )
-from cuiot.application.ingest import DUPLICATE, STORED
-from cuiot.application.telemetry import (
+from cuiot.application.safety.commands.ingest import DUPLICATE, STORED
+from cuiot.application.safety.commands.telemetry import (
     HttpTelemetryCommand,
     IngestHttpTelemetry,
     NameDevices,
@@ -22,7 +22,7 @@ from cuiot.application.telemetry import (
 )
 from cuiot.domain.errors import InvalidReading, Unauthenticated
 from cuiot.domain.sensor_events import Severity
-from tests.unit.test_alerts_support import BP_CRITICAL, BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 IMPOSSIBLE = {"systolic": 80, "diastolic": 120, "pulse": 72}  # systolic not above diastolic
 

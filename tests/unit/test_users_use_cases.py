@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from cuiot.application import referral_hooks
-from cuiot.application.users import (
+from cuiot.application.referrals.commands import hooks as referral_hooks
+from cuiot.application.identity.commands.users import (
     GrantRole,
     GrantRoleCommand,
     ListUsers,
@@ -30,7 +30,7 @@ from cuiot.domain.errors import (
 )
 from cuiot.domain.users import Role
 from cuiot.domain.values import EmailAddress
-from tests.unit.test_care_support import Bench
+from tests.support.care import Bench
 
 
 @pytest.fixture

@@ -17,7 +17,10 @@ from prometheus_client import CollectorRegistry
 from cuiot.adapters.notifications.signal import InProcessOutboxSignal
 from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal
 from cuiot.adapters.persistence.database import create_engine, is_sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.cache.memory import InMemoryRateLimiter, InMemoryRevocationList
 from cuiot.adapters.cache.redis import RedisRateLimiter, RedisRevocationList, connect_redis
 from cuiot.adapters.mqtt.gateway import PahoDeviceCommandGateway
@@ -57,10 +60,16 @@ def command_gateway(settings: Settings, registry: CollectorRegistry) -> PahoDevi
     return None if target is None else PahoDeviceCommandGateway(target, registry=registry)
 
 
+def read_engine_for(settings: Settings, primary: AsyncEngine) -> AsyncEngine:
+    """The replica's engine when ``CUIOT_DATABASE_READ_URL`` is set, else the primary's."""
+    return create_engine(settings.database_read_url) if settings.database_read_url else primary
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Singleton(Settings)
     policy = providers.Singleton(lambda settings: settings.policy(), settings)
     engine = providers.Singleton(create_engine, settings.provided.database_url)
+    read_engine = providers.Singleton(read_engine_for, settings, engine)
     clock = providers.Singleton(SystemClock, settings.provided.timezone)
     ids = providers.Singleton(Uuid4IdGenerator)
     rng = providers.Singleton(SecretsRandomSource)
@@ -100,6 +109,8 @@ class Container(containers.DeclarativeContainer):
                                   outbox_bell),
     )
     uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher, outbox_signal)
+    # Queries: one read-only transaction per request, on the replica when there is one.
+    read_side = providers.Singleton(ReadSide, read_engine)
 
 
 def use_case(container: Container, cls: type[T]) -> T:

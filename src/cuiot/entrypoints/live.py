@@ -21,9 +21,9 @@ from prometheus_client import CollectorRegistry, Counter
 
 from cuiot.adapters.live import InProcessAlertStream, RedisAlertStream
 from cuiot.adapters.system import InProcessEventPublisher
-from cuiot.application.live_alerts import ReadAlertChanges, ReadAlertChangesCommand, change_name
-from cuiot.application.ports.live import AlertStream
-from cuiot.application.uow import UnitOfWork
+from cuiot.application.safety.queries.live_alerts import ReadAlertChanges, ReadAlertChangesCommand, change_name
+from cuiot.application.safety.ports import AlertStream
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.events import DomainEvent
 
 if TYPE_CHECKING:

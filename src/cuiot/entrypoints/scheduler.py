@@ -30,16 +30,16 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cuiot.adapters.persistence.partitions import ensure_partitions
-from cuiot.application.billing_run import RunBilling, RunBillingCommand
-from cuiot.application.device_commands import (
+from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
+from cuiot.application.safety.commands.device_commands import (
     ExpireDeviceCommands,
     ExpireDeviceCommandsCommand,
 )
-from cuiot.application.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
-from cuiot.application.monitoring import CheckDevicesOffline, CheckInactivity, PeriodicCheckCommand
-from cuiot.application.ports.common import Clock, IdGenerator
-from cuiot.application.referrals import ExpireReferrals
-from cuiot.application.uow import UnitOfWork
+from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
+from cuiot.application.safety.commands.monitoring import CheckDevicesOffline, CheckInactivity, PeriodicCheckCommand
+from cuiot.application.shared.ports import Clock, IdGenerator
+from cuiot.application.referrals.commands.referrals import ExpireReferrals
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.policy import Policy
 
 if TYPE_CHECKING:

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CUIOT_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///./cuiot.db"
+    # Queries (HTTP reads) may go to a replica; unset: the primary above.
+    database_read_url: str | None = None
     redis_url: str | None = None
     redis_prefix: str = "cuiot:"
     mqtt_url: str | None = None

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from cuiot.application.ports.auth import RateDecision
-from cuiot.application.ports.common import Clock
+from cuiot.application.identity.ports import RateDecision
+from cuiot.application.shared.ports import Clock
 
 SWEEP_EVERY = 500
 

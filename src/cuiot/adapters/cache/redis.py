@@ -13,7 +13,7 @@ from datetime import datetime
 
 from redis.asyncio import Redis
 
-from cuiot.application.ports.auth import RateDecision
+from cuiot.application.identity.ports import RateDecision
 
 DEFAULT_PREFIX = "cuiot:"
 

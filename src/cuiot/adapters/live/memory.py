@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Self
 
-from cuiot.application.ports.live import AlertChange
+from cuiot.application.safety.ports import AlertChange
 
 logger = logging.getLogger("cuiot.live")
 MAX_QUEUED = 1000

@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from cuiot.adapters.live.memory import MAX_QUEUED, InProcessAlertStream, QueueSubscription
 from cuiot.adapters.redis_pubsub import confirmed_subscription
-from cuiot.application.ports.live import AlertChange
+from cuiot.application.safety.ports import AlertChange
 
 logger = logging.getLogger("cuiot.live")
 

@@ -45,8 +45,8 @@ from cuiot.adapters.mqtt.processing import (
     MqttMetrics,
     Received,
 )
-from cuiot.application.ports.common import Clock, IdGenerator
-from cuiot.application.uow import UnitOfWork
+from cuiot.application.shared.ports import Clock, IdGenerator
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.policy import Policy
 
 logger = logging.getLogger("cuiot.mqtt")

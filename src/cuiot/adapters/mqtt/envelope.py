@@ -16,9 +16,9 @@ from typing import Any
 
 import orjson
 
-from cuiot.application.device_messages import CommandReply, MessageBody
-from cuiot.application.ingest import IngestDeviceEventCommand, IngestReadingCommand
-from cuiot.application.monitoring import RecordDeviceStatusCommand
+from cuiot.application.safety.commands.device_messages import CommandReply, MessageBody
+from cuiot.application.safety.commands.ingest import IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.safety.commands.monitoring import RecordDeviceStatusCommand
 from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS
 
 ROOT = "cuiot/devices"

@@ -25,7 +25,7 @@ from paho.mqtt.enums import MQTTProtocolVersion
 from prometheus_client import CollectorRegistry, Counter
 
 from cuiot.adapters.mqtt.client import BrokerAddress
-from cuiot.application.ports.device_io import CommandNotDelivered
+from cuiot.application.safety.ports import CommandNotDelivered
 
 logger = logging.getLogger("cuiot.mqtt")
 

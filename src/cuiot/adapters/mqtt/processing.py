@@ -38,7 +38,7 @@ from cuiot.adapters.mqtt.envelope import (
     decode,
     parse_topic,
 )
-from cuiot.application.device_messages import (
+from cuiot.application.safety.commands.device_messages import (
     REJECTED,
     DeviceMessageCommand,
     IngestEventMessage,
@@ -49,10 +49,10 @@ from cuiot.application.device_messages import (
     RejectDeviceMessage,
     RejectDeviceMessageCommand,
 )
-from cuiot.application.ingest import DUPLICATE
-from cuiot.application.ingest_batch import IngestBatch, closes_batch
-from cuiot.application.ports.common import Clock, IdGenerator
-from cuiot.application.uow import UnitOfWork
+from cuiot.application.safety.commands.ingest import DUPLICATE
+from cuiot.application.safety.commands.ingest_batch import IngestBatch, closes_batch
+from cuiot.application.shared.ports import Clock, IdGenerator
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.classification import Thresholds
 from cuiot.domain.policy import Policy
 

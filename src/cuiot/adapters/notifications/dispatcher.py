@@ -21,14 +21,14 @@ from prometheus_client import CollectorRegistry, Counter
 
 from cuiot.adapters.notifications.router import ChannelRouter
 from cuiot.adapters.notifications.signal import InProcessOutboxSignal
-from cuiot.application.dispatch import (
+from cuiot.application.safety.commands.dispatch import (
     Delivery,
     DispatchDueNotifications,
     DispatchDueNotificationsCommand,
     DispatchResult,
 )
-from cuiot.application.ports.common import Clock
-from cuiot.application.uow import UnitOfWork
+from cuiot.application.shared.ports import Clock
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.policy import Policy
 
 log = logging.getLogger("cuiot.notifications")

@@ -12,7 +12,7 @@ from cuiot.adapters.notifications.log import LogSender
 from cuiot.adapters.notifications.providers import WebhookPushSender, WebhookSmsSender
 from cuiot.adapters.notifications.smtp import SmtpEmailSender
 from cuiot.adapters.notifications.webhook import SignedPoster, WebhookSender
-from cuiot.application.ports.notify import ChannelSender, DeliveryFailed
+from cuiot.application.safety.ports import ChannelSender, DeliveryFailed
 from cuiot.domain.notifications import Channel, Notification
 
 

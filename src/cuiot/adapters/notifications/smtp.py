@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
-from cuiot.application.ports.notify import DeliveryFailed
+from cuiot.application.safety.ports import DeliveryFailed
 from cuiot.domain.notifications import Notification
 
 DEFAULT_SENDER = "CUIOT <no-reply@localhost>"

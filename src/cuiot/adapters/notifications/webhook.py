@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from cuiot.application.ports.notify import DeliveryFailed
+from cuiot.application.safety.ports import DeliveryFailed
 from cuiot.domain.notifications import Notification
 
 log = logging.getLogger("cuiot.notifications")

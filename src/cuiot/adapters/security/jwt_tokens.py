@@ -16,8 +16,8 @@ from uuid import UUID
 
 import jwt
 
-from cuiot.application.ports.auth import IssuedToken, TokenClaims, TokenType
-from cuiot.application.ports.common import Clock
+from cuiot.application.identity.ports import IssuedToken, TokenClaims, TokenType
+from cuiot.application.shared.ports import Clock
 from cuiot.domain.errors import Unauthenticated
 
 ALGORITHM = "HS256"

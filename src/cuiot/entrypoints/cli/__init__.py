@@ -6,6 +6,7 @@ import typer
 
 from cuiot.entrypoints.cli import billing, db, referrals, safety, seed, serve, simulate, users, worker
 
+
 app = typer.Typer(
     name="cuiot",
     help="CUIOT: watching over people who live alone or in care.",

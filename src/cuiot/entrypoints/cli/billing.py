@@ -9,8 +9,8 @@ from uuid import UUID
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cuiot.application.billing_run import RunBilling, RunBillingCommand
-from cuiot.application.packages import (
+from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.packages import (
     CreatePackage,
     CreatePackageCommand,
     DeactivatePackage,

@@ -14,25 +14,19 @@ from zoneinfo import ZoneInfo
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from cuiot.application.access import active_admins
-from cuiot.application.care import (
-    AddCaredPerson,
-    AddCaredPersonCommand,
-    RequestRepresentation,
-    RequestRepresentationCommand,
-    VerifyRepresentation,
-    VerifyRepresentationCommand,
-)
-from cuiot.application.devices import RegisterDevice, RegisterDeviceCommand
-from cuiot.application.ingest import (
+from cuiot.application.shared.access import active_admins
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.care.commands.representation import RequestRepresentation, RequestRepresentationCommand, VerifyRepresentation, VerifyRepresentationCommand
+from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
+from cuiot.application.safety.commands.ingest import (
     IngestDeviceEvent,
     IngestDeviceEventCommand,
     IngestReading,
     IngestReadingCommand,
 )
-from cuiot.application.packages import ListPackages, ListPackagesCommand
-from cuiot.application.subscriptions import Subscribe, SubscribeCommand
-from cuiot.application.users import CreateAdmin, CreateAdminCommand, RegisterUser, RegisterUserCommand
+from cuiot.application.billing.commands.packages import ListPackages, ListPackagesCommand
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.identity.commands.users import CreateAdmin, CreateAdminCommand, RegisterUser, RegisterUserCommand
 from cuiot.domain.values import EmailAddress
 from cuiot.entrypoints.cli.output import console
 from cuiot.entrypoints.container import Container, use_case

@@ -7,8 +7,8 @@ from uuid import UUID
 
 import typer
 
-from cuiot.application.referrals import ExpireReferrals
-from cuiot.application.referrals_commissions import (
+from cuiot.application.referrals.commands.referrals import ExpireReferrals
+from cuiot.application.referrals.commands.commissions import (
     ListCommissions,
     ListCommissionsCommand,
     PayCommission,

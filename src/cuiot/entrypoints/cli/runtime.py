@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from cuiot.application.access import active_admins
+from cuiot.application.shared.access import active_admins
 from cuiot.domain.errors import DomainError
 from cuiot.domain.users import Role
 from cuiot.entrypoints.cli.output import fail

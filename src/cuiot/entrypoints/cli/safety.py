@@ -7,14 +7,14 @@ from uuid import UUID
 
 import typer
 
-from cuiot.application.alerts import (
+from cuiot.application.safety.commands.alerts import (
     AcknowledgeAlert,
     AlertCommand,
     ListAlerts,
     ListAlertsCommand,
     ResolveAlert,
 )
-from cuiot.application.devices import ListDevices, ListDevicesCommand
+from cuiot.application.safety.commands.devices import ListDevices, ListDevicesCommand
 from cuiot.domain.alerts import Alert
 from cuiot.domain.devices import Device
 from cuiot.entrypoints.cli.output import emit, emit_one

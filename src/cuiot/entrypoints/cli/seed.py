@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cuiot.application.packages import SeedCatalogue
+from cuiot.application.billing.commands.packages import SeedCatalogue
 from cuiot.entrypoints.cli.output import console, emit_one
 from cuiot.entrypoints.cli.runtime import run
 from cuiot.entrypoints.cli.users import JSON

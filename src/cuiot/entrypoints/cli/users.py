@@ -8,7 +8,7 @@ from uuid import UUID
 
 import typer
 
-from cuiot.application.users import (
+from cuiot.application.identity.commands.users import (
     CreateAdmin,
     CreateAdminCommand,
     GrantRole,

@@ -15,8 +15,9 @@ from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.pipeline import Runner
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.http.middleware import RateLimit, RefuseNul, RequestContext
-from cuiot.entrypoints.http.routes import ROUTERS, health
-from cuiot.entrypoints.http.schemas.common import ERRORS
+from cuiot.entrypoints.http import health
+from cuiot.entrypoints.http.routers import ROUTERS
+from cuiot.entrypoints.http.schemas import ERRORS
 
 DESCRIPTION = """CUIOT watches over people who live alone or in care.
 
@@ -50,6 +51,8 @@ def create_app(container: Container | None = None,
                 await runner.stop()
         if settings.redis_url:
             await container.redis().aclose()
+        if settings.database_read_url:
+            await container.read_engine().dispose()
         await container.engine().dispose()
 
     app = FastAPI(title="CUIOT API", version="1.0.0", description=DESCRIPTION,

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Callable, TypeVar
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from cuiot.application.auth import Authenticate, AuthenticateCommand
-from cuiot.application.auth import Principal as AuthPrincipal
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cuiot.adapters.persistence.views.identity import SqlPrincipalViews
+from cuiot.application.identity.queries.authenticate import (
+    Authenticate,
+    AuthenticateQuery,
+)
+from cuiot.application.identity.queries.authenticate import Principal as AuthPrincipal
 from cuiot.domain.errors import Unauthenticated
 from cuiot.entrypoints.container import Container, use_case
 
@@ -31,15 +38,41 @@ def use(cls: type[T]) -> Callable[[Request], T]:
     return build
 
 
+async def read_connection(request: Request) -> AsyncIterator[AsyncConnection]:
+    """The request's one read-only transaction (authentication and every query share it)."""
+    async with get_container(request).read_side().transaction() as conn:
+        yield conn
+
+
+ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
+
+
+def query(handler: Callable[..., T], *views: Callable[[AsyncConnection], Any]
+          ) -> Callable[..., T]:
+    """``Depends(query(ListAlerts, SqlAlertViews))``: the query handler with its views
+    bound to the request's read transaction, then the container's ``clock``."""
+
+    def build(request: Request, conn: ReadConnection) -> T:
+        return handler(*(view(conn) for view in views), clock=get_container(request).clock())
+
+    build.__name__ = f"query_{getattr(handler, '__name__', 'handler')}"
+    return build
+
+
+async def authenticate(container: Container, conn: AsyncConnection, token: str) -> AuthPrincipal:
+    return await Authenticate(SqlPrincipalViews(conn), container.clock(), container.tokens(),
+                              container.revocations())(AuthenticateQuery(token))
+
+
 async def current_principal(
     request: Request,
+    conn: ReadConnection,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> AuthPrincipal:
     """The authenticated user (a Principal with ``user_id``, ``roles``, ``jti``)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("a bearer access token is required")
-    principal = await use_case(get_container(request), Authenticate)(
-        AuthenticateCommand(credentials.credentials))
+    principal = await authenticate(get_container(request), conn, credentials.credentials)
     request.state.principal = principal
     return principal
 

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.auth import password_resets, refresh_token_families
+from cuiot.adapters.persistence.orm.identity import password_resets, refresh_token_families
 from cuiot.domain.auth import PasswordReset, RefreshTokenFamily, RevokeReason
 
 FAMILY_FIELDS = ("id", "user_id", "current_jti", "current_expires_at", "created_at",

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.billing import (
+from cuiot.adapters.persistence.orm.billing import (
     billing_records,
     institution_packages,
     invoice_counters,

@@ -6,7 +6,7 @@ from uuid import UUID
 from sqlalchemy import or_, select
 
 from cuiot.adapters.persistence.repositories.base import Child, Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.care import (
+from cuiot.adapters.persistence.orm.care import (
     cared_person_caregivers,
     cared_person_members,
     cared_persons,

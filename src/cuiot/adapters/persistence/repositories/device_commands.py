@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.device_commands import device_commands
+from cuiot.adapters.persistence.orm.safety import device_commands
 from cuiot.domain.device_commands import AWAITING_REPLY, CommandStatus, DeviceCommand
 
 

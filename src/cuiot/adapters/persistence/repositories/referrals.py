@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import Select, and_, func, or_, select
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.referrals import referral_commissions, referrals
+from cuiot.adapters.persistence.orm.referrals import referral_commissions, referrals
 from cuiot.domain.money import Money, Percentage
 from cuiot.domain.referrals import (
     Commission,

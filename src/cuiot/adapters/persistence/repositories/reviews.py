@@ -13,7 +13,7 @@ from sqlalchemy import Table, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.reviews import (
+from cuiot.adapters.persistence.orm.reviews import (
     caregiver_reviews,
     caregiver_scores,
     institution_reviews,

@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, and_, bindparam, func, select, true, update
 
 from cuiot.adapters.persistence.repositories.base import Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.safety import devices
+from cuiot.adapters.persistence.orm.safety import devices
 from cuiot.domain.devices import Device, DeviceStatus
 from cuiot.domain.errors import Conflict
 from cuiot.domain.sensor_events import DeviceType

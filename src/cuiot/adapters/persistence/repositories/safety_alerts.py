@@ -31,7 +31,7 @@ from cuiot.adapters.persistence.repositories.safety import (
     PartitionedRepository,
     among,
 )
-from cuiot.adapters.persistence.tables.safety import alerts, devices, notifications
+from cuiot.adapters.persistence.orm.safety import alerts, devices, notifications
 from cuiot.domain.alerts import ESCALATING, Alert, AlertStatus
 from cuiot.domain.notifications import Channel, DeliveryStatus, Notification
 from cuiot.domain.sensor_events import Severity

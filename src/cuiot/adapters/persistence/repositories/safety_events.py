@@ -15,7 +15,7 @@ from cuiot.adapters.persistence.repositories.safety import (
     PartitionedRepository,
     among,
 )
-from cuiot.adapters.persistence.tables.safety import device_messages, events
+from cuiot.adapters.persistence.orm.safety import device_messages, events
 from cuiot.domain.sensor_events import EventType, SensorEvent, Severity
 
 

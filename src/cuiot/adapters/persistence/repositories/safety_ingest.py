@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cuiot.adapters.persistence.repositories.safety import _device_from
 from cuiot.adapters.persistence.repositories.safety_events import _event_row
-from cuiot.adapters.persistence.tables.care import cared_persons
-from cuiot.adapters.persistence.tables.safety import device_messages, devices, events
-from cuiot.application.ports.safety import WatchedDevice
+from cuiot.adapters.persistence.orm.care import cared_persons
+from cuiot.adapters.persistence.orm.safety import device_messages, devices, events
+from cuiot.application.safety.ports import WatchedDevice
 from cuiot.domain.devices import Device
 from cuiot.domain.sensor_events import SensorEvent
 

@@ -4,7 +4,7 @@ from typing import Any, Mapping
 from sqlalchemy import exists, func
 
 from cuiot.adapters.persistence.repositories.base import Child, Mapper, Row, SqlRepository
-from cuiot.adapters.persistence.tables.users import user_roles, users
+from cuiot.adapters.persistence.orm.identity import user_roles, users
 from cuiot.domain.users import CapacityStatus, Role, RoleGrant, User
 from cuiot.domain.values import EmailAddress
 

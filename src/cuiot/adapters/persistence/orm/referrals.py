@@ -1,0 +1,100 @@
+"""Referrals and the commissions they earn (DOMAIN.md section 3).
+
+At most one open referral per (referrer, email) is kept by the domain (a partial unique
+index is not portable); the (referrer_id, email) index serves that lookup. Emails are
+stored lower-case, which a CHECK guarantees, so the plain index matches case-insensitively.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+    Uuid,
+)
+
+from cuiot.adapters.persistence.orm import fk, metadata
+from cuiot.adapters.persistence.types import ExactDecimal, UtcDateTime
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+REFERRER_TYPES = ("caregiver", "institution", "family", "cared_person")
+REFERRAL_STATUSES = ("pending", "registered", "converted", "expired")
+COMMISSION_TYPES = ("first_month", "recurring", "bonus")
+COMMISSION_STATUSES = ("pending", "paid", "cancelled")
+
+referrals = Table(
+    "referrals", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("code", String(8), nullable=False),
+    Column("referrer_id", Uuid, fk("users.id"), nullable=False),
+    Column("referrer_type", String(20), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("registered_at", UtcDateTime),
+    Column("referred_user_id", Uuid, fk("users.id")),
+    Column("converted_at", UtcDateTime),
+    Column("subscription_id", Uuid),  # → subscriptions.id once that table exists
+    Column("first_paid_period", Date),
+    Column("expired_at", UtcDateTime),
+    UniqueConstraint("code", name="uq_referrals_code"),
+    UniqueConstraint("referred_user_id", name="uq_referrals_referred_user_id"),
+    CheckConstraint("length(code) = 8", name="code_length"),
+    CheckConstraint("email = lower(email)", name="email_lower"),
+    CheckConstraint(_one_of("referrer_type", REFERRER_TYPES), name="referrer_type"),
+    CheckConstraint(_one_of("status", REFERRAL_STATUSES), name="status"),
+    CheckConstraint("status NOT IN ('registered', 'converted') OR "
+                    "(referred_user_id IS NOT NULL AND registered_at IS NOT NULL)",
+                    name="registered_has_user"),
+    CheckConstraint("status <> 'converted' OR (converted_at IS NOT NULL AND "
+                    "subscription_id IS NOT NULL AND first_paid_period IS NOT NULL)",
+                    name="converted_has_subscription"),
+    CheckConstraint("status <> 'expired' OR expired_at IS NOT NULL", name="expired_has_time"),
+)
+Index("ix_referrals_referrer_email", referrals.c.referrer_id, referrals.c.email)
+Index("ix_referrals_referrer_created", referrals.c.referrer_id, referrals.c.created_at)
+Index("ix_referrals_referrer_converted", referrals.c.referrer_id, referrals.c.converted_at)
+Index("ix_referrals_status_created", referrals.c.status, referrals.c.created_at)
+Index("ix_referrals_status_registered", referrals.c.status, referrals.c.registered_at)
+
+referral_commissions = Table(
+    "referral_commissions", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("referral_id", Uuid, fk("referrals.id"), nullable=False),
+    Column("referrer_id", Uuid, fk("users.id"), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("period", Date, nullable=False),
+    Column("base_cents", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("percentage", ExactDecimal, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("paid_at", UtcDateTime),
+    Column("cancelled_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("referral_id", "type", "period",
+                     name="uq_referral_commissions_referral_type_period"),
+    CheckConstraint(_one_of("type", COMMISSION_TYPES), name="type"),
+    CheckConstraint(_one_of("status", COMMISSION_STATUSES), name="status"),
+    CheckConstraint("base_cents >= 0", name="base_not_negative"),
+    CheckConstraint("amount_cents >= 0", name="amount_not_negative"),
+    # SQLite keeps ExactDecimal as text: compare it as a number on both databases.
+    CheckConstraint("CAST(percentage AS NUMERIC) BETWEEN 0 AND 100", name="percentage_range"),
+    CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="paid_has_time"),
+    CheckConstraint("status <> 'cancelled' OR cancelled_at IS NOT NULL",
+                    name="cancelled_has_time"),
+)
+Index("ix_referral_commissions_referrer_period",
+      referral_commissions.c.referrer_id, referral_commissions.c.period)
+Index("ix_referral_commissions_status_period",
+      referral_commissions.c.status, referral_commissions.c.period)

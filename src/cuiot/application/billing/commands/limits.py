@@ -1,0 +1,55 @@
+"""The package-limit gate for administrative actions (registering a device, inviting a
+user, adding a cared person). Never called on the safety path: telemetry and alerts
+are not gated by limits or by a suspended subscription.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from cuiot.application.shared.uow import UnitOfWork
+from cuiot.application.billing.commands.usage import usage_of
+from cuiot.domain.packages import Package
+from cuiot.domain.policy import Policy
+from cuiot.domain.subscriptions import current_subscription
+
+
+async def current_package(
+    uow: UnitOfWork, *, account_id: UUID | None = None, institution_id: UUID | None = None
+) -> Package | None:
+    """The package of the account's subscription in force (active, suspended, or
+    cancelled but not yet expired); None when it has none."""
+    if institution_id is not None:
+        subscriptions = await uow.subscriptions.list_for_institution(institution_id)
+    elif account_id is not None:
+        subscriptions = await uow.subscriptions.list_for_account(account_id)
+    else:
+        return None
+    subscription = current_subscription(subscriptions)
+    return None if subscription is None else await uow.packages.get(subscription.package_id)
+
+
+async def ensure_within_limits(
+    uow: UnitOfWork,
+    *,
+    account_id: UUID | None,
+    institution_id: UUID | None = None,
+    adding: dict[str, int],
+    policy: Policy,
+) -> None:
+    """Raise ``PackageLimitExceeded`` when the account's active package would be
+    exceeded after ``adding`` (dimension → how many more: ``{"devices": 1}``,
+    ``{"users": 1}``, ``{"patients": 1}``). Dimensions: users, devices, storage_gb,
+    patients. An account without an active package is not gated here.
+
+    Given both, the user's account and the institution are each checked against their
+    own package. The ``used`` reported is the usage after the addition; dimensions the
+    package sets no limit for are not gated.
+    """
+    for account, institution in ((account_id, None), (None, institution_id)):
+        if account is None and institution is None:
+            continue
+        package = await current_package(uow, account_id=account, institution_id=institution)
+        if package is not None:
+            usage = await usage_of(uow, account_id=account, institution_id=institution)
+            package.ensure_fits(usage.plus(adding))

@@ -1,0 +1,130 @@
+"""Ports of authentication: tokens, their revocation, rate limits, and the repositories
+of sessions (refresh-token families) and password resets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+from uuid import UUID
+from cuiot.domain.auth import PasswordReset, RefreshTokenFamily
+from collections.abc import Iterable
+from typing import Protocol
+from cuiot.domain.users import Role, User
+from cuiot.domain.values import EmailAddress
+
+
+class TokenType(StrEnum):
+    ACCESS = "access"
+    REFRESH = "refresh"
+
+
+class IssuedToken(NamedTuple):
+    token: str
+    jti: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """What a verified token says. ``family_id`` only on refresh tokens."""
+
+    user_id: UUID
+    jti: str
+    type: TokenType
+    issued_at: datetime
+    expires_at: datetime
+    roles: tuple[str, ...] = ()
+    family_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    allowed: bool
+    remaining: int
+    retry_after_seconds: int  # 0 when allowed
+
+
+class TokenIssuer(Protocol):
+    def issue_access(self, user_id: UUID, roles: Sequence[str], now: datetime) -> IssuedToken: ...
+
+    def issue_refresh(self, user_id: UUID, family_id: UUID, now: datetime) -> IssuedToken: ...
+
+    def decode(self, token: str, expected_type: TokenType) -> TokenClaims:
+        """The verified claims; ``Unauthenticated`` for a bad signature or algorithm, a
+        wrong type, an expired token or a missing claim."""
+        ...
+
+
+class RevocationList(Protocol):
+    async def revoke(self, jti: str, until: datetime) -> None:
+        """Refuse the token ``jti`` until ``until`` (its expiry; afterwards it is dead)."""
+        ...
+
+    async def is_revoked(self, jti: str) -> bool: ...
+
+
+class RateLimiter(Protocol):
+    """A fixed window per key: the first hit opens a window of ``window_seconds``; hits
+    beyond ``limit`` inside it are not allowed. Shared by every worker on Redis."""
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        """Count one hit and say whether it fits the budget."""
+        ...
+
+    async def peek(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        """Whether one more hit would fit, without counting one."""
+        ...
+
+    async def reset(self, key: str) -> None: ...
+
+
+class RefreshTokenFamilyRepository(Protocol):
+    async def get(self, family_id: UUID) -> RefreshTokenFamily | None:
+        """The family, locked until the unit of work ends (SQL: FOR UPDATE), so that two
+        refreshes with one token are serialized and the second is seen as a reuse."""
+        ...
+
+    async def add(self, family: RefreshTokenFamily) -> None: ...
+
+    async def list_for_user(self, user_id: UUID, *, active_at: datetime | None = None,
+                            offset: int = 0, limit: int = 100) -> list[RefreshTokenFamily]:
+        """The user's families, newest first; with ``active_at``, only those not revoked
+        whose current refresh token is still valid at that instant."""
+        ...
+
+
+class PasswordResetRepository(Protocol):
+    async def add(self, reset: PasswordReset) -> None: ...
+
+    async def get_by_token_hash(self, token_hash: str) -> PasswordReset | None:
+        """The reset whose secret hashes to this (hashes are unique)."""
+        ...
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: UUID) -> User | None: ...
+
+    async def get_many(self, user_ids: Iterable[UUID]) -> dict[UUID, User]:
+        """Those of ``user_ids`` that exist, in one query."""
+        ...
+
+    async def get_by_email(self, email: EmailAddress) -> User | None: ...
+
+    async def add(self, user: User) -> None: ...
+
+    async def list(self, offset: int = 0, limit: int = 100) -> list[User]: ...
+
+    async def list_admins(self) -> list[User]:
+        """Users who hold the admin role (whatever its expiry; callers check it)."""
+        ...
+
+
+class PrincipalViews(Protocol):
+    """The read side of who is calling."""
+
+    async def active_roles(self, user_id: UUID, now: datetime) -> frozenset[Role] | None:
+        """The roles active at ``now`` of an active user; None if unknown or inactive."""
+        ...

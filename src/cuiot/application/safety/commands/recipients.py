@@ -1,0 +1,161 @@
+"""Who is told about an alert at each escalation level, and the outbox rows for them.
+
+Level 1: the cared person's own user (self care), the active legal representative and
+the primary caregiver. Level 2: every user with access (account holder, members, the
+person, every assigned caregiver, the representative). Level 3: the institution's
+on-call staff and the person's emergency contacts (they have no user).
+
+Users get an email (their address) and a push (their user id); an emergency contact
+gets an email and/or an SMS, by what they have. A level with nobody at all falls back to
+the next lower level, and below level 1 to the admins: an alert is never told to nobody
+(with no admin either, a ``log`` row is written so an operator sees it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from cuiot.application.shared.access import active_admins
+from cuiot.application.shared.ports import IdGenerator
+from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain.alerts import Alert
+from cuiot.domain.capacity import representative_id_of
+from cuiot.domain.care import CaredPerson, CareType, EmergencyContact
+from cuiot.domain.escalation import Audience, audience_at, fallback_levels
+from cuiot.domain.notifications import Channel, Notification
+from cuiot.domain.users import User
+
+LOG_ADDRESS = "log"
+
+
+@dataclass(frozen=True, slots=True)
+class Recipients:
+    users: tuple[User, ...] = ()
+    contacts: tuple[EmergencyContact, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.users or self.contacts)
+
+    def addresses(self) -> list[tuple[Channel, str, UUID | None]]:
+        """(channel, address, user id) for every row to write, without repeats."""
+        rows: list[tuple[Channel, str, UUID | None]] = []
+        for user in self.users:
+            rows += [(Channel.EMAIL, str(user.email), user.id), (Channel.PUSH, str(user.id), user.id)]
+        for contact in self.contacts:
+            rows += [(Channel.EMAIL, contact.email, None)] if contact.email else []
+            rows += [(Channel.SMS, contact.phone, None)] if contact.phone else []
+        unique = {(channel, address): (channel, address, user) for channel, address, user in rows}
+        return list(unique.values())
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Everyone the ladder may name for some cared persons, loaded in a few queries
+    (their representations, institutions and users at once), then answered from memory:
+    the escalation job loads one for a whole page of alerts."""
+
+    representatives: Mapping[UUID, UUID | None]  # cared person → active representative
+    on_call: Mapping[UUID, tuple[UUID, ...]]  # institution → its on-call staff, sorted
+    users: Mapping[UUID, User]
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork, persons: Iterable[CaredPerson],
+                   today: date) -> Directory:
+        persons = list(persons)
+        representations = defaultdict(list)
+        for found in await uow.representations.list_for_cared_persons([p.id for p in persons]):
+            representations[found.cared_person_id].append(found)
+        representatives = {p.id: representative_id_of(representations[p.id], today)
+                           for p in persons}
+        institutions = await uow.institutions.get_many(
+            {p.institution_id for p in persons if p.institution_id})
+        on_call = {i.id: tuple(sorted(i.on_call_ids)) for i in institutions.values()}
+        named = {u for p in persons for u in _everyone(p, representatives[p.id]) if u}
+        named.update(u for staff in on_call.values() for u in staff)
+        return cls(representatives, on_call, await uow.users.get_many(named))
+
+    def at_level(self, person: CaredPerson, level: int) -> Recipients:
+        """Exactly who a level names, with no fallback."""
+        audience = audience_at(level)
+        if audience is Audience.ON_CALL_AND_CONTACTS:
+            on_call = self.on_call.get(person.institution_id, ()) if person.institution_id else ()
+            return Recipients(self._active(on_call), tuple(person.emergency_contacts))
+        representative = self.representatives[person.id]
+        if audience is Audience.CLOSEST:
+            own = (person.user_id or person.account_id
+                   if person.care_type is CareType.SELF_CARE else None)
+            return Recipients(self._active([own, representative, person.primary_caregiver_id]))
+        return Recipients(self._active(_everyone(person, representative)))
+
+    def named_at(self, person: CaredPerson, level: int) -> Recipients:
+        """Who to tell at ``level``, else at the next lower level…; empty when nobody."""
+        for candidate in fallback_levels(level):
+            found = self.at_level(person, candidate)
+            if found:
+                return found
+        return Recipients()
+
+    def _active(self, ids: Iterable[UUID | None]) -> tuple[User, ...]:
+        found = {i: self.users[i] for i in ids if i is not None and i in self.users}
+        return tuple(user for user in found.values() if user.is_active)
+
+
+def _everyone(person: CaredPerson, representative: UUID | None) -> list[UUID | None]:
+    """Every user with access to ``person``, in the order level 2 names them."""
+    return [person.account_id, *sorted(person.member_ids), person.user_id,
+            *(a.caregiver_id for a in person.caregivers), representative]
+
+
+async def recipients_for(uow: UnitOfWork, person: CaredPerson | None, level: int,
+                         now: datetime, today: date,
+                         directory: Directory | None = None) -> Recipients:
+    """Who to tell at ``level``; the next lower level when nobody is there, then admins.
+    ``directory``: one already loaded with ``person`` in it (else it is loaded here)."""
+    if person is not None:
+        directory = directory or await Directory.load(uow, [person], today)
+        found = directory.named_at(person, level)
+        if found:
+            return found
+    return await admins(uow, now)
+
+
+async def admins(uow: UnitOfWork, now: datetime) -> Recipients:
+    return Recipients(tuple(await active_admins(uow, now)))
+
+
+async def write_notifications(uow: UnitOfWork, ids: IdGenerator, alert: Alert,
+                              person: CaredPerson | None, recipients: Recipients, *,
+                              reason: str, now: datetime) -> list[Notification]:
+    """One outbox row per recipient and channel, in the caller's unit of work."""
+    rows = recipients.addresses() or [(Channel.LOG, LOG_ADDRESS, None)]
+    subject, body = _message(alert, person, reason)
+    written = []
+    for channel, address, user_id in rows:
+        notification = Notification(
+            id=ids.new_id(), channel=channel, address=address, subject=subject, body=body,
+            created_at=now, kind="alert", recipient_user_id=user_id, alert_id=alert.id,
+            escalation_level=alert.escalation_level, payload=_payload(alert, reason),
+        )
+        await uow.notifications.add(notification)
+        written.append(notification)
+    return written
+
+
+def _payload(alert: Alert, reason: str) -> dict[str, object]:
+    return {"alert_id": str(alert.id), "cared_person_id": str(alert.cared_person_id),
+            "device_id": str(alert.device_pk), "alert_type": alert.alert_type,
+            "severity": alert.severity.value, "status": alert.status.value,
+            "level": alert.escalation_level, "occurrences": alert.occurrences, "reason": reason}
+
+
+def _message(alert: Alert, person: CaredPerson | None, reason: str) -> tuple[str, str]:
+    who = person.full_name if person is not None else "una persona cuidada"
+    subject = f"CUIOT alerta {alert.severity.value}: {alert.alert_type} de {who}"
+    body = (f"Alerta {alert.alert_type} ({alert.severity.value}) de {who}, "
+            f"{alert.occurrences} evento(s), nivel {alert.escalation_level} ({reason}). "
+            "Confírmela en CUIOT para detener el escalado.")
+    return subject, body

@@ -1,0 +1,106 @@
+"""Devices over HTTP and people looking at what devices reported.
+
+``IngestHttpTelemetry``: a device that speaks HTTP posts the same reading as its MQTT
+telemetry topic, through the batch path of the MQTT consumer (``ingest_batch``). Its own
+key comes first (``Unauthenticated`` otherwise, and nothing is kept); an impossible reading is kept as a rejected message (source ``http``) and the
+``InvalidReading`` raised again, so the device hears why.
+
+``NameDevices``: alerts and events point at a device by its primary key; people know it
+by its registered ``device_id``. Only devices the actor may see are named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from cuiot.application.shared.access import load_actor, may_access
+from cuiot.application.safety.commands.device_messages import DeviceMessageCommand
+from cuiot.application.safety.commands.escalation import SafetyUseCase
+from cuiot.application.safety.commands.ingest import IngestReadingCommand, IngestResult, check_device_key
+from cuiot.application.safety.commands.ingest_batch import BatchWriter
+from cuiot.application.shared.ports import Clock
+from cuiot.application.shared.uow import UnitOfWork
+
+SOURCE = "http"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpTelemetryCommand:
+    """``device_id`` is the registered (MQTT) id; ``raw`` the body as received, kept
+    when the reading is rejected; ``ts`` missing means the receive time."""
+
+    device_id: str
+    api_key: str
+    msg_id: str
+    type: str
+    data: dict[str, Any]
+    raw: bytes = b""
+    ts: datetime | None = None
+    battery_level: int | float | None = None
+
+
+def telemetry_topic(device_id: str) -> str:
+    """The MQTT topic carrying the same payload: rejections are filed under it."""
+    return f"cuiot/devices/{device_id}/telemetry"
+
+
+class IngestHttpTelemetry(SafetyUseCase):
+    """The device's key is checked on the device the batch path loads, in the same unit
+    of work as the reading: one load of the device, one commit."""
+
+    async def __call__(self, cmd: HttpTelemetryCommand) -> IngestResult:
+        item = DeviceMessageCommand(telemetry_topic(cmd.device_id), cmd.raw, IngestReadingCommand(
+            device_id=cmd.device_id, msg_id=cmd.msg_id, type=cmd.type, data=cmd.data,
+            ts=cmd.ts, battery_level=cmd.battery_level), source=SOURCE)
+        async with self.uow:
+            watched = await self.uow.ingest.devices_by_device_id([cmd.device_id])
+            found = watched.get(cmd.device_id)
+            check_device_key(found.device if found else None, cmd.api_key)
+            writer = BatchWriter(self.uow, self.clock, self.ids, self.policy)
+            [outcome] = await writer.write([item], watched)
+            await self.uow.commit()
+        if outcome.error is not None:  # kept as rejected (source http) and committed
+            raise outcome.error
+        return outcome.result or IngestResult(outcome.outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class NameDevicesCommand:
+    actor_id: UUID
+    device_pks: frozenset[UUID]
+
+    @classmethod
+    def of(cls, actor_id: UUID, device_pks: Iterable[UUID]) -> NameDevicesCommand:
+        return cls(actor_id, frozenset(device_pks))
+
+
+class NameDevices:
+    """Primary key → registered ``device_id`` of the given devices the actor may see
+    (others are left out, as if they did not exist)."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, cmd: NameDevicesCommand) -> dict[UUID, str]:
+        if not cmd.device_pks:
+            return {}
+        async with self.uow:
+            actor = await load_actor(self.uow, cmd.actor_id)
+            now, today = self.clock.now(), self.clock.today()
+            seen: dict[UUID, bool] = {}  # cared person → may the actor see them
+            names = {}
+            for device_pk in cmd.device_pks:
+                device = await self.uow.devices.get(device_pk)
+                if device is None:
+                    continue
+                if device.cared_person_id not in seen:
+                    person = await self.uow.cared_persons.get(device.cared_person_id)
+                    seen[device.cared_person_id] = person is not None and await may_access(
+                        self.uow, actor, person, now, today)
+                if seen[device.cared_person_id]:
+                    names[device_pk] = device.device_id
+            return names

@@ -1,0 +1,249 @@
+"""Repository ports of the safety pipeline: devices, sensor events, alerts, outbox.
+
+``cared_person_ids=None`` in a list method means every cared person (admins)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+from uuid import UUID
+from cuiot.domain.notifications import Notification
+if TYPE_CHECKING:
+    from cuiot.domain.alerts import Alert, AlertStatus
+    from cuiot.domain.devices import Device
+    from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
+from typing import Protocol
+from cuiot.domain.device_commands import DeviceCommand
+from typing import Any, Protocol
+from collections.abc import AsyncIterator
+from typing import Any, Protocol, Self
+from cuiot.domain.rejections import RejectedMessage
+
+
+class DeviceRepository(Protocol):
+    async def get(self, device_pk: UUID) -> Device | None: ...
+
+    async def add(self, device: Device) -> None: ...
+
+    async def count_active_for_cared_persons(self, cared_person_ids: Iterable[UUID]) -> int:
+        """Active devices watching any of these cared persons (package usage)."""
+        ...
+
+    async def get_by_device_id(self, device_id: str) -> Device | None:
+        """The device whose MQTT ``device_id`` this is, active or not."""
+        ...
+
+    async def list_for_cared_persons(self, cared_person_ids: Iterable[UUID] | None,
+                                     offset: int = 0, limit: int = 100) -> list[Device]:
+        """Devices (active or not) of these cared persons, oldest registration first."""
+        ...
+
+    async def list_active_of_type(self, device_type: DeviceType, offset: int = 0,
+                                  limit: int = 100) -> list[Device]:
+        """Active devices of one type, oldest registration first."""
+        ...
+
+    async def list_offline_due(self, now: datetime, limit: int = 100) -> list[Device]:
+        """Active devices not yet offline whose ``offline_due_at`` is at or before ``now``."""
+        ...
+
+
+class SensorEventRepository(Protocol):
+    async def add(self, event: SensorEvent) -> None: ...
+
+    async def stored_bytes_for_cared_persons(self, cared_person_ids: Iterable[UUID]) -> int:
+        """Bytes of sensor data stored for these cared persons (package usage)."""
+        ...
+
+    async def get_by_msg_id(self, device_pk: UUID, msg_id: str) -> SensorEvent | None:
+        """The event a device's message produced, if that message was seen before."""
+        ...
+
+    async def latest_of_type_for_cared_person(self, cared_person_id: UUID,
+                                              event_type: EventType) -> SensorEvent | None:
+        """The newest event (by timestamp) of this type for the cared person."""
+        ...
+
+    async def list_for_device(self, device_pk: UUID, offset: int = 0,
+                              limit: int = 100) -> list[SensorEvent]:
+        """A device's events, newest first."""
+        ...
+
+    async def list_for_cared_persons(
+        self, cared_person_ids: Iterable[UUID] | None, *, severity: Severity | None = None,
+        since: datetime | None = None, offset: int = 0, limit: int = 100,
+    ) -> list[SensorEvent]:
+        """Events of these cared persons, newest first, optionally of one severity and
+        at or after ``since``."""
+        ...
+
+
+class AlertRepository(Protocol):
+    async def get(self, alert_id: UUID) -> Alert | None: ...
+
+    async def add(self, alert: Alert) -> None: ...
+
+    async def get_open(self, cared_person_id: UUID, device_pk: UUID,
+                       alert_type: str) -> Alert | None:
+        """The alert not yet resolved for this person, device and type, if any."""
+        ...
+
+    async def list_due_for_escalation(self, now: datetime, limit: int = 100) -> list[Alert]:
+        """Pending or sent alerts with ``next_escalation_at`` at or before ``now``, most
+        overdue first. SQL: ``FOR UPDATE SKIP LOCKED`` so workers never share one."""
+        ...
+
+    async def list_for_cared_persons(
+        self, cared_person_ids: Iterable[UUID] | None, *, status: AlertStatus | None = None,
+        severity: Severity | None = None, offset: int = 0, limit: int = 100,
+    ) -> list[Alert]:
+        """Alerts of these cared persons, newest first, optionally filtered."""
+        ...
+
+
+class NotificationRepository(Protocol):
+    async def get(self, notification_id: UUID) -> Notification | None: ...
+
+    async def add(self, notification: Notification) -> None: ...
+
+    async def list_for_alert(self, alert_id: UUID) -> list[Notification]:
+        """Outbox rows written for an alert, oldest first."""
+        ...
+
+    async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
+        """Pending rows whose ``next_attempt_at`` is at or before ``now``, longest waiting
+        first. SQL: ``FOR UPDATE SKIP LOCKED`` so two dispatchers never send one row."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedDevice:
+    """A device as the ingest path needs it: with its cared person's own thresholds."""
+
+    device: Device
+    person_thresholds: Mapping[str, Any]
+
+
+class IngestRepository(Protocol):
+    """The batch path of device messages: one statement per step, whatever the batch's
+    size. Entities written here are not tracked by the unit of work: each method writes
+    what it is given, within the unit of work's transaction."""
+
+    async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
+        """The devices (active or not) with these MQTT ids, by id; unknown ids are left out."""
+        ...
+
+    async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:
+        """Record each event's ``(device_pk, msg_id)`` unless the database holds it already
+        (from any worker): the keys returned are those claimed now, the rest were seen."""
+        ...
+
+    async def add_events(self, events: Sequence[SensorEvent]) -> None: ...
+
+    async def save_device_states(self, devices: Sequence[Device]) -> None:
+        """Write what hearing from a device changes: status, last seen, offline due,
+        battery."""
+        ...
+
+    async def record_activity(self, latest: Mapping[UUID, datetime]) -> None:
+        """Cared person → time of their latest motion; as ``CaredPerson.record_activity``,
+        an earlier time never replaces a later one (even one another worker wrote)."""
+        ...
+
+
+class DeviceCommandRepository(Protocol):
+    async def add(self, command: DeviceCommand) -> None: ...
+
+    async def get(self, command_id: UUID) -> DeviceCommand | None:
+        """The command, held for this unit of work (a reply, the sender and the expiry
+        job never overwrite each other's change)."""
+        ...
+
+    async def list_expired(self, now: datetime, limit: int = 100) -> list[DeviceCommand]:
+        """Pending or sent commands whose ``timeout_at`` is at or before ``now``, oldest
+        deadline first; rows another worker holds are skipped."""
+        ...
+
+
+class CommandNotDelivered(Exception):
+    """The broker could not be given the command; ``reason`` says why in one line."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DeviceCommandGateway(Protocol):
+    async def publish(self, device_id: str, command_id: str, command: str,
+                      params: dict[str, Any]) -> None:
+        """Hand the command to the broker for the device whose MQTT id is ``device_id``
+        (returns once the broker has it), or raise ``CommandNotDelivered``."""
+        ...
+
+
+AlertChange = dict[str, Any]  # {"change": "opened", "alert": {...the alert's JSON...}}
+
+
+class AlertSubscription(Protocol):
+    """What one listener receives, in publication order, until it is closed; iterating
+    ends once it is closed (or dropped for falling too far behind)."""
+
+    def __aiter__(self) -> AsyncIterator[AlertChange]: ...
+
+    async def close(self) -> None: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, *exc_info: object) -> None: ...
+
+
+class AlertStream(Protocol):
+    async def publish(self, alert_change: AlertChange) -> None:
+        """Hand a change to every subscription, in this process or (shared) in all."""
+        ...
+
+    async def subscribe(self) -> AlertSubscription:
+        """A new subscription, already receiving when this returns."""
+        ...
+
+    async def close(self) -> None:
+        """Stop: every subscription ends. Idempotent."""
+        ...
+
+
+class DeliveryFailed(Exception):
+    """A channel could not deliver a notification; ``reason`` says why in one line,
+    never with a secret or the message's contents."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ChannelSender(Protocol):
+    async def send(self, notification: Notification) -> None:
+        """Deliver it now, or raise ``DeliveryFailed`` with the reason."""
+        ...
+
+
+class OutboxSignal(Protocol):
+    """Wakes the outbox dispatchers. The unit of work rings it once a commit that wrote
+    notification rows has succeeded, so their first delivery does not wait for the
+    dispatcher's next tick (which stays, for retries and for a ring that was missed)."""
+
+    async def ring(self) -> None:
+        """New rows are due. Best effort: a ring that is lost (or raises, which the unit
+        of work logs) only delays their delivery to the dispatcher's next tick."""
+        ...
+
+
+class RejectedMessageRepository(Protocol):
+    async def add(self, message: RejectedMessage) -> None: ...
+
+    async def list(self, offset: int = 0, limit: int = 100) -> list[RejectedMessage]:
+        """Newest first."""
+        ...
+
+    async def count_by_reason(self) -> dict[str, int]: ...

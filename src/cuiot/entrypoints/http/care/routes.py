@@ -1,0 +1,178 @@
+"""/cared-persons, /legal-capacity and /institutions: who is watched over, who sees and
+cares for them, who may contract for them, and the institutions that look after them.
+
+Whoever may not see a cared person or an institution gets a 404, never a 403."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, status
+
+from cuiot.application.care.commands.capacity import CheckContractingRight, CheckContractingRightCommand, CheckLegalCapacity, CheckLegalCapacityCommand
+from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
+from cuiot.application.care.commands.institutions import AddInstitutionStaff, AddInstitutionStaffCommand, CreateInstitution, CreateInstitutionCommand, GetInstitution, GetInstitutionCommand
+from cuiot.application.care.commands.members import AddMember, AddMemberCommand, AssignCaregiver, AssignCaregiverCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand, GetCaredPerson, GetCaredPersonCommand, ListCaredPersons, ListCaredPersonsCommand
+from cuiot.application.care.commands.representation import GetRepresentative, GetRepresentativeCommand, RequestRepresentation, RequestRepresentationCommand, VerifyRepresentation, VerifyRepresentationCommand
+from cuiot.entrypoints.http.deps import PageParams, Principal, use
+from cuiot.entrypoints.http.care.schemas import (
+    CapacityCheckIn,
+    CapacityOut,
+    CaredPersonIn,
+    CaredPersonOut,
+    CaredPersonPatch,
+    CaregiverIn,
+    InstitutionIn,
+    InstitutionOut,
+    MemberIn,
+    RepresentationIn,
+    RepresentationOut,
+    RepresentativeOut,
+    StaffIn,
+)
+from cuiot.entrypoints.http.schemas import Page
+
+cared_persons = APIRouter(prefix="/cared-persons", tags=["cared persons"])
+legal_capacity = APIRouter(prefix="/legal-capacity", tags=["legal capacity"])
+institutions = APIRouter(prefix="/institutions", tags=["institutions"])
+CREATED = status.HTTP_201_CREATED
+
+AddPerson = Annotated[AddCaredPerson, Depends(use(AddCaredPerson))]
+ListPersons = Annotated[ListCaredPersons, Depends(use(ListCaredPersons))]
+GetPerson = Annotated[GetCaredPerson, Depends(use(GetCaredPerson))]
+UpdatePerson = Annotated[UpdateCaredPerson, Depends(use(UpdateCaredPerson))]
+AddMember = Annotated[AddMember, Depends(use(AddMember))]
+AssignCaregiver = Annotated[AssignCaregiver, Depends(use(AssignCaregiver))]
+CheckCapacity = Annotated[CheckLegalCapacity, Depends(use(CheckLegalCapacity))]
+CheckRight = Annotated[CheckContractingRight, Depends(use(CheckContractingRight))]
+RequestRep = Annotated[RequestRepresentation, Depends(use(RequestRepresentation))]
+VerifyRep = Annotated[VerifyRepresentation, Depends(use(VerifyRepresentation))]
+GetRep = Annotated[GetRepresentative, Depends(use(GetRepresentative))]
+CreateInst = Annotated[CreateInstitution, Depends(use(CreateInstitution))]
+GetInst = Annotated[GetInstitution, Depends(use(GetInstitution))]
+AddStaff = Annotated[AddInstitutionStaff, Depends(use(AddInstitutionStaff))]
+
+
+@cared_persons.post("", status_code=CREATED, response_model=CaredPersonOut,
+                    summary="Add a cared person to the caller's account")
+async def add_cared_person(body: CaredPersonIn, principal: Principal,
+                           add: AddPerson) -> CaredPersonOut:
+    cared = await add(AddCaredPersonCommand(principal.user_id, **body.command_fields()))
+    return CaredPersonOut.of(cared)
+
+
+@cared_persons.get("", response_model=Page[CaredPersonOut],
+                   summary="The cared persons the caller sees, oldest first")
+async def list_cared_persons(principal: Principal, page: PageParams,
+                             list_: ListPersons) -> Page[CaredPersonOut]:
+    found = await list_(ListCaredPersonsCommand(principal.user_id, page.offset,
+                                                     page.limit + 1))
+    return Page.of([CaredPersonOut.of(cp) for cp in found], page.offset, page.limit)
+
+
+@cared_persons.get("/{cared_person_id}", response_model=CaredPersonOut,
+                   summary="A cared person the caller sees")
+async def get_cared_person(cared_person_id: UUID, principal: Principal,
+                           get: GetPerson) -> CaredPersonOut:
+    cared = await get(GetCaredPersonCommand(principal.user_id, cared_person_id))
+    return CaredPersonOut.of(cared)
+
+
+@cared_persons.patch("/{cared_person_id}", response_model=CaredPersonOut,
+                     summary="Rename a cared person (anyone who sees them), or change their "
+                             "care (whoever may contract for them)")
+async def update_cared_person(cared_person_id: UUID, body: CaredPersonPatch,
+                              principal: Principal, update: UpdatePerson) -> CaredPersonOut:
+    cared = await update(UpdateCaredPersonCommand(principal.user_id, cared_person_id,
+                                                       **body.command_fields()))
+    return CaredPersonOut.of(cared)
+
+
+@cared_persons.post("/{cared_person_id}/members", status_code=CREATED,
+                    response_model=CaredPersonOut,
+                    summary="Give a registered user, by email, access to a cared person")
+async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal,
+                     add: AddMember) -> CaredPersonOut:
+    cared = await add(AddMemberCommand(principal.user_id, cared_person_id, body.email))
+    return CaredPersonOut.of(cared)
+
+
+@cared_persons.post("/{cared_person_id}/caregivers", status_code=CREATED,
+                    response_model=CaredPersonOut,
+                    summary="Assign a caregiver (a new primary replaces the old one)")
+async def assign_caregiver(cared_person_id: UUID, body: CaregiverIn, principal: Principal,
+                           assign: AssignCaregiver) -> CaredPersonOut:
+    cared = await assign(AssignCaregiverCommand(principal.user_id, cared_person_id,
+                                                     body.caregiver_id, body.primary))
+    return CaredPersonOut.of(cared)
+
+
+@legal_capacity.post("/verify", response_model=CapacityOut,
+                     summary="Can this person contract? With a cared person, also: may the "
+                             "caller contract for them?")
+async def verify_capacity(body: CapacityCheckIn, principal: Principal, check: CheckCapacity,
+                          right: CheckRight) -> CapacityOut:
+    verdict = await check(CheckLegalCapacityCommand(principal.user_id, **body.model_dump()))
+    contracting = None
+    if body.cared_person_id is not None:
+        contracting = await right(CheckContractingRightCommand(
+            principal.user_id, body.cared_person_id, body.on_date))
+    return CapacityOut.of(verdict, contracting)
+
+
+@legal_capacity.post("/validate-representative", status_code=CREATED,
+                     response_model=RepresentationOut,
+                     summary="Ask to be a cared person's legal representative (in force once "
+                             "an admin verifies it)")
+async def request_representation(body: RepresentationIn, principal: Principal,
+                                 request: RequestRep) -> RepresentationOut:
+    representation = await request(RequestRepresentationCommand(
+        principal.user_id, **body.model_dump()))
+    return RepresentationOut.of(representation)
+
+
+@legal_capacity.post("/representations/{representation_id}/verify",
+                     response_model=RepresentationOut,
+                     summary="Verify a representation's document (admins)")
+async def verify_representation(representation_id: UUID, principal: Principal,
+                                verify: VerifyRep) -> RepresentationOut:
+    representation = await verify(VerifyRepresentationCommand(principal.user_id,
+                                                                    representation_id))
+    return RepresentationOut.of(representation)
+
+
+@legal_capacity.get("/representative/{cared_person_id}", response_model=RepresentativeOut,
+                    summary="The representation in force today (null when there is none)")
+async def get_representative(cared_person_id: UUID, principal: Principal,
+                             get: GetRep) -> RepresentativeOut:
+    current = await get(GetRepresentativeCommand(principal.user_id, cared_person_id))
+    return RepresentativeOut(
+        representative=None if current is None else RepresentationOut.of(current))
+
+
+@institutions.post("", status_code=CREATED, response_model=InstitutionOut,
+                   summary="Create an institution; the caller becomes its admin")
+async def create_institution(body: InstitutionIn, principal: Principal,
+                             create: CreateInst) -> InstitutionOut:
+    institution = await create(CreateInstitutionCommand(principal.user_id,
+                                                             **body.model_dump()))
+    return InstitutionOut.of(institution)
+
+
+@institutions.get("/{institution_id}", response_model=InstitutionOut,
+                  summary="An institution the caller works for")
+async def get_institution(institution_id: UUID, principal: Principal,
+                          get: GetInst) -> InstitutionOut:
+    institution = await get(GetInstitutionCommand(principal.user_id, institution_id))
+    return InstitutionOut.of(institution)
+
+
+@institutions.post("/{institution_id}/staff", status_code=CREATED, response_model=InstitutionOut,
+                   summary="Add a registered user, by email, as staff (the institution's admin)")
+async def add_staff(institution_id: UUID, body: StaffIn, principal: Principal,
+                    add: AddStaff) -> InstitutionOut:
+    institution = await add(AddInstitutionStaffCommand(principal.user_id, institution_id,
+                                                            body.email, body.on_call))
+    return InstitutionOut.of(institution)

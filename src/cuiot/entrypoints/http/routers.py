@@ -1,0 +1,22 @@
+"""Every router of /api/v1, in the order the OpenAPI docs show them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cuiot.entrypoints.http.billing import routes as billing
+from cuiot.entrypoints.http.care import routes as care
+from cuiot.entrypoints.http.identity import auth, users
+from cuiot.entrypoints.http.referrals import routes as referrals
+from cuiot.entrypoints.http.reviews import routes as reviews
+from cuiot.entrypoints.http.safety import alerts, device_commands, devices, ws
+
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    users.router,
+    care.cared_persons, care.legal_capacity, care.institutions,
+    billing.router,
+    referrals.router, reviews.router,
+    devices.router, devices.events_router, device_commands.router, alerts.router,
+    ws.router,
+]

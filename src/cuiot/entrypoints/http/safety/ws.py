@@ -1,0 +1,153 @@
+"""``WS /api/v1/ws/alerts``: every new or changed alert the user may see, live.
+
+Authenticate with ``?token=<access token>`` or, within 10 s, a first message
+``{"token": "<access token>"}``; a bad or missing token closes the socket with code
+4401. Then the server sends JSON messages, each with a ``type``:
+
+- ``{"type": "ready", "user_id": …}`` once: the subscription is live;
+- ``{"type": "alert", "change": "opened"|"joined"|"sent"|"escalated"|"acknowledged"|
+  "resolved"|"unhandled", "alert": {…the alert as GET /alerts/{id} shows it…}}``;
+- ``{"type": "ping"}`` every 25 s; a client may send ``{"type": "ping"}`` and gets
+  ``{"type": "pong"}``. Every 25 s the token is checked again: expired, revoked or its
+  user deactivated closes with 4401. A client too far behind is closed with 1013.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import timedelta
+
+from fastapi import APIRouter, WebSocket
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from cuiot.application.identity.queries.authenticate import Principal
+from cuiot.application.safety.queries.live_alerts import LiveAlertFilter
+from cuiot.application.safety.ports import AlertStream, AlertSubscription
+from cuiot.domain.errors import Unauthenticated
+from cuiot.entrypoints.container import Container, use_case
+from cuiot.entrypoints.http.deps import authenticate
+
+router = APIRouter(tags=["alerts"])
+logger = logging.getLogger("cuiot.live")
+
+UNAUTHORIZED, TRY_AGAIN_LATER, INTERNAL_ERROR = 4401, 1013, 1011
+AUTH_SECONDS = 10.0
+PING_SECONDS = 25.0
+ACCESS_RECHECK = timedelta(seconds=30)
+
+
+async def _authenticate(container: Container, token: str | None) -> Principal | None:
+    if not token:
+        return None
+    try:
+        async with container.read_side().transaction() as conn:
+            return await authenticate(container, conn, token)
+    except Unauthenticated:
+        return None
+
+
+async def _token_from_first_message(websocket: WebSocket) -> str | None:
+    try:
+        async with asyncio.timeout(AUTH_SECONDS):
+            first = json.loads(await websocket.receive_text())
+    except (TimeoutError, ValueError, KeyError, TypeError, WebSocketDisconnect):
+        return None
+    token = first.get("token") if isinstance(first, dict) else None
+    return token if isinstance(token, str) else None
+
+
+@router.websocket("/ws/alerts")
+async def alerts_ws(websocket: WebSocket, token: str | None = None) -> None:
+    """Live alerts (see the module's docstring for the protocol)."""
+    await websocket.accept()
+    container: Container = websocket.app.state.container
+    token = token or await _token_from_first_message(websocket)
+    principal = await _authenticate(container, token)
+    if principal is None:
+        return await _refuse(websocket, UNAUTHORIZED, "invalid or missing access token")
+    subscription = await _subscribe(websocket)
+    if subscription is None:
+        return await _refuse(websocket, INTERNAL_ERROR, "live alerts unavailable")
+    async with subscription:
+        await LiveConnection(websocket, container, principal, token or "").run(subscription)
+
+
+async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    if websocket.client_state is WebSocketState.CONNECTED:
+        with contextlib.suppress(Exception):  # the client may have gone meanwhile
+            await websocket.close(code, reason)
+
+
+async def _subscribe(websocket: WebSocket) -> AlertSubscription | None:
+    stream: AlertStream | None = getattr(websocket.app.state, "alert_stream", None)
+    if stream is None:
+        logger.error("live alerts are not installed on this app (app.state.alert_stream)")
+        return None
+    try:
+        return await stream.subscribe()
+    except Exception:  # noqa: BLE001 - e.g. Redis unreachable: tell the client, log it
+        logger.exception("live alerts: could not subscribe")
+        return None
+
+
+class LiveConnection:
+    def __init__(self, websocket: WebSocket, container: Container, principal: Principal,
+                 token: str) -> None:
+        self.websocket, self.container, self.token = websocket, container, token
+        self.user_id = principal.user_id
+        self.filter = LiveAlertFilter(principal.user_id, container.uow(), container.clock(),
+                                      ACCESS_RECHECK)
+        self._sending = asyncio.Lock()
+        self.close_code = 1000
+
+    async def run(self, subscription: AlertSubscription) -> None:
+        tasks = [asyncio.create_task(job) for job in (
+            self._forward(subscription), self._listen(), self._keep_alive())]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for task in tasks:
+                error = None if task.cancelled() else task.exception()
+                if error is not None and not isinstance(error, WebSocketDisconnect | OSError):
+                    logger.error("live connection failed", exc_info=error)
+                    self.close_code = INTERNAL_ERROR
+            await self._close()
+
+    async def _forward(self, subscription: AlertSubscription) -> None:
+        await self._send({"type": "ready", "user_id": str(self.user_id)})
+        async for change in subscription:
+            try:
+                visible = await self.filter.may_see(change)
+            except Unauthenticated:
+                self.close_code = UNAUTHORIZED
+                return
+            if visible:
+                await self._send({"type": "alert", **change})
+        self.close_code = TRY_AGAIN_LATER  # dropped for lagging, or the server stops
+
+    async def _listen(self) -> None:
+        while (message := await self.websocket.receive())["type"] != "websocket.disconnect":
+            with contextlib.suppress(ValueError, TypeError):
+                if json.loads(message.get("text") or "null") == {"type": "ping"}:
+                    await self._send({"type": "pong"})
+
+    async def _keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(PING_SECONDS)
+            if await _authenticate(self.container, self.token) is None:
+                self.close_code = UNAUTHORIZED
+                return
+            await self._send({"type": "ping"})
+
+    async def _send(self, message: dict) -> None:
+        async with self._sending:
+            await self.websocket.send_json(message)
+
+    async def _close(self) -> None:
+        await _refuse(self.websocket, self.close_code, "")

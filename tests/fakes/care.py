@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from tests.fakes.base import InMemoryRepository
+from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
+
+
+class InMemoryCaredPersonRepository(InMemoryRepository[CaredPerson]):
+    entity = "cared person"
+
+    async def list_for_account(self, account_id: UUID) -> list[CaredPerson]:
+        return self._where(lambda cp: cp.account_id == account_id)
+
+    async def list_for_institution(self, institution_id: UUID) -> list[CaredPerson]:
+        return self._where(lambda cp: cp.institution_id == institution_id)
+
+    async def list_with_direct_access(self, user_id: UUID) -> list[CaredPerson]:
+        return self._where(lambda cp: cp.has_access(user_id))
+
+    async def get_for_user(self, user_id: UUID) -> CaredPerson | None:
+        return self._first(lambda cp: cp.user_id == user_id)
+
+
+class InMemoryRepresentationRepository(InMemoryRepository[LegalRepresentation]):
+    entity = "legal representation"
+
+    async def list_for_cared_person(self, cared_person_id: UUID) -> list[LegalRepresentation]:
+        return self._where(lambda r: r.cared_person_id == cared_person_id)
+
+    async def list_for_cared_persons(
+            self, cared_person_ids: Iterable[UUID]) -> list[LegalRepresentation]:
+        wanted = set(cared_person_ids)
+        return self._where(lambda r: r.cared_person_id in wanted)
+
+    async def list_for_representative(self, user_id: UUID) -> list[LegalRepresentation]:
+        return self._where(lambda r: r.representative_id == user_id)
+
+
+class InMemoryInstitutionRepository(InMemoryRepository[Institution]):
+    entity = "institution"
+
+    async def list_for_staff(self, user_id: UUID) -> list[Institution]:
+        return self._where(lambda i: i.is_staff(user_id))

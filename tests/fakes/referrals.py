@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from uuid import UUID
+
+from tests.fakes.base import InMemoryRepository
+from cuiot.domain.errors import Conflict
+from cuiot.domain.money import Money
+from cuiot.domain.referrals import (
+    Commission,
+    CommissionStatus,
+    CommissionTotal,
+    CommissionType,
+    Referral,
+    ReferralCode,
+    ReferralStatus,
+)
+from cuiot.domain.values import EmailAddress
+
+
+class InMemoryReferralRepository(InMemoryRepository[Referral]):
+    entity = "referral"
+
+    async def add(self, referral: Referral) -> None:
+        if any(r.code == referral.code for r in self.items.values()):
+            raise Conflict("referral code already taken", field="code")
+        await super().add(referral)
+
+    async def get_by_code(self, code: ReferralCode) -> Referral | None:
+        return self._first(lambda r: r.code == code)
+
+    async def get_by_referred_user(self, user_id: UUID) -> Referral | None:
+        return self._first(lambda r: r.referred_user_id == user_id)
+
+    async def list_open_for_referrer_and_email(
+        self, referrer_id: UUID, email: EmailAddress
+    ) -> list[Referral]:
+        return self._where(lambda r: r.referrer_id == referrer_id and r.email == email
+                           and r.is_open)
+
+    async def list_for_referrer(
+        self, referrer_id: UUID, offset: int = 0, limit: int = 100
+    ) -> list[Referral]:
+        found = self._where(lambda r: r.referrer_id == referrer_id)
+        found.sort(key=lambda r: r.created_at, reverse=True)
+        return found[offset: offset + limit]
+
+    async def count_by_status_for_referrer(self, referrer_id: UUID) -> dict[ReferralStatus, int]:
+        return dict(Counter(r.status for r in self.all() if r.referrer_id == referrer_id))
+
+    async def count_converted_for_referrer_between(
+        self, referrer_id: UUID, start: datetime, end: datetime
+    ) -> int:
+        return len([r for r in self.all() if r.referrer_id == referrer_id
+                    and r.converted_at is not None and start <= r.converted_at < end])
+
+    async def list_due_for_expiry(
+        self, pending_created_before: datetime, registered_before: datetime
+    ) -> list[Referral]:
+        def due(r: Referral) -> bool:
+            if r.status is ReferralStatus.PENDING:
+                return r.created_at < pending_created_before
+            return (r.status is ReferralStatus.REGISTERED and r.registered_at is not None
+                    and r.registered_at < registered_before)
+        return self._where(due)
+
+
+class InMemoryCommissionRepository(InMemoryRepository[Commission]):
+    entity = "commission"
+
+    async def add(self, commission: Commission) -> None:
+        key = (commission.referral_id, commission.type, commission.period)
+        if any((c.referral_id, c.type, c.period) == key for c in self.items.values()):
+            raise Conflict("commission already earned", field="period")
+        await super().add(commission)
+
+    async def get_for_referral(
+        self, referral_id: UUID, type: CommissionType, period: date
+    ) -> Commission | None:
+        return self._first(lambda c: (c.referral_id, c.type, c.period)
+                           == (referral_id, type, period))
+
+    async def count_for_referral(self, referral_id: UUID, type: CommissionType) -> int:
+        return len([c for c in self.all() if c.referral_id == referral_id and c.type is type])
+
+    async def list_pending_for_referral(self, referral_id: UUID) -> list[Commission]:
+        return self._where(lambda c: c.referral_id == referral_id
+                           and c.status is CommissionStatus.PENDING)
+
+    async def list_for_referrer(
+        self, referrer_id: UUID, offset: int = 0, limit: int = 100
+    ) -> list[Commission]:
+        found = self._where(lambda c: c.referrer_id == referrer_id)
+        found.sort(key=lambda c: (c.period, c.created_at), reverse=True)
+        return found[offset: offset + limit]
+
+    async def list_by_status(
+        self, status: CommissionStatus | None = None, offset: int = 0, limit: int = 100
+    ) -> list[Commission]:
+        found = self._where(lambda c: status is None or c.status is status)
+        found.sort(key=lambda c: (c.period, c.created_at))
+        return found[offset: offset + limit]
+
+    async def totals_for_referrer(self, referrer_id: UUID) -> list[CommissionTotal]:
+        groups: dict[tuple[CommissionStatus, CommissionType], list[Money]] = defaultdict(list)
+        for c in self.all():
+            if c.referrer_id == referrer_id:
+                groups[(c.status, c.type)].append(c.amount)
+        return [CommissionTotal(status, type, len(amounts),
+                                Money.sum(amounts, amounts[0].currency))
+                for (status, type), amounts in groups.items()]

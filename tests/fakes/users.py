@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from tests.fakes.base import InMemoryRepository
+from cuiot.domain.errors import Conflict
+from cuiot.domain.users import Role, User
+from cuiot.domain.values import EmailAddress
+
+
+class InMemoryUserRepository(InMemoryRepository[User]):
+    entity = "user"
+
+    async def get_by_email(self, email: EmailAddress) -> User | None:
+        return self._first(lambda u: u.email == email)
+
+    async def add(self, user: User) -> None:
+        if await self.get_by_email(user.email) is not None:
+            raise Conflict("email already registered", field="email")
+        await super().add(user)
+
+    async def list_admins(self) -> list[User]:
+        return self._where(lambda u: any(g.role is Role.ADMIN for g in u.roles))
+
+
+class InMemoryPrincipalViews:
+    """The read side of who is calling, over the in-memory store's users."""
+
+    def __init__(self, users: InMemoryUserRepository) -> None:
+        self.users = users
+
+    async def active_roles(self, user_id, now):  # noqa: ANN001, ANN201
+        user = self.users.items.get(user_id)
+        if user is None or not user.is_active:
+            return None
+        return frozenset(user.active_roles(now))
