@@ -19,4 +19,5 @@ class Aggregate:
         self.__dict__.setdefault("_pending_events", []).append(event)
 
     def pull_events(self) -> list[DomainEvent]:
-        return self.__dict__.pop("_pending_events", [])
+        events: list[DomainEvent] = self.__dict__.pop("_pending_events", [])
+        return events

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from cuiot.domain.money import Money, Percentage
 
 
-def _frozen(mapping: dict) -> Mapping:
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 

@@ -37,7 +37,8 @@ return {count, redis.call('PTTL', KEYS[1])}
 
 def connect_redis(url: str) -> Redis:
     """A client (a connection pool) for ``CUIOT_REDIS_URL``; close it with ``aclose()``."""
-    return Redis.from_url(url)
+    client: Redis = Redis.from_url(url)
+    return client
 
 
 def _decision(count: int, ttl_ms: int, limit: int, fits: bool) -> RateDecision:

@@ -143,8 +143,11 @@ class PahoMqttConsumer:
         self._to_loop(self._connected, self._connection, flags.session_present)
         # MQTT 5: a retained status is sent once, when the subscription is new.
         options = SubscribeOptions(qos=1, retainHandling=SubscribeOptions.RETAIN_SEND_IF_NEW_SUB)
-        client.subscribe([(topic, options if self.mqtt5 else 1)
-                          for topic in subscriptions(self.shared_group)])
+        topics = subscriptions(self.shared_group)
+        if self.mqtt5:
+            client.subscribe([(topic, options) for topic in topics])
+        else:
+            client.subscribe([(topic, 1) for topic in topics])
 
     def _on_subscribe(self, _client: Client, _userdata: Any, _mid: int, reason_codes: list[Any],
                       _properties: Any) -> None:
@@ -165,7 +168,7 @@ class PahoMqttConsumer:
             topic = message.topic
         except UnicodeDecodeError:
             topic = repr(message._topic)[:200]
-        received = Received(topic, message.payload, self.clock.now(), bool(message.retain))
+        received = Received(topic, bytes(message.payload), self.clock.now(), bool(message.retain))
         # One wake-up of the loop carries every message that arrives until it runs: the
         # append comes before the check, and the loop clears the flag before it drains.
         self._landed.append((received, message.mid, message.qos, self._connection))
@@ -226,7 +229,8 @@ class PahoMqttConsumer:
         last_urgent = {d.message.device: i for i, d in enumerate(self._inbox) if d.urgent}
         if not last_urgent:
             return [self._inbox.popleft() for _ in range(min(self.batch_size, len(self._inbox)))]
-        first, rest = [], deque()
+        first: list[Delivery] = []
+        rest: deque[Delivery] = deque()
         for i, delivery in enumerate(self._inbox):
             ahead = i <= last_urgent.get(delivery.message.device, -1)
             (first if ahead else rest).append(delivery)

@@ -76,10 +76,8 @@ def _json_object(payload: bytes) -> dict[str, Any]:
     return value
 
 
-def _text(body: dict[str, Any], key: str, *, required: bool = True) -> str | None:
+def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
-    if value is None and not required:
-        return None
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID_CHARS:
         raise Refused("invalid_schema", f"{key} must be a non-empty string of at most "
                                         f"{MAX_ID_CHARS} characters")

@@ -20,7 +20,8 @@ import threading
 from typing import Any
 from uuid import uuid4
 
-from paho.mqtt.client import CallbackAPIVersion, Client
+from paho.mqtt.client import Client
+from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.enums import MQTTProtocolVersion
 from prometheus_client import CollectorRegistry, Counter
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 from collections.abc import Callable
 
 from prometheus_client import CollectorRegistry, Counter
@@ -95,7 +96,7 @@ class OutboxDispatcher:
 
     async def _pause(self) -> None:
         """Until the next tick, a ring of the outbox signal, or ``stop()``."""
-        waits = {asyncio.ensure_future(self._stopping.wait())}
+        waits: set[asyncio.Future[Any]] = {asyncio.ensure_future(self._stopping.wait())}
         if self.signal is not None:
             waits.add(asyncio.ensure_future(self.signal.wait()))
         try:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 Json = JSON().with_variant(JSONB(), "postgresql")
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out (SQLite keeps no zone)."""
 
     impl = DateTime(timezone=True)
@@ -32,7 +32,7 @@ class UtcDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-class ExactDecimal(TypeDecorator):
+class ExactDecimal(TypeDecorator[Decimal]):
     """Decimals kept exact on SQLite too (stored as text there)."""
 
     impl = Numeric(12, 4)

@@ -8,7 +8,8 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, NoReturn
 from uuid import UUID
 
 from rich.console import Console
@@ -80,7 +81,7 @@ def emit_one(row: dict[str, Any], as_json: bool, title: str | None = None) -> No
     console.print(table)
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr and a non-zero exit: never a traceback."""
     import typer
 

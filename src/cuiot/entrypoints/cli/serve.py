@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -18,6 +19,9 @@ from cuiot.adapters.persistence.migrate import is_up_to_date
 from cuiot.entrypoints.cli.output import console, fail
 from cuiot.entrypoints.cli.runtime import container, run, run_loop
 from cuiot.entrypoints.logs import configure_logging
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 def ensure_schema_is_current() -> None:
@@ -41,7 +45,7 @@ def serve(
     embedded = mqtt and settings.mqtt_url is None
     where = settings.database_url.split("@")[-1]
     broker = (f"embedded broker on 127.0.0.1:{settings.mqtt_embedded_port}" if embedded
-              else settings.mqtt_url.split("@")[-1] if mqtt else "MQTT off")
+              else (settings.mqtt_url or "").split("@")[-1] if mqtt else "MQTT off")
     console.print(f"CUIOT on http://{host}:{port} (docs at /docs) · database {where} · {broker}")
     if workers > 1:
         _serve_with_workers(host, port, workers, mqtt)
@@ -66,7 +70,7 @@ async def _serve(host: str, port: int, mqtt: bool, embedded: bool) -> None:
         app = create_app(c, pipeline_runners(c, mqtt=mqtt))
         config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
                                 proxy_headers=True)
-        await QuietServer(config).serve()
+        await quiet_server(config).serve()
     finally:
         if broker is not None:
             await broker.stop()
@@ -95,25 +99,23 @@ def _serve_with_workers(host: str, port: int, workers: int, mqtt: bool) -> None:
             pipeline.wait(30)
 
 
-class QuietServer:
+def quiet_server(config: uvicorn.Config) -> uvicorn.Server:
     """uvicorn's server, shutting down gracefully on SIGINT/SIGTERM without raising the
     signal again afterwards (which would end the process before the broker stopped)."""
+    import uvicorn
 
-    def __new__(cls, config):  # noqa: ANN001, ANN204
-        import uvicorn
+    class _Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            previous = {s: signal.signal(s, self.handle_exit)
+                        for s in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
 
-        class _Server(uvicorn.Server):
-            @contextlib.contextmanager
-            def capture_signals(self) -> Iterator[None]:
-                if threading.current_thread() is not threading.main_thread():
-                    yield
-                    return
-                previous = {s: signal.signal(s, self.handle_exit)
-                            for s in (signal.SIGINT, signal.SIGTERM)}
-                try:
-                    yield
-                finally:
-                    for sig, handler in previous.items():
-                        signal.signal(sig, handler)
-
-        return _Server(config)
+    return _Server(config)

@@ -131,7 +131,9 @@ class SimulatedDevice:
     def drop(self) -> None:
         """Gone without a DISCONNECT: the broker publishes the last will."""
         self.client.loop_stop()
-        self.client.socket().close()
+        sock = self.client.socket()
+        if sock is not None:
+            sock.close()
         self._dropped = True
 
     def close(self) -> None:

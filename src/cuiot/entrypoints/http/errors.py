@@ -50,10 +50,12 @@ def body(code: str, message: str, details: dict[str, Any] | None = None) -> dict
 def _json_safe(details: dict[str, Any]) -> dict[str, Any]:
     from fastapi.encoders import jsonable_encoder
 
-    return jsonable_encoder(details, custom_encoder={Exception: str})
+    safe: dict[str, Any] = jsonable_encoder(details, custom_encoder={Exception: str})
+    return safe
 
 
-async def on_domain_error(_request: Request, error: e.DomainError) -> JSONResponse:
+async def on_domain_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, e.DomainError)
     status = status_for(error)
     headers = {}
     if isinstance(error, e.RateLimited):
@@ -63,7 +65,8 @@ async def on_domain_error(_request: Request, error: e.DomainError) -> JSONRespon
     return JSONResponse(body(error.code, error.message, _json_safe(error.details)), status, headers)
 
 
-async def on_validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+async def on_validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
     problems = [{"loc": [str(p) for p in err.get("loc", ())], "msg": err.get("msg", ""),
                  "type": err.get("type", "")} for err in error.errors()]  # never the input
     if any(p["type"] == "json_invalid" for p in problems):
@@ -73,7 +76,8 @@ async def on_validation_error(_request: Request, error: RequestValidationError) 
                              {"errors": problems}), 422)
 
 
-async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+async def on_http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
     code = HTTP_CODES.get(error.status_code, "error")
     message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
     headers = dict(getattr(error, "headers", None) or {})

@@ -7,16 +7,15 @@ import logging
 import re
 import time
 import uuid
-from typing import Any, Awaitable, Callable
+from collections.abc import Callable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cuiot.entrypoints.http.errors import body
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.logs import request_id
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict]]
-Send = Callable[[dict], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 logger = logging.getLogger("cuiot.http.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -26,7 +25,7 @@ UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json", "/redoc")
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
-            return value.decode("latin-1")
+            return bytes(value).decode("latin-1")
     return None
 
 
@@ -37,9 +36,9 @@ def _route_of(scope: Scope) -> str:
     """The route template (``/api/v1/devices/{device_id}``), never the raw path, so metric
     labels stay few. Included routers keep their own path without the include prefix."""
     path = getattr(scope.get("route"), "path", None)
-    if path is None:
+    if not isinstance(path, str):
         return "unmatched"
-    if scope["path"].startswith(API_PREFIX) and not path.startswith(API_PREFIX):
+    if str(scope["path"]).startswith(API_PREFIX) and not path.startswith(API_PREFIX):
         return API_PREFIX + path
     return path
 
@@ -59,7 +58,7 @@ class RequestContext:
         token = request_id.set(rid)
         started, status, started_response = time.perf_counter(), 500, False
 
-        async def send_with_id(message: dict) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal status, started_response
             kind = message["type"]
             if kind == "http.response.start":
@@ -123,7 +122,7 @@ class RateLimit:
                          [(b"retry-after", str(retry).encode())])
 
 
-async def _send_json(send: Send, status: int, content: dict,
+async def _send_json(send: Send, status: int, content: dict[str, Any],
                      headers: list[tuple[bytes, bytes]] | None = None) -> None:
     payload = json.dumps(content).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
