@@ -9,6 +9,7 @@ import time
 import jwt
 
 from tests.e2e.conftest import PASSWORD
+from tests.support.statements import statements
 
 
 def _b64(data: dict) -> str:
@@ -120,7 +121,7 @@ async def test_forgot_and_reset_password(api):
     await api.login("lucia@example.com", "otra clave larga")
 
 
-async def _reset_token_from_outbox(uow) -> str:  # noqa: ANN001
+async def _reset_token_from_outbox(uow) -> str:
     from sqlalchemy import select
 
     from cuiot.adapters.persistence.orm.safety import notifications
@@ -150,6 +151,16 @@ async def test_profile_update_and_admin_role_management(api):
     bogus = await api.client.post(f"/api/v1/users/{lucia_id}/roles", headers=admin,
                                   json={"role": "emperor"})
     assert bogus.status_code == 422
+
+
+async def test_the_profile_and_the_user_list_are_one_statement_after_authentication(api):
+    admin = await api.admin()
+    await api.user("lucia@example.com")
+    for path in ("/api/v1/users/me", "/api/v1/users?limit=1"):
+        with statements(api.container.read_engine()) as seen:
+            response = await api.client.get(path, headers=admin)
+        assert response.status_code == 200
+        assert len(seen.queries()) == 2, seen  # who is calling, then the read itself
 
 
 async def test_forgot_password_cannot_flood_an_inbox(api):

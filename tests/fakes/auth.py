@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from tests.fakes.base import InMemoryRepository
 from cuiot.domain.auth import PasswordReset, RefreshTokenFamily
 from cuiot.domain.errors import Conflict
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryRefreshTokenFamilyRepository(InMemoryRepository[RefreshTokenFamily]):

@@ -1,9 +1,14 @@
+"""In-memory users, and the read side of who is calling over them."""
+
 from __future__ import annotations
 
-from tests.fakes.base import InMemoryRepository
+from datetime import datetime
+from uuid import UUID
+
 from cuiot.domain.errors import Conflict
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryUserRepository(InMemoryRepository[User]):
@@ -27,7 +32,7 @@ class InMemoryPrincipalViews:
     def __init__(self, users: InMemoryUserRepository) -> None:
         self.users = users
 
-    async def active_roles(self, user_id, now):  # noqa: ANN001, ANN201
+    async def active_roles(self, user_id: UUID, now: datetime) -> frozenset[Role] | None:
         user = self.users.items.get(user_id)
         if user is None or not user.is_active:
             return None

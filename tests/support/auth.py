@@ -8,7 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from cuiot.adapters.cache.memory import InMemoryRateLimiter, InMemoryRevocationList
-from tests.fakes.users import InMemoryPrincipalViews
+from cuiot.adapters.security.jwt_tokens import PyJwtTokenIssuer
+from cuiot.application.identity.commands.authenticate import TokenPair
+from cuiot.application.identity.commands.login import Login, LoginCommand
+from cuiot.domain.policy import Policy
+from cuiot.domain.users import Role, User
+from cuiot.domain.values import EmailAddress
 from tests.fakes.system import (
     FixedClock,
     PlainPasswordHasher,
@@ -16,12 +21,7 @@ from tests.fakes.system import (
     SequentialIdGenerator,
 )
 from tests.fakes.uow import InMemoryUnitOfWork
-from cuiot.adapters.security.jwt_tokens import PyJwtTokenIssuer
-from cuiot.application.identity.commands.authenticate import TokenPair
-from cuiot.application.identity.commands.login import Login, LoginCommand
-from cuiot.domain.policy import Policy
-from cuiot.domain.users import Role, User
-from cuiot.domain.values import EmailAddress
+from tests.fakes.users import InMemoryPrincipalViews
 
 SECRET = "test-secret-that-is-long-enough-for-hs256-and-even-for-hs512-keys!"
 PASSWORD = "secreto-123"

@@ -11,12 +11,12 @@ from cuiot.application.identity.commands.authenticate import (
     Logout,
     LogoutCommand,
 )
+from cuiot.application.identity.commands.login import Refresh, RefreshCommand
 from cuiot.application.identity.queries.authenticate import (
     Authenticate,
     AuthenticateQuery,
     Principal,
 )
-from cuiot.application.identity.commands.login import Refresh, RefreshCommand
 from cuiot.domain.auth import RevokeReason
 from cuiot.domain.errors import Unauthenticated
 from cuiot.domain.users import Role

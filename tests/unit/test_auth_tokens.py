@@ -11,10 +11,10 @@ from uuid import UUID
 import jwt
 import pytest
 
-from tests.fakes.system import FixedClock
 from cuiot.adapters.security.jwt_tokens import PyJwtTokenIssuer
 from cuiot.application.identity.ports import TokenType
 from cuiot.domain.errors import Unauthenticated
+from tests.fakes.system import FixedClock
 from tests.support.auth import SECRET
 
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)

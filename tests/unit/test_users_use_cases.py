@@ -1,4 +1,5 @@
-"""Registering, editing one's profile, and the admin's list of users and roles."""
+"""Registering, editing one's profile, and the admin's grants of roles. (The admin's list
+of users is a query: ``tests/integration/test_users_views.py``.)"""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ from typing import Any
 
 import pytest
 
-from cuiot.application.referrals.commands import hooks as referral_hooks
 from cuiot.application.identity.commands.users import (
     GrantRole,
     GrantRoleCommand,
-    ListUsers,
-    ListUsersCommand,
     RegisterUser,
     RegisterUserCommand,
     RevokeRole,
@@ -20,6 +18,7 @@ from cuiot.application.identity.commands.users import (
     UpdateProfile,
     UpdateProfileCommand,
 )
+from cuiot.application.referrals import hooks as referral_hooks
 from cuiot.domain.errors import (
     Conflict,
     Forbidden,
@@ -110,17 +109,6 @@ async def test_an_unknown_or_inactive_actor_is_unauthenticated(bench: Bench) -> 
     laura.is_active = False
     with pytest.raises(Unauthenticated):
         await bench.call(UpdateProfile, UpdateProfileCommand(laura.id, last_name="Paz"))
-
-
-async def test_only_an_admin_lists_users_a_page_at_a_time(bench: Bench) -> None:
-    admin, laura = await bench.admin(), await bench.user("Laura")
-    await bench.user("Pedro")
-    page = await bench.call(ListUsers, ListUsersCommand(admin.id, offset=1, limit=1))
-    assert page == [laura]
-    with pytest.raises(Forbidden):
-        await bench.call(ListUsers, ListUsersCommand(laura.id))
-    with pytest.raises(ValidationFailed):
-        await bench.call(ListUsers, ListUsersCommand(admin.id, limit=0))
 
 
 async def test_an_admin_grants_a_role_that_may_expire(bench: Bench) -> None:

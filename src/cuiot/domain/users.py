@@ -36,8 +36,11 @@ def check_name(first_name: str, last_name: str) -> None:
         raise ValidationFailed("first and last name are required", field="name")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(unsafe_hash=True)
 class RoleGrant:
+    """A role held since ``granted_at``, until ``expires_at`` if given. Equal by value
+    (and hashed by it); never changed once made, replaced instead (``User.grant_role``)."""
+
     role: Role
     granted_at: datetime
     expires_at: datetime | None = None

@@ -1,18 +1,19 @@
-"""Ports of authentication: tokens, their revocation, rate limits, and the repositories
-of sessions (refresh-token families) and password resets."""
+"""Ports of identity: tokens, their revocation, rate limits; the repositories of users,
+sessions (refresh-token families) and password resets; and the views the reads use,
+with the read models they return."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 from uuid import UUID
+
+from cuiot.application.shared.queries import Window
 from cuiot.domain.auth import PasswordReset, RefreshTokenFamily
-from collections.abc import Iterable
-from typing import Protocol
-from cuiot.domain.users import Role, User
+from cuiot.domain.users import CapacityStatus, Role, User
 from cuiot.domain.values import EmailAddress
 
 
@@ -115,10 +116,9 @@ class UserRepository(Protocol):
 
     async def add(self, user: User) -> None: ...
 
-    async def list(self, offset: int = 0, limit: int = 100) -> list[User]: ...
-
     async def list_admins(self) -> list[User]:
-        """Users who hold the admin role (whatever its expiry; callers check it)."""
+        """Users who hold the admin role (whatever its expiry; callers check it): the
+        recipients of an escalation."""
         ...
 
 
@@ -128,3 +128,40 @@ class PrincipalViews(Protocol):
     async def active_roles(self, user_id: UUID, now: datetime) -> frozenset[Role] | None:
         """The roles active at ``now`` of an active user; None if unknown or inactive."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class RoleView:
+    role: Role
+    granted_at: datetime
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    """A user as reads show it, with the roles active when it was read."""
+
+    id: UUID
+    email: str
+    first_name: str
+    last_name: str
+    phone: str | None
+    date_of_birth: date | None
+    capacity_status: CapacityStatus
+    is_active: bool
+    created_at: datetime
+    roles: tuple[RoleView, ...] = ()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class UserViews(Protocol):
+    """Users with their roles active at ``now``, each answer one SQL statement."""
+
+    async def page(self, now: datetime, window: Window) -> list[UserView]:
+        """Every user, oldest first: ``window.limit + 1`` of them from ``window.offset``."""
+        ...
+
+    async def by_id(self, user_id: UUID, now: datetime) -> UserView | None: ...

@@ -2,44 +2,53 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Optional
+from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import typer
 
+from cuiot.adapters.persistence.views.identity import SqlUserViews
 from cuiot.application.identity.commands.users import (
     CreateAdmin,
     CreateAdminCommand,
     GrantRole,
     GrantRoleCommand,
-    ListUsers,
-    ListUsersCommand,
     RevokeRole,
     RevokeRoleCommand,
 )
+from cuiot.application.identity.ports import UserView
+from cuiot.application.identity.queries.users import ListUsers, ListUsersQuery
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.users import Role, User
 from cuiot.entrypoints.cli.output import console, emit, emit_one
 from cuiot.entrypoints.cli.runtime import admin_actor, run
-from cuiot.entrypoints.container import use_case
+from cuiot.entrypoints.container import Container, use_case
 
 admin_app = typer.Typer(help="Bootstrap administrators.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 
 AS_ADMIN = typer.Option(None, "--as", help="Act as this admin (email); default: the only admin.")
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+EXPIRES_AT = typer.Option(None, help="UTC instant the role ends, e.g. 2027-01-31T00:00:00+00:00.")
 
 
-def user_row(user: User, now: datetime) -> dict:
+def user_row(user: User, now: datetime) -> dict[str, Any]:
     return {"id": user.id, "email": user.email.value, "name": user.full_name,
             "roles": ", ".join(sorted(r.value for r in user.active_roles(now))),
+            "active": user.is_active, "created_at": user.created_at}
+
+
+def view_row(user: UserView) -> dict[str, Any]:
+    return {"id": user.id, "email": user.email, "name": user.full_name,
+            "roles": ", ".join(sorted(r.role.value for r in user.roles)),
             "active": user.is_active, "created_at": user.created_at}
 
 
 @admin_app.command("create")
 def create_admin(
     email: str = typer.Option(..., "--email", help="The admin's email."),
-    password: Optional[str] = typer.Option(
+    password: str | None = typer.Option(
         None, "--password", help="Left out: asked for, hidden.", show_default=False),
     json_: bool = JSON,
 ) -> None:
@@ -47,7 +56,7 @@ def create_admin(
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> tuple[User, bool]:
         return await use_case(c, CreateAdmin)(CreateAdminCommand(email=email, password=password))
 
     user, created = run(work)
@@ -59,30 +68,27 @@ def create_admin(
 
 @users_app.command("list")
 def list_users(offset: int = 0, limit: int = typer.Option(100, max=1000),
-               as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+               as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """List users with their active roles."""
 
-    async def work(c):  # noqa: ANN001, ANN202
-        actor = await admin_actor(c, as_)
-        users = await use_case(c, ListUsers)(ListUsersCommand(actor, offset, limit))
-        now = c.clock().now()
-        return [user_row(u, now) for u in users]
+    async def work(c: Container) -> list[dict[str, Any]]:
+        actor = await admin_actor(c, as_)  # an active admin
+        query = ListUsersQuery(Viewer(actor, is_admin=True), Window(offset, limit))
+        async with c.read_side().transaction() as conn:
+            users = await ListUsers(SqlUserViews(conn), clock=c.clock())(query)
+        return [view_row(u) for u in users[:limit]]  # the one past the page: not shown
 
     emit(run(work), ["id", "email", "name", "roles", "active", "created_at"], json_, "Users")
 
 
 @users_app.command("grant-role")
-def grant_role(user_id: UUID, role: Role,
-               expires_at: Optional[datetime] = typer.Option(
-                   None, help="UTC instant the role ends, e.g. 2027-01-31T00:00:00+00:00."),
-               as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+def grant_role(user_id: UUID, role: Role, expires_at: datetime | None = EXPIRES_AT,
+               as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """Give a user a role, optionally until a given instant."""
     if expires_at is not None and expires_at.tzinfo is None:
-        from datetime import timezone
+        expires_at = expires_at.replace(tzinfo=UTC)
 
-        expires_at = expires_at.replace(tzinfo=timezone.utc)
-
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
         cmd = GrantRoleCommand(actor, user_id, role.value, expires_at)
         return user_row(await use_case(c, GrantRole)(cmd), c.clock().now())
@@ -91,11 +97,11 @@ def grant_role(user_id: UUID, role: Role,
 
 
 @users_app.command("revoke-role")
-def revoke_role(user_id: UUID, role: Role, as_: Optional[str] = AS_ADMIN,
+def revoke_role(user_id: UUID, role: Role, as_: str | None = AS_ADMIN,
                 json_: bool = JSON) -> None:
     """Take a role away from a user."""
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
         cmd = RevokeRoleCommand(actor, user_id, role.value)
         return user_row(await use_case(c, RevokeRole)(cmd), c.clock().now())

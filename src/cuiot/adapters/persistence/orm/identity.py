@@ -1,14 +1,33 @@
-"""Sessions (refresh-token families) and password resets."""
+"""Identity: users and their roles, sessions (refresh-token families) and password
+resets, and their mapping onto the domain's classes.
+
+``roles`` holds one row per ``Role`` (seeded by the initial migration, kept when tests
+empty the database): ``user_roles.role`` refers to it, so an unknown role cannot be
+granted. It is reference data, not mapped: a ``RoleGrant`` carries the ``Role`` itself."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, Index, String, Table, Uuid, func
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Index,
+    String,
+    Table,
+    Uuid,
+    func,
+)
+from sqlalchemy.orm import composite, relationship
 
-from cuiot.adapters.persistence.orm import fk, metadata
-from cuiot.adapters.persistence.types import UtcDateTime
-from cuiot.domain.auth import RevokeReason
+from cuiot.adapters.persistence.orm import fk, mapper_registry, mapping, metadata
+from cuiot.adapters.persistence.types import EnumText, UtcDateTime
+from cuiot.domain.auth import PasswordReset, RefreshTokenFamily, RevokeReason
+from cuiot.domain.users import CapacityStatus, Role, RoleGrant, User
+from cuiot.domain.values import EmailAddress
 
 REASONS = ", ".join(f"'{reason.value}'" for reason in RevokeReason)
+
 
 refresh_token_families = Table(
     "refresh_token_families", metadata,
@@ -19,7 +38,7 @@ refresh_token_families = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_used_at", UtcDateTime),
     Column("revoked_at", UtcDateTime),
-    Column("revoke_reason", String(20)),
+    Column("revoke_reason", EnumText(RevokeReason, 20)),
     CheckConstraint("(revoked_at IS NULL) = (revoke_reason IS NULL)",
                     name="revoked_with_reason"),
     CheckConstraint(f"revoke_reason IN ({REASONS})", name="revoke_reason_known"),
@@ -51,7 +70,7 @@ users = Table(
     Column("last_name", String(100), nullable=False),
     Column("phone", String(40)),
     Column("date_of_birth", Date),
-    Column("capacity_status", String(20), nullable=False),
+    Column("capacity_status", EnumText(CapacityStatus, 20), nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
@@ -66,7 +85,22 @@ roles = Table(
 user_roles = Table(
     "user_roles", metadata,
     Column("user_id", Uuid, fk("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("role", String(40), fk("roles.name"), primary_key=True),
+    Column("role", EnumText(Role, 40), fk("roles.name"), primary_key=True),
     Column("granted_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime),
 )
+
+
+@mapping
+def map_identity() -> None:
+    """A user's roles are child rows (a role replaced is one row rewritten, an unchanged
+    list writes nothing); the email is a value object on one column."""
+    mapper_registry.map_imperatively(RoleGrant, user_roles)
+    mapper_registry.map_imperatively(User, users, properties={
+        "_email": users.c.email,
+        "email": composite(EmailAddress, "_email"),
+        "roles": relationship(RoleGrant, cascade="all, delete-orphan", lazy="selectin",
+                              order_by=(user_roles.c.granted_at, user_roles.c.role)),
+    })
+    mapper_registry.map_imperatively(RefreshTokenFamily, refresh_token_families)
+    mapper_registry.map_imperatively(PasswordReset, password_resets)

@@ -9,7 +9,6 @@ revoked by ``jti`` on the revocation list; roles are always read from the databa
 from __future__ import annotations
 
 import math
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime

@@ -12,8 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from cuiot.application.shared.access import load_actor
-from cuiot.application.identity.commands.authenticate import TokenPair, deny_current_tokens, open_session, token_pair
+from cuiot.application.identity.commands.authenticate import (
+    TokenPair,
+    deny_current_tokens,
+    open_session,
+    token_pair,
+)
 from cuiot.application.identity.ports import (
     RateLimiter,
     RevocationList,
@@ -21,6 +25,7 @@ from cuiot.application.identity.ports import (
     TokenIssuer,
     TokenType,
 )
+from cuiot.application.shared.access import load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator, PasswordHasher
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.auth import RefreshTokenFamily

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from cuiot.application.shared.access import load_actor
 from cuiot.application.identity.commands.authenticate import deny_current_tokens, revoke_sessions
 from cuiot.application.identity.commands.login import login_failure_key
 from cuiot.application.identity.ports import RateLimiter, RevocationList
+from cuiot.application.shared.access import load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator, PasswordHasher, RandomSource
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.auth import PasswordReset, RevokeReason, hash_token
@@ -64,12 +64,12 @@ class ForgotPassword:
             raise RateLimited(max(1, int(decision.retry_after_seconds)))
         async with self.uow:
             user = await self.uow.users.get_by_email(email)
-            known = user is not None and user.is_active
-            reset = PasswordReset.issue(self.ids.new_id(), user.id if known else NOBODY,
+            owner = user.id if user is not None and user.is_active else None
+            reset = PasswordReset.issue(self.ids.new_id(), NOBODY if owner is None else owner,
                                         token, now, self.policy)
             notice = _reset_notice(self.ids.new_id(), reset, email, token,
                                    self.policy.password_reset_minutes)
-            if not known:
+            if owner is None:
                 return
             await self.uow.password_resets.add(reset)
             await self.uow.notifications.add(notice)

@@ -1,5 +1,5 @@
-"""Use cases of user accounts: register, edit one's profile, and the admin's user list
-and roles."""
+"""Use cases of user accounts: register, edit one's profile, the admin's grants of roles,
+and the operator's first admin. Reading accounts is in ``queries/users.py``."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from cuiot.application.referrals.commands import hooks as referral_hooks
+from cuiot.application.referrals import hooks as referral_hooks
 from cuiot.application.shared.access import ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator, PasswordHasher
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.errors import Conflict, NotFound, ValidationFailed
+from cuiot.domain.errors import Conflict, NotFound
 from cuiot.domain.policy import Policy
 from cuiot.domain.users import Role, User, check_date_of_birth
 from cuiot.domain.values import EmailAddress, Password, parse_choice
@@ -79,28 +79,6 @@ class UpdateProfile:
                                 date_of_birth=cmd.date_of_birth)
             await self.uow.commit()
         return user
-
-
-@dataclass(frozen=True)
-class ListUsersCommand:
-    actor_id: UUID
-    offset: int = 0
-    limit: int = 100
-
-
-class ListUsers:
-    """Admin only: a page of users."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: ListUsersCommand) -> list[User]:
-        if cmd.offset < 0 or cmd.limit < 1:
-            raise ValidationFailed("offset must be 0 or more and limit 1 or more",
-                                   field="limit")
-        async with self.uow:
-            ensure_admin(await load_actor(self.uow, cmd.actor_id), self.clock.now())
-            return await self.uow.users.list(offset=cmd.offset, limit=cmd.limit)
 
 
 @dataclass(frozen=True)
@@ -188,19 +166,3 @@ class CreateAdmin:
             user.grant_role(Role.ADMIN, now)
             await self.uow.commit()
         return user, created
-
-
-@dataclass(frozen=True)
-class GetProfileCommand:
-    actor_id: UUID
-
-
-class GetProfile:
-    """The actor's own account."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
-
-    async def __call__(self, cmd: GetProfileCommand) -> User:
-        async with self.uow:
-            return await load_actor(self.uow, cmd.actor_id)

@@ -21,10 +21,11 @@ from cuiot.entrypoints.http.identity.schemas import (
     LoginIn,
     LogoutIn,
     RefreshIn,
+    RegisterIn,
     ResetPasswordIn,
     TokenPairOut,
+    UserOut,
 )
-from cuiot.entrypoints.http.identity.schemas import RegisterIn, UserOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

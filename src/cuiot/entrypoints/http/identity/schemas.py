@@ -1,12 +1,15 @@
-"""."""
+"""The bodies of /auth and /users."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-from cuiot.entrypoints.http.schemas import Strict
 from datetime import date, datetime
 from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from cuiot.application.identity.ports import UserView
 from cuiot.domain.users import User
+from cuiot.entrypoints.http.schemas import Strict
 
 
 class LoginIn(Strict):
@@ -90,4 +93,14 @@ class UserOut(BaseModel):
                    capacity_status=user.capacity_status.value,
                    roles=[RoleOut(role=g.role.value, granted_at=g.granted_at,
                                   expires_at=g.expires_at) for g in user.roles if g.is_active(now)],
+                   is_active=user.is_active, created_at=user.created_at)
+
+    @classmethod
+    def of_view(cls, user: UserView) -> UserOut:
+        """From a read model, whose roles are those active when it was read."""
+        return cls(id=user.id, email=user.email, first_name=user.first_name,
+                   last_name=user.last_name, phone=user.phone, date_of_birth=user.date_of_birth,
+                   capacity_status=user.capacity_status.value,
+                   roles=[RoleOut(role=g.role.value, granted_at=g.granted_at,
+                                  expires_at=g.expires_at) for g in user.roles],
                    is_active=user.is_active, created_at=user.created_at)

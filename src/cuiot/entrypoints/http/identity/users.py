@@ -2,38 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 
+from cuiot.adapters.persistence.views.identity import SqlUserViews
 from cuiot.application.identity.commands.users import (
-    GetProfile,
-    GetProfileCommand,
     GrantRole,
     GrantRoleCommand,
-    ListUsers,
-    ListUsersCommand,
     RevokeRole,
     RevokeRoleCommand,
     UpdateProfile,
     UpdateProfileCommand,
 )
-from cuiot.entrypoints.http.deps import PageParams, Principal, use
-from cuiot.entrypoints.http.schemas import Page
+from cuiot.application.identity.queries.users import (
+    GetProfile,
+    GetProfileQuery,
+    ListUsers,
+    ListUsersQuery,
+)
+from cuiot.application.shared.queries import Viewer, Window
+from cuiot.entrypoints.http.deps import PageParams, Principal, query, use
 from cuiot.entrypoints.http.identity.schemas import ProfileIn, RoleIn, UserOut
+from cuiot.entrypoints.http.schemas import Page
 
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-def _now(request: Request):  # noqa: ANN202
-    return request.app.state.container.clock().now()
+def _now(request: Request) -> datetime:
+    now: datetime = request.app.state.container.clock().now()
+    return now
 
 
 @router.get("/me", response_model=UserOut, summary="The caller's profile")
-async def me(principal: Principal, request: Request,
-             get: Annotated[GetProfile, Depends(use(GetProfile))]) -> UserOut:
-    return UserOut.of(await get(GetProfileCommand(principal.user_id)), _now(request))
+async def me(principal: Principal,
+             get: Annotated[GetProfile, Depends(query(GetProfile, SqlUserViews))]) -> UserOut:
+    return UserOut.of_view(await get(GetProfileQuery(principal.user_id)))
 
 
 @router.patch("/me", response_model=UserOut, summary="Change the caller's profile")
@@ -45,11 +51,12 @@ async def update_me(body: ProfileIn, principal: Principal, request: Request,
 
 
 @router.get("", response_model=Page[UserOut], summary="Every user (admins)")
-async def list_users(principal: Principal, page: PageParams, request: Request,
-                     list_: Annotated[ListUsers, Depends(use(ListUsers))]) -> Page[UserOut]:
-    users = await list_(ListUsersCommand(principal.user_id, page.offset, page.limit + 1))
-    now = _now(request)
-    return Page.of([UserOut.of(u, now) for u in users], page.offset, page.limit)
+async def list_users(principal: Principal, page: PageParams,
+                     list_: Annotated[ListUsers, Depends(query(ListUsers, SqlUserViews))],
+                     ) -> Page[UserOut]:
+    viewer = Viewer.of(principal.user_id, principal.roles)
+    users = await list_(ListUsersQuery(viewer, Window(page.offset, page.limit)))
+    return Page.of([UserOut.of_view(u) for u in users], page.offset, page.limit)
 
 
 @router.post("/{user_id}/roles", response_model=UserOut, summary="Grant a role (admins)")
