@@ -1,22 +1,53 @@
-"""Steps of legal_capacity.feature: who may contract care, on in-memory adapters."""
+"""Steps of legal_capacity.feature: who may contract care. The use cases run on a real
+SQLite database (a copy of the migrated template), and the checks and reads are the
+queries over the views, in a read transaction as a request runs them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import shutil
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-
 from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
-from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.application.care.commands.capacity import CapacityVerdict, CheckContractingRight, CheckContractingRightCommand, CheckLegalCapacity, CheckLegalCapacityCommand, ContractingRight, DeclareCapacityStatus, DeclareCapacityStatusCommand
+
+from cuiot.adapters.persistence.database import create_engine
+from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.care import SqlCareViews
+from cuiot.adapters.persistence.views.identity import SqlPrincipalViews
+from cuiot.application.care.commands.capacity import (
+    DeclareCapacityStatus,
+    DeclareCapacityStatusCommand,
+)
 from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
 from cuiot.application.care.commands.members import AddMember, AddMemberCommand
-from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand, GetCaredPerson, GetCaredPersonCommand
-from cuiot.application.care.commands.representation import GetRepresentative, GetRepresentativeCommand, RequestRepresentation, RequestRepresentationCommand, VerifyRepresentation, VerifyRepresentationCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.care.commands.representation import (
+    RequestRepresentation,
+    RequestRepresentationCommand,
+    VerifyRepresentation,
+    VerifyRepresentationCommand,
+)
+from cuiot.application.care.queries.capacity import (
+    CapacityVerdict,
+    CheckContractingRight,
+    CheckContractingRightQuery,
+    CheckLegalCapacity,
+    CheckLegalCapacityQuery,
+    ContractingRight,
+)
+from cuiot.application.care.queries.persons import GetCaredPerson, GetCaredPersonQuery
+from cuiot.application.care.queries.representation import (
+    GetRepresentative,
+    GetRepresentativeQuery,
+)
 from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
+from cuiot.application.shared.queries import Viewer
 from cuiot.domain.care import CaredPerson
 from cuiot.domain.errors import Conflict, DomainError, Forbidden, LegalCapacityDenied
 from cuiot.domain.policy import DEFAULT_POLICY
@@ -45,19 +76,39 @@ def day(text: str) -> date:
 
 
 class App:
-    """The use cases' ports, on in-memory adapters."""
+    """The use cases' ports on a SQLite database, and the read side for the queries."""
 
-    def __init__(self) -> None:
-        self.store = InMemoryStore()
-        self.uow = InMemoryUnitOfWork(self.store)
+    def __init__(self, database: Path) -> None:
+        self.engine = create_engine(f"sqlite+aiosqlite:///{database}")
+        self.uow = SqlAlchemyUnitOfWork(self.engine)
         self.clock = FixedClock(datetime(2026, 1, 15, 15, 0, tzinfo=UTC))
         self.ids = SequentialIdGenerator()
         self.policy = DEFAULT_POLICY
 
+    async def read(self, handler: Callable[..., Any], query_of: Callable[[Viewer], Any],
+                   user_id: UUID, **ports: Any) -> Any:
+        """A query for ``user_id``, whose roles are read as authentication reads them."""
+        async with ReadSide(self.engine).transaction() as conn:
+            roles = await SqlPrincipalViews(conn).active_roles(user_id, self.clock.now())
+            viewer = Viewer.of(user_id, roles or frozenset())
+            return await handler(SqlCareViews(conn), self.clock, **ports)(query_of(viewer))
+
+    async def grant(self, user: User, role: Role) -> User:
+        async with self.uow:
+            stored = await self.uow.users.get(user.id)
+            stored.grant_role(role, self.clock.now())
+            await self.uow.commit()
+        return stored
+
 
 @pytest.fixture
-def app() -> App:
-    return App()
+def app(sqlite_template: Path, tmp_path: Path,
+        run: Callable[[Awaitable[Any]], Any]) -> Iterator[App]:
+    database = tmp_path / "cuiot.db"
+    shutil.copy(sqlite_template, database)
+    app = App(database)
+    yield app
+    run(app.engine.dispose())
 
 
 Run = Callable[[Awaitable[Any]], Any]
@@ -108,7 +159,7 @@ def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
     admin = run(register(RegisterUserCommand(email=f"{name.lower()}@example.com",
                                              password="secreto-123", first_name=name,
                                              last_name="Admin")))
-    admin.grant_role(Role.ADMIN, app.clock.now())  # the first admin is bootstrapped
+    admin = run(app.grant(admin, Role.ADMIN))  # the first admin is bootstrapped
     world["users"][name] = world["admin"] = admin
 
 
@@ -177,9 +228,9 @@ def _(app: App, run: Run, world: dict[str, Any], name: str) -> None:
 @when(parsers.re(rf"(?P<name>{NAME}) consulta su capacidad legal para el (?P<on>{DATE})"))
 def _(app: App, run: Run, world: dict[str, Any], name: str, on: str) -> None:
     dob, status = world["person"]
-    check = CheckLegalCapacity(app.uow, app.clock, app.policy)
-    attempt(world, run, check(CheckLegalCapacityCommand(
-        user(world, name).id, date_of_birth=dob, capacity_status=status, on_date=day(on))))
+    attempt(world, run, app.read(CheckLegalCapacity, lambda viewer: CheckLegalCapacityQuery(
+        viewer, date_of_birth=dob, capacity_status=status, on_date=day(on)),
+        user(world, name).id, policy=app.policy))
 
 
 @when(parsers.re(rf"(?P<name>{NAME}) se da de alta para cuidarse a sí misma "
@@ -192,9 +243,9 @@ def _(app: App, run: Run, world: dict[str, Any], name: str, status: str) -> None
                  rf"(?: el (?P<on>{DATE}))?"))
 def _(app: App, run: Run, world: dict[str, Any], name: str, person: str,
       on: str | None) -> None:
-    check = CheckContractingRight(app.uow, app.clock, app.policy)
-    attempt(world, run, check(CheckContractingRightCommand(
-        user(world, name).id, cared(world, person).id, day(on) if on else None)))
+    attempt(world, run, app.read(CheckContractingRight, lambda viewer: CheckContractingRightQuery(
+        viewer, cared(world, person).id, day(on) if on else None),
+        user(world, name).id, policy=app.policy))
 
 
 @when(parsers.re(rf"(?P<name>{NAME}) intenta verificar esa representación"))
@@ -272,9 +323,9 @@ def _(world: dict[str, Any]) -> None:
 
 
 def representative(app: App, run: Run, world: dict[str, Any], person: str) -> Any:
-    get = GetRepresentative(app.uow, app.clock)
-    return run(get(GetRepresentativeCommand(holder_of(world, person).id,
-                                                 cared(world, person).id)))
+    cared_id = cared(world, person).id
+    return run(app.read(GetRepresentative, lambda viewer: GetRepresentativeQuery(
+        viewer, cared_id), holder_of(world, person).id))
 
 
 @then(parsers.re(rf"(?P<person>{NAME}) no tiene representante vigente"))
@@ -287,10 +338,10 @@ def _(app: App, run: Run, world: dict[str, Any], person: str, name: str) -> None
     assert representative(app, run, world, person).representative_id == user(world, name).id
 
 
-def reload(app: App, run: Run, world: dict[str, Any], person: str) -> CaredPerson:
-    get = GetCaredPerson(app.uow, app.clock)
-    return run(get(GetCaredPersonCommand(holder_of(world, person).id,
-                                              cared(world, person).id)))
+def reload(app: App, run: Run, world: dict[str, Any], person: str) -> Any:
+    cared_id = cared(world, person).id
+    return run(app.read(GetCaredPerson, lambda viewer: GetCaredPersonQuery(viewer, cared_id),
+                        holder_of(world, person).id))
 
 
 @then(parsers.re(rf'el nombre de (?P<person>{NAME}) es "(?P<first>[^"]+)"'))

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from tests.fakes.base import InMemoryRepository
 from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryCaredPersonRepository(InMemoryRepository[CaredPerson]):
@@ -15,9 +15,6 @@ class InMemoryCaredPersonRepository(InMemoryRepository[CaredPerson]):
 
     async def list_for_institution(self, institution_id: UUID) -> list[CaredPerson]:
         return self._where(lambda cp: cp.institution_id == institution_id)
-
-    async def list_with_direct_access(self, user_id: UUID) -> list[CaredPerson]:
-        return self._where(lambda cp: cp.has_access(user_id))
 
     async def get_for_user(self, user_id: UUID) -> CaredPerson | None:
         return self._first(lambda cp: cp.user_id == user_id)
@@ -34,12 +31,6 @@ class InMemoryRepresentationRepository(InMemoryRepository[LegalRepresentation]):
         wanted = set(cared_person_ids)
         return self._where(lambda r: r.cared_person_id in wanted)
 
-    async def list_for_representative(self, user_id: UUID) -> list[LegalRepresentation]:
-        return self._where(lambda r: r.representative_id == user_id)
-
 
 class InMemoryInstitutionRepository(InMemoryRepository[Institution]):
     entity = "institution"
-
-    async def list_for_staff(self, user_id: UUID) -> list[Institution]:
-        return self._where(lambda i: i.is_staff(user_id))

@@ -5,10 +5,19 @@ from uuid import uuid4
 
 import pytest
 
-from cuiot.domain.care import CaredPerson, CareType, EmergencyContact, Institution, LegalRepresentation, Relationship
+from cuiot.domain.care import (
+    CaredPerson,
+    CaregiverAssignment,
+    CareType,
+    EmergencyContact,
+    Institution,
+    LegalRepresentation,
+    Relationship,
+)
 from cuiot.domain.errors import Conflict
-from cuiot.domain.users import Role, User
+from cuiot.domain.users import CapacityStatus, Role, User
 from cuiot.domain.values import EmailAddress
+from tests.support.statements import statements
 
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)
 
@@ -53,7 +62,7 @@ async def test_without_commit_nothing_is_written(sql_uow):
     async with sql_uow() as uow:
         await uow.users.add(a_user())
     async with sql_uow() as uow:
-        assert await uow.users.list() == []
+        assert await uow.users.get_by_email(EmailAddress("ana@example.com")) is None
 
 
 async def test_an_error_inside_the_unit_of_work_rolls_back(sql_uow):
@@ -63,7 +72,7 @@ async def test_an_error_inside_the_unit_of_work_rolls_back(sql_uow):
             await uow.flush()
             raise RuntimeError("boom")
     async with sql_uow() as uow:
-        assert await uow.users.list() == []
+        assert await uow.users.get_by_email(EmailAddress("ana@example.com")) is None
 
 
 async def test_email_unique_ignoring_case_in_the_database(sql_uow):
@@ -73,12 +82,15 @@ async def test_email_unique_ignoring_case_in_the_database(sql_uow):
     with pytest.raises(Conflict):
         async with sql_uow() as uow:
             duplicate = a_user("rosa@example.com")
-            object.__setattr__(duplicate.email, "value", "ROSA@example.com")
+            shouted = object.__new__(EmailAddress)  # what EmailAddress itself never makes
+            object.__setattr__(shouted, "value", "ROSA@example.com")
+            duplicate.email = shouted
             await uow.users.add(duplicate)
             await uow.commit()
 
 
-async def test_cared_person_members_caregivers_and_representation(sql_uow):
+def a_scene() -> tuple[list[User], Institution, CaredPerson, LegalRepresentation]:
+    """A holder, a member, an on-call carer, an institution, a person and a representation."""
     holder, member, carer = a_user("h@example.com"), a_user("m@example.com"), a_user("c@example.com")
     institution = Institution(id=uuid4(), name="Hogar Sol", admin_id=holder.id, created_at=NOW)
     institution.on_call_ids.add(carer.id)
@@ -92,25 +104,88 @@ async def test_cared_person_members_caregivers_and_representation(sql_uow):
     rep = LegalRepresentation(id=uuid4(), cared_person_id=person.id, representative_id=holder.id,
                               relationship=Relationship.CHILD, document_ref="poder 123",
                               valid_from=date(2025, 1, 1), created_at=NOW)
+    return [holder, member, carer], institution, person, rep
+
+
+async def stored_scene(sql_uow):
+    users, institution, person, rep = a_scene()
     async with sql_uow() as uow:
-        for user in (holder, member, carer):
+        for user in users:
             await uow.users.add(user)
         await uow.institutions.add(institution)
         await uow.cared_persons.add(person)
         await uow.representations.add(rep)
         await uow.commit()
+    return users, institution, person, rep
+
+
+async def test_cared_person_members_caregivers_and_representation(sql_uow):
+    (holder, member, carer), institution, person, rep = await stored_scene(sql_uow)
     async with sql_uow() as uow:
         loaded = await uow.cared_persons.get(person.id)
-        by_member = await uow.cared_persons.list_with_direct_access(member.id)
-        by_carer = await uow.cared_persons.list_with_direct_access(carer.id)
-        reps = await uow.representations.list_for_representative(holder.id)
-        staff_of = await uow.institutions.list_for_staff(carer.id)
+        held = await uow.cared_persons.list_for_account(holder.id)
+        patients = await uow.cared_persons.list_for_institution(institution.id)
+        reps = await uow.representations.list_for_cared_person(person.id)
+        home = await uow.institutions.get(institution.id)
     assert loaded.member_ids == {member.id} and loaded.primary_caregiver_id == carer.id
     assert loaded.emergency_contacts == [EmergencyContact("Luis", phone="+54 9 11")]
     assert loaded.thresholds == {"systolic_high": 150}
-    assert [p.id for p in by_member] == [person.id] and [p.id for p in by_carer] == [person.id]
-    assert [r.id for r in reps] == [rep.id]
-    assert [i.id for i in staff_of] == [institution.id] and staff_of[0].on_call_ids == {carer.id}
+    assert (loaded.care_type, loaded.capacity_status) == (CareType.DELEGATED, CapacityStatus.FULL)
+    assert held == [loaded] and patients == [loaded]  # one object per row: the identity map
+    assert [r.id for r in reps] == [rep.id] and reps[0].relationship is Relationship.CHILD
+    assert home.on_call_ids == {carer.id} and home.staff_ids == {carer.id}  # on call is staff
+
+
+async def test_unchanged_child_collections_write_nothing(engine, sql_uow):
+    _, institution, person, rep = await stored_scene(sql_uow)
+    async with sql_uow() as uow:
+        loaded = await uow.cared_persons.get(person.id)
+        home = await uow.institutions.get(institution.id)
+        await uow.representations.get(rep.id)
+        with statements(engine) as seen:
+            assert loaded.has_access(loaded.account_id) and home.is_staff(home.admin_id)
+            loaded.change_care(emergency_contacts=list(loaded.emergency_contacts),
+                               thresholds=dict(loaded.thresholds))  # the same values again
+            await uow.commit()
+    assert seen.writes() == []
+    async with sql_uow() as uow:
+        loaded = await uow.cared_persons.get(person.id)
+        with statements(engine) as seen:
+            loaded.rename("Rosa María")
+            await uow.commit()
+    [update] = seen.writes()
+    assert update.startswith("UPDATE cared_persons SET first_name=")
+
+
+async def test_a_changed_child_collection_writes_only_the_rows_that_changed(engine, sql_uow):
+    (_, member, carer), institution, person, _ = await stored_scene(sql_uow)
+    newcomer = a_user("n@example.com")
+    async with sql_uow() as uow:
+        await uow.users.add(newcomer)
+        await uow.commit()
+    async with sql_uow() as uow:
+        loaded = await uow.cared_persons.get(person.id)
+        home = await uow.institutions.get(institution.id)
+        with statements(engine) as seen:
+            loaded.add_member(newcomer.id)
+            loaded.assign_caregiver(member.id, primary=True)  # the old primary is demoted
+            home.add_staff(member.id, on_call=True)
+            await uow.commit()
+    writes = sorted(w.split(" (")[0].split(" SET")[0] for w in seen.writes())
+    assert writes == ["INSERT INTO cared_person_caregivers", "INSERT INTO cared_person_members",
+                      "INSERT INTO institution_staff", "UPDATE cared_person_caregivers"]
+    async with sql_uow() as uow:
+        loaded = await uow.cared_persons.get(person.id)
+        home = await uow.institutions.get(institution.id)
+        assert loaded.member_ids == {member.id, newcomer.id}
+        assert loaded.caregivers == [CaregiverAssignment(member.id, True),
+                                     CaregiverAssignment(carer.id, False)]
+        assert home.on_call_ids == {carer.id, member.id} == home.staff_ids
+        with statements(engine) as seen:
+            loaded.member_ids.discard(newcomer.id)
+            await uow.commit()
+    [delete] = seen.writes()
+    assert delete.startswith("DELETE FROM cared_person_members")
 
 
 async def test_a_dangling_reference_is_refused_at_commit(sql_uow):
@@ -126,6 +201,7 @@ async def test_the_next_unit_of_work_works_after_a_commit_was_refused(engine, sq
     orphan = CaredPerson(id=uuid4(), account_id=uuid4(), first_name="X", last_name="Y",
                          date_of_birth=None, created_at=NOW)
     for _ in range(3):  # the pool hands the same connection back each time on SQLite
+        # The same object each time: a refused unit of work leaves it as it was, new.
         with pytest.raises(Conflict):
             async with sql_uow() as uow:
                 await uow.cared_persons.add(orphan)
@@ -134,4 +210,4 @@ async def test_the_next_unit_of_work_works_after_a_commit_was_refused(engine, sq
         await uow.users.add(a_user())
         await uow.commit()
     async with sql_uow() as uow:
-        assert len(await uow.users.list()) == 1
+        assert await uow.users.get_by_email(EmailAddress("ana@example.com")) is not None

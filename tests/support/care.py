@@ -1,27 +1,43 @@
 """A bench for the care and user use-case tests: in-memory ports, and shortcuts that set
-the scene through the use cases themselves. No tests here."""
+the scene through the use cases themselves; ``SqlBench``, the same on a real database
+with the reads through the views. No tests here."""
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
-from tests.fakes.uow import InMemoryUnitOfWork
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.care import SqlCareViews
+from cuiot.adapters.persistence.views.identity import SqlPrincipalViews
 from cuiot.application.care.commands.members import AddMember, AddMemberCommand
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
-from cuiot.application.care.commands.representation import RequestRepresentation, RequestRepresentationCommand, VerifyRepresentation, VerifyRepresentationCommand
+from cuiot.application.care.commands.representation import (
+    RequestRepresentation,
+    RequestRepresentationCommand,
+    VerifyRepresentation,
+    VerifyRepresentationCommand,
+)
 from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
-from cuiot.domain.care import CaredPerson, LegalRepresentation
+from cuiot.application.shared.queries import Viewer
+from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
 from cuiot.domain.policy import Policy
 from cuiot.domain.users import Role, User
+from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
+from tests.fakes.uow import InMemoryUnitOfWork
 
 ADULT = date(1975, 8, 12)
 
 
 class Bench:
-    def __init__(self, uow: InMemoryUnitOfWork, clock: FixedClock, ids: SequentialIdGenerator,
+    def __init__(self, uow: InMemoryUnitOfWork | SqlAlchemyUnitOfWork, clock: FixedClock,
+                 ids: SequentialIdGenerator,
                  policy: Policy, hasher: PlainPasswordHasher) -> None:
         self.uow, self.clock, self.ids, self.policy = uow, clock, ids, policy
         self.ports = {"uow": uow, "clock": clock, "ids": ids, "policy": policy,
@@ -77,6 +93,56 @@ class Bench:
             await self.call(VerifyRepresentation,
                             VerifyRepresentationCommand(verified_by.id, rep.id))
         return rep
+
+
+REPOSITORY = {CaredPerson: "cared_persons", Institution: "institutions",
+              LegalRepresentation: "representations", User: "users"}
+
+
+class SqlBench(Bench):
+    """The bench on a real database: the scene is set through the same use cases (roles
+    and direct changes go through a unit of work), and ``read`` runs a query on the
+    views in a read transaction, as a request does."""
+
+    def __init__(self, uow: SqlAlchemyUnitOfWork, engine: AsyncEngine, clock: FixedClock,
+                 ids: SequentialIdGenerator, policy: Policy,
+                 hasher: PlainPasswordHasher) -> None:
+        super().__init__(uow, clock, ids, policy, hasher)
+        self.engine = engine
+
+    async def user(self, name: str, dob: date | None = ADULT, *roles: Role) -> User:
+        user = await super().user(name, dob)
+        if roles:
+            async def grant(stored: User) -> None:
+                for role in roles:
+                    stored.grant_role(role, self.clock.now())
+            user = await self.change(user, grant)
+        return user
+
+    async def stored(self, entity: Any) -> Any:
+        """What the database holds of ``entity`` now."""
+        async with self.uow:
+            return await getattr(self.uow, REPOSITORY[type(entity)]).get(entity.id)
+
+    async def change(self, entity: Any, change: Callable[[Any], Any]) -> Any:
+        """Load ``entity``, apply ``change`` to it (a function, maybe async) and commit."""
+        async with self.uow:
+            stored = await getattr(self.uow, REPOSITORY[type(entity)]).get(entity.id)
+            done = change(stored)
+            if inspect.isawaitable(done):
+                await done
+            await self.uow.commit()
+        return stored
+
+    async def read(self, handler: type, query_of: Callable[[Viewer], Any],
+                   actor_id: UUID) -> Any:
+        """Run a query for ``actor_id`` (its roles read as authentication reads them)."""
+        async with ReadSide(self.engine).transaction() as conn:
+            roles = await SqlPrincipalViews(conn).active_roles(actor_id, self.clock.now())
+            viewer = Viewer.of(actor_id, roles or frozenset())
+            ports = {"views": SqlCareViews(conn), **self.ports}
+            names = list(inspect.signature(handler).parameters)
+            return await handler(**{name: ports[name] for name in names})(query_of(viewer))
 
 
 class LimitsRecorder:

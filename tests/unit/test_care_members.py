@@ -6,7 +6,7 @@ import pytest
 
 from cuiot.application.care.commands.institutions import AddInstitutionStaff, AddInstitutionStaffCommand, CreateInstitution, CreateInstitutionCommand
 from cuiot.application.care.commands.members import AddMember, AddMemberCommand, AssignCaregiver, AssignCaregiverCommand
-from cuiot.application.billing.commands import limits
+from cuiot.application.billing import limits
 from cuiot.domain.errors import (
     Conflict,
     Forbidden,

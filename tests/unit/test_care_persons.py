@@ -1,4 +1,5 @@
-"""Adding, seeing, listing and changing cared persons."""
+"""Adding cared persons and adding staff. (Seeing and listing them are reads:
+``tests/integration/test_care_views.py``.)"""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from datetime import date
 
 import pytest
 
-from cuiot.application.care.commands.institutions import AddInstitutionStaff, AddInstitutionStaffCommand, CreateInstitution, CreateInstitutionCommand
-from cuiot.application.care.commands.persons import GetCaredPerson, GetCaredPersonCommand, ListCaredPersons, ListCaredPersonsCommand
-from cuiot.application.billing.commands import limits
+from cuiot.application.billing import limits
+from cuiot.application.care.commands.institutions import (
+    AddInstitutionStaff,
+    AddInstitutionStaffCommand,
+    CreateInstitution,
+    CreateInstitutionCommand,
+)
 from cuiot.domain.care import CareType, EmergencyContact
 from cuiot.domain.errors import (
     Conflict,
@@ -18,7 +23,7 @@ from cuiot.domain.errors import (
     PackageLimitExceeded,
     ValidationFailed,
 )
-from cuiot.domain.users import CapacityStatus, Role
+from cuiot.domain.users import CapacityStatus
 from tests.support.care import Bench, LimitsRecorder
 
 
@@ -100,52 +105,6 @@ async def test_only_staff_add_a_cared_person_to_an_institution(bench: Bench) -> 
         await bench.delegated(laura, institution_id=home.id)
     with pytest.raises(NotFound):
         await bench.delegated(laura, institution_id=bench.ids.new_id())
-
-
-async def test_a_stranger_does_not_find_someone_elses_cared_person(bench: Bench) -> None:
-    laura, pedro, admin = await bench.user("Laura"), await bench.user("Pedro"), await bench.admin()
-    rosa = await bench.delegated(laura)
-    get = bench.use_case(GetCaredPerson)
-    assert (await get(GetCaredPersonCommand(laura.id, rosa.id))).id == rosa.id
-    assert (await get(GetCaredPersonCommand(admin.id, rosa.id))).id == rosa.id
-    with pytest.raises(NotFound):
-        await get(GetCaredPersonCommand(pedro.id, rosa.id))
-
-
-async def listed(bench: Bench, actor_id) -> list:
-    found = await bench.call(ListCaredPersons, ListCaredPersonsCommand(actor_id))
-    return [cp.id for cp in found]
-
-
-async def test_the_list_holds_only_the_persons_the_actor_may_see(bench: Bench) -> None:
-    laura, pedro, admin = await bench.user("Laura"), await bench.user("Pedro"), await bench.admin()
-    rosa, juan = await bench.delegated(laura), await bench.delegated(laura, "Juan")
-    own = await bench.delegated(pedro, "Tito")
-    await bench.member(laura, juan, pedro)
-    assert await listed(bench, laura.id) == [rosa.id, juan.id]
-    assert await listed(bench, pedro.id) == [juan.id, own.id]
-    assert await listed(bench, admin.id) == []
-
-
-async def test_a_represented_person_appears_in_the_representatives_list(bench: Bench) -> None:
-    laura, marta, admin = await bench.user("Laura"), await bench.user("Marta"), await bench.admin()
-    rosa = await bench.delegated(laura)
-    await bench.member(laura, rosa, marta)
-    await bench.representation(marta, rosa, verified_by=admin)
-    bench.fresh(rosa).member_ids.clear()  # access now rests on the representation alone
-    assert await listed(bench, marta.id) == [rosa.id]
-
-
-async def test_institution_staff_see_its_cared_persons(bench: Bench) -> None:
-    director, nurse = await bench.user("Director"), await bench.user("Nurse")
-    home = await bench.call(CreateInstitution,
-                            CreateInstitutionCommand(director.id, "Hogar Sol"))
-    await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
-        director.id, home.id, "nurse@example.com", on_call=True))
-    rosa = await bench.delegated(director, institution_id=home.id)
-    assert await listed(bench, nurse.id) == [rosa.id]
-    assert bench.fresh(director).has_role(Role.INSTITUTION_ADMIN, bench.clock.now())
-    assert nurse.id in bench.fresh(home).on_call_ids
 
 
 async def test_only_the_institution_admin_adds_staff(bench: Bench) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 from uuid import UUID
 
-from cuiot.domain.care import CaredPerson, CareType, LegalRepresentation
+from cuiot.domain.care import CareType, LegalRepresentation
 from cuiot.domain.errors import LegalCapacityDenied
 from cuiot.domain.policy import Policy
-from cuiot.domain.users import CapacityStatus, User
+from cuiot.domain.users import CapacityStatus
 
 
 class Refusal(StrEnum):
@@ -29,6 +30,36 @@ _STATUS_REFUSAL = {
 }
 
 
+class Person(Protocol):
+    """What the law asks of anyone: a ``User`` or a ``CaredPerson`` (or a read of one)."""
+
+    @property
+    def date_of_birth(self) -> date | None: ...
+
+    @property
+    def capacity_status(self) -> CapacityStatus: ...
+
+
+class Contractor(Person, Protocol):
+    """Who asks to contract: a ``User``."""
+
+    @property
+    def id(self) -> UUID: ...
+
+
+class CareRecord(Person, Protocol):
+    """The person contracted for: a ``CaredPerson``."""
+
+    @property
+    def care_type(self) -> CareType: ...
+
+    @property
+    def user_id(self) -> UUID | None: ...
+
+    @property
+    def account_id(self) -> UUID: ...
+
+
 def age_on(date_of_birth: date, today: date) -> int:
     """Whole years; someone born on 29 February ages on 1 March in a common year."""
     before_birthday = (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
@@ -43,7 +74,7 @@ class Capacity:
     status: CapacityStatus
 
     @classmethod
-    def of(cls, person: User | CaredPerson) -> Capacity:
+    def of(cls, person: Person) -> Capacity:
         return cls(person.date_of_birth, person.capacity_status)
 
     def refusal(self, today: date, policy: Policy) -> Refusal | None:
@@ -68,7 +99,7 @@ def ensure_can_contract(capacity: Capacity, today: date, policy: Policy) -> None
         raise LegalCapacityDenied(reason.value)
 
 
-def ensure_lawful_care(cared_person: CaredPerson, today: date, policy: Policy) -> None:
+def ensure_lawful_care(cared_person: CareRecord, today: date, policy: Policy) -> None:
     """A person in self care contracts for themselves, so they must be able to contract."""
     if cared_person.care_type is CareType.SELF_CARE:
         ensure_can_contract(Capacity.of(cared_person), today, policy)
@@ -83,8 +114,8 @@ def active_representation(
 
 
 def ensure_may_contract_for(
-    actor: User,
-    cared_person: CaredPerson,
+    actor: Contractor,
+    cared_person: CareRecord,
     representations: list[LegalRepresentation],
     today: date,
     policy: Policy,
@@ -94,16 +125,28 @@ def ensure_may_contract_for(
     Self care: the person themselves, able to contract. Delegated: the active
     representative, who must be able to contract.
     """
+    ensure_may_contract(actor, cared_person, representative_id_of(representations, today),
+                        today, policy)
+
+
+def ensure_may_contract(
+    actor: Contractor,
+    cared_person: CareRecord,
+    representative_id: UUID | None,
+    today: date,
+    policy: Policy,
+) -> None:
+    """``ensure_may_contract_for`` once the representative in force today is known
+    (``representative_id``, None when there is none)."""
     if cared_person.care_type is CareType.SELF_CARE:
         ensure_can_contract(Capacity.of(cared_person), today, policy)
         if actor.id not in {cared_person.user_id, cared_person.account_id}:
             raise LegalCapacityDenied(Refusal.NOT_THE_REPRESENTATIVE.value,
                                       "only the person may contract their own self care")
         return
-    current = active_representation(representations, today)
-    if current is None:
+    if representative_id is None:
         raise LegalCapacityDenied(Refusal.NO_ACTIVE_REPRESENTATIVE.value)
-    if current.representative_id != actor.id:
+    if representative_id != actor.id:
         raise LegalCapacityDenied(Refusal.NOT_THE_REPRESENTATIVE.value)
     cause = Capacity.of(actor).refusal(today, policy)
     if cause is not None:

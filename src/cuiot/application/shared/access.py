@@ -4,6 +4,10 @@ Access: admins; the account holder, members, the person themselves and assigned
 caregivers; the active legal representative; staff of the person's institution.
 Everyone else is told the cared person does not exist (``NotFound``), never that it is
 someone else's.
+
+These decide for one person a command has loaded. The reads ask the same question of the
+database: ``adapters/persistence/views/access.py: visible_cared_persons`` is this rule in
+SQL, and ``tests/integration/test_access_views.py`` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -62,24 +66,6 @@ async def accessible_cared_person(
     if cared_person is None or not await may_access(uow, user, cared_person, now, today):
         raise NotFound("cared person", cared_person_id)
     return cared_person
-
-
-async def accessible_cared_persons(
-    uow: UnitOfWork, user: User, now: datetime, today: date
-) -> list[CaredPerson]:
-    """Every cared person ``user`` may see (admins see their own here, not everyone's)."""
-    found: dict[UUID, CaredPerson] = {
-        cp.id: cp for cp in await uow.cared_persons.list_with_direct_access(user.id)
-    }
-    for rep in await uow.representations.list_for_representative(user.id):
-        if rep.is_active(today) and rep.cared_person_id not in found:
-            cp = await uow.cared_persons.get(rep.cared_person_id)
-            if cp is not None:
-                found[cp.id] = cp
-    for institution in await uow.institutions.list_for_staff(user.id):
-        for cp in await uow.cared_persons.list_for_institution(institution.id):
-            found.setdefault(cp.id, cp)
-    return list(found.values())
 
 
 async def active_admins(uow: UnitOfWork, now: datetime) -> list[User]:

@@ -2,13 +2,16 @@
 as SQL, so that a view filters in the same statement that reads its page.
 
 Kept in step with ``may_access`` by ``tests/integration/test_access_views.py``, which
-checks both on the same stored data."""
+checks both on the same stored data. Each way in is one indexed branch of a UNION: the
+account holder, the person, a member, a caregiver, the representative in force, the
+institution's admin or staff."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true, union
 
 from cuiot.adapters.persistence.orm.care import (
     cared_person_caregivers,
@@ -21,6 +24,28 @@ from cuiot.adapters.persistence.orm.care import (
 from cuiot.application.shared.queries import Viewer
 
 
+def active_on(r: Any, today: date) -> ColumnElement[bool]:
+    """``LegalRepresentation.is_active(today)`` on the columns ``r``."""
+    return and_(r.verified.is_(true()), r.valid_from <= today,
+                or_(r.valid_until.is_(None), r.valid_until >= today))
+
+
+def in_force(today: date) -> tuple[Any, ColumnElement[bool]]:
+    """The representations in force on ``today``, one per cared person at most: active, and
+    no other active one of the same person comes first in ``active_representation``'s
+    order (the latest ``valid_from``, then ``created_at``; on a tie the repository's
+    order, by id, keeps the first). Returns the alias and the condition on it."""
+    r, other = legal_representations.alias(), legal_representations.alias()  # unique names
+    o, c = other.c, r.c
+    first = or_(
+        o.valid_from > c.valid_from,
+        and_(o.valid_from == c.valid_from, o.created_at > c.created_at),
+        and_(o.valid_from == c.valid_from, o.created_at == c.created_at, o.id < c.id))
+    beaten = exists().where(o.cared_person_id == c.cared_person_id, o.id != c.id,
+                            active_on(o, today), first)
+    return r, and_(active_on(c, today), ~beaten)
+
+
 def visible_cared_persons(viewer: Viewer, today: date) -> Select[tuple[object]]:
     """The ids of the cared persons ``viewer`` may see: a subquery to filter with
     ``column.in_(...)``. Admins see everyone."""
@@ -28,18 +53,18 @@ def visible_cared_persons(viewer: Viewer, today: date) -> Select[tuple[object]]:
     if viewer.is_admin:
         return select(cp.id)
     user = viewer.user_id
-    r = legal_representations.c
-    member = select(cared_person_members.c.cared_person_id).where(
-        cared_person_members.c.user_id == user)
-    caring = select(cared_person_caregivers.c.cared_person_id).where(
-        cared_person_caregivers.c.caregiver_id == user)
-    represented = select(r.cared_person_id).where(
-        r.representative_id == user, r.verified.is_(true()), r.valid_from <= today,
-        or_(r.valid_until.is_(None), r.valid_until >= today))
-    staffed = select(institutions.c.id).where(institutions.c.admin_id == user).union(
+    members, caring = cared_person_members.c, cared_person_caregivers.c
+    represented, rep_in_force = in_force(today)
+    staffed = union(
+        select(institutions.c.id).where(institutions.c.admin_id == user),
         select(institution_staff.c.institution_id).where(institution_staff.c.user_id == user))
-    return select(cp.id).where(or_(
-        cp.account_id == user, cp.user_id == user,
-        cp.id.in_(member), cp.id.in_(caring), cp.id.in_(represented),
-        and_(cp.institution_id.is_not(None), cp.institution_id.in_(staffed)),
-    ))
+    ways_in = union(
+        select(cp.id).where(cp.account_id == user),
+        select(cp.id).where(cp.user_id == user),
+        select(members.cared_person_id).where(members.user_id == user),
+        select(caring.cared_person_id).where(caring.caregiver_id == user),
+        select(represented.c.cared_person_id).where(
+            represented.c.representative_id == user, rep_in_force),
+        select(cp.id).where(cp.institution_id.in_(staffed)),
+    ).subquery("visible")
+    return select(ways_in.c.id)

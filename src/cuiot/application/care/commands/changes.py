@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from cuiot.application.billing.commands import limits
-from cuiot.application.shared.access import accessible_cared_person, load_actor
+from cuiot.application.billing import limits
 from cuiot.application.care.commands.institutions import staffed_institution
 from cuiot.application.care.commands.persons import ContactInput, emergency_contacts_from
+from cuiot.application.shared.access import accessible_cared_person, load_actor
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.capacity import ensure_lawful_care, ensure_may_contract_for

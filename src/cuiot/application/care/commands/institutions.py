@@ -1,5 +1,5 @@
-"""Use cases of institutions: create one, see one, add staff. And the check that an actor
-works for an institution, which adding a cared person to it needs."""
+"""Use cases of institutions: create one, add staff (seeing one is a query). And the
+check that an actor works for an institution, which adding a cared person to it needs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from cuiot.application.billing.commands import limits
+from cuiot.application.billing import limits
 from cuiot.application.shared.access import load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
@@ -105,22 +105,3 @@ class AddInstitutionStaff:
             institution.add_staff(user.id, on_call=cmd.on_call)
             await self.uow.commit()
         return institution
-
-
-@dataclass(frozen=True)
-class GetInstitutionCommand:
-    actor_id: UUID
-    institution_id: UUID
-
-
-class GetInstitution:
-    """Its staff, its admin and platform admins see an institution; nobody else finds it."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: GetInstitutionCommand) -> Institution:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            return await visible_institution(self.uow, actor, cmd.institution_id,
-                                             self.clock.now())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from cuiot.application.billing.commands import limits
+from cuiot.application.billing import limits
 from cuiot.application.shared.access import accessible_cared_person, load_actor, may_manage
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork

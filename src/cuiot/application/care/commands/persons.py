@@ -1,4 +1,4 @@
-"""Use cases of cared persons: add one to one's account, see them, list them."""
+"""Adding a cared person to one's account. (Seeing and listing them are queries.)"""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from cuiot.application.billing.commands import limits
-from cuiot.application.shared.access import accessible_cared_person, accessible_cared_persons, load_actor
+from cuiot.application.billing import limits
 from cuiot.application.care.commands.institutions import staffed_institution
+from cuiot.application.shared.access import load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.capacity import ensure_may_contract_for
@@ -90,45 +90,3 @@ class AddCaredPerson:
         if actor.capacity_status is not CapacityStatus.FULL:
             cared.capacity_status = actor.capacity_status
         ensure_may_contract_for(actor, cared, [], self.clock.today(), self.policy)
-
-
-@dataclass(frozen=True)
-class GetCaredPersonCommand:
-    actor_id: UUID
-    cared_person_id: UUID
-
-
-class GetCaredPerson:
-    """Someone else's cared person is not found, never forbidden."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: GetCaredPersonCommand) -> CaredPerson:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            return await accessible_cared_person(self.uow, actor, cmd.cared_person_id,
-                                                 self.clock.now(), self.clock.today())
-
-
-@dataclass(frozen=True)
-class ListCaredPersonsCommand:
-    actor_id: UUID
-    offset: int = 0
-    limit: int | None = None  # None: all of them
-
-
-class ListCaredPersons:
-    """The cared persons the actor may see, oldest first. Admins see their own here."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: ListCaredPersonsCommand) -> list[CaredPerson]:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            found = await accessible_cared_persons(self.uow, actor, self.clock.now(),
-                                                   self.clock.today())
-        ordered = sorted(found, key=lambda cp: (cp.created_at, str(cp.id)))
-        end = None if cmd.limit is None else cmd.offset + cmd.limit
-        return ordered[cmd.offset:end]

@@ -1,5 +1,6 @@
 """Legal representation of a person in delegated care: asked for by someone who sees the
-person, verified by an admin, in force while verified and within its dates."""
+person, verified by an admin, in force while verified and within its dates (which one
+is in force is a query)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from uuid import UUID
 from cuiot.application.shared.access import accessible_cared_person, ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.capacity import active_representation
 from cuiot.domain.care import CareType, LegalRepresentation, Relationship
 from cuiot.domain.errors import Conflict, NotFound
 from cuiot.domain.values import parse_choice
@@ -74,25 +74,3 @@ class VerifyRepresentation:
             representation.verify(cmd.actor_id, now)
             await self.uow.commit()
         return representation
-
-
-@dataclass(frozen=True)
-class GetRepresentativeCommand:
-    actor_id: UUID
-    cared_person_id: UUID
-
-
-class GetRepresentative:
-    """The representation in force today for a person the actor sees, or None."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: GetRepresentativeCommand) -> LegalRepresentation | None:
-        today = self.clock.today()
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            cared = await accessible_cared_person(self.uow, actor, cmd.cared_person_id,
-                                                  self.clock.now(), today)
-            representations = await self.uow.representations.list_for_cared_person(cared.id)
-        return active_representation(representations, today)

@@ -5,18 +5,53 @@ Whoever may not see a cared person or an institution gets a 404, never a 403."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cuiot.application.care.commands.capacity import CheckContractingRight, CheckContractingRightCommand, CheckLegalCapacity, CheckLegalCapacityCommand
+from cuiot.adapters.persistence.views.care import SqlCareViews
 from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
-from cuiot.application.care.commands.institutions import AddInstitutionStaff, AddInstitutionStaffCommand, CreateInstitution, CreateInstitutionCommand, GetInstitution, GetInstitutionCommand
-from cuiot.application.care.commands.members import AddMember, AddMemberCommand, AssignCaregiver, AssignCaregiverCommand
-from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand, GetCaredPerson, GetCaredPersonCommand, ListCaredPersons, ListCaredPersonsCommand
-from cuiot.application.care.commands.representation import GetRepresentative, GetRepresentativeCommand, RequestRepresentation, RequestRepresentationCommand, VerifyRepresentation, VerifyRepresentationCommand
-from cuiot.entrypoints.http.deps import PageParams, Principal, use
+from cuiot.application.care.commands.institutions import (
+    AddInstitutionStaff,
+    AddInstitutionStaffCommand,
+    CreateInstitution,
+    CreateInstitutionCommand,
+)
+from cuiot.application.care.commands.members import (
+    AddMember,
+    AddMemberCommand,
+    AssignCaregiver,
+    AssignCaregiverCommand,
+)
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.care.commands.representation import (
+    RequestRepresentation,
+    RequestRepresentationCommand,
+    VerifyRepresentation,
+    VerifyRepresentationCommand,
+)
+from cuiot.application.care.queries.capacity import (
+    CheckContractingRight,
+    CheckContractingRightQuery,
+    CheckLegalCapacity,
+    CheckLegalCapacityQuery,
+)
+from cuiot.application.care.queries.institutions import GetInstitution, GetInstitutionQuery
+from cuiot.application.care.queries.persons import (
+    GetCaredPerson,
+    GetCaredPersonQuery,
+    ListCaredPersons,
+    ListCaredPersonsQuery,
+)
+from cuiot.application.care.queries.representation import (
+    GetRepresentative,
+    GetRepresentativeQuery,
+)
+from cuiot.application.identity.queries.authenticate import Principal as AuthPrincipal
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.http.care.schemas import (
     CapacityCheckIn,
     CapacityOut,
@@ -32,7 +67,34 @@ from cuiot.entrypoints.http.care.schemas import (
     RepresentativeOut,
     StaffIn,
 )
+from cuiot.entrypoints.http.deps import (
+    PageParams,
+    Principal,
+    ReadConnection,
+    get_container,
+    query,
+    use,
+)
 from cuiot.entrypoints.http.schemas import Page
+
+T = TypeVar("T")
+
+
+def judged(handler: Callable[..., T]) -> Callable[[Request, AsyncConnection], T]:
+    """``Depends(judged(CheckLegalCapacity))``: ``query(...)`` for a query that also
+    applies the policy (the right to contract, the age of majority)."""
+
+    def build(request: Request, conn: ReadConnection) -> T:
+        container = get_container(request)
+        return handler(SqlCareViews(conn), clock=container.clock(), policy=container.policy())
+
+    build.__name__ = f"judged_{getattr(handler, '__name__', 'query')}"
+    return build
+
+
+def viewer_of(principal: AuthPrincipal) -> Viewer:
+    return Viewer.of(principal.user_id, principal.roles)
+
 
 cared_persons = APIRouter(prefix="/cared-persons", tags=["cared persons"])
 legal_capacity = APIRouter(prefix="/legal-capacity", tags=["legal capacity"])
@@ -40,18 +102,18 @@ institutions = APIRouter(prefix="/institutions", tags=["institutions"])
 CREATED = status.HTTP_201_CREATED
 
 AddPerson = Annotated[AddCaredPerson, Depends(use(AddCaredPerson))]
-ListPersons = Annotated[ListCaredPersons, Depends(use(ListCaredPersons))]
-GetPerson = Annotated[GetCaredPerson, Depends(use(GetCaredPerson))]
+ListPersons = Annotated[ListCaredPersons, Depends(query(ListCaredPersons, SqlCareViews))]
+GetPerson = Annotated[GetCaredPerson, Depends(query(GetCaredPerson, SqlCareViews))]
 UpdatePerson = Annotated[UpdateCaredPerson, Depends(use(UpdateCaredPerson))]
-AddMember = Annotated[AddMember, Depends(use(AddMember))]
-AssignCaregiver = Annotated[AssignCaregiver, Depends(use(AssignCaregiver))]
-CheckCapacity = Annotated[CheckLegalCapacity, Depends(use(CheckLegalCapacity))]
-CheckRight = Annotated[CheckContractingRight, Depends(use(CheckContractingRight))]
+AddMemberUseCase = Annotated[AddMember, Depends(use(AddMember))]
+AssignCaregiverUseCase = Annotated[AssignCaregiver, Depends(use(AssignCaregiver))]
+CheckCapacity = Annotated[CheckLegalCapacity, Depends(judged(CheckLegalCapacity))]
+CheckRight = Annotated[CheckContractingRight, Depends(judged(CheckContractingRight))]
 RequestRep = Annotated[RequestRepresentation, Depends(use(RequestRepresentation))]
 VerifyRep = Annotated[VerifyRepresentation, Depends(use(VerifyRepresentation))]
-GetRep = Annotated[GetRepresentative, Depends(use(GetRepresentative))]
+GetRep = Annotated[GetRepresentative, Depends(query(GetRepresentative, SqlCareViews))]
 CreateInst = Annotated[CreateInstitution, Depends(use(CreateInstitution))]
-GetInst = Annotated[GetInstitution, Depends(use(GetInstitution))]
+GetInst = Annotated[GetInstitution, Depends(query(GetInstitution, SqlCareViews))]
 AddStaff = Annotated[AddInstitutionStaff, Depends(use(AddInstitutionStaff))]
 
 
@@ -67,8 +129,8 @@ async def add_cared_person(body: CaredPersonIn, principal: Principal,
                    summary="The cared persons the caller sees, oldest first")
 async def list_cared_persons(principal: Principal, page: PageParams,
                              list_: ListPersons) -> Page[CaredPersonOut]:
-    found = await list_(ListCaredPersonsCommand(principal.user_id, page.offset,
-                                                     page.limit + 1))
+    found = await list_(ListCaredPersonsQuery(viewer_of(principal),
+                                              Window(page.offset, page.limit)))
     return Page.of([CaredPersonOut.of(cp) for cp in found], page.offset, page.limit)
 
 
@@ -76,7 +138,7 @@ async def list_cared_persons(principal: Principal, page: PageParams,
                    summary="A cared person the caller sees")
 async def get_cared_person(cared_person_id: UUID, principal: Principal,
                            get: GetPerson) -> CaredPersonOut:
-    cared = await get(GetCaredPersonCommand(principal.user_id, cared_person_id))
+    cared = await get(GetCaredPersonQuery(viewer_of(principal), cared_person_id))
     return CaredPersonOut.of(cared)
 
 
@@ -94,7 +156,7 @@ async def update_cared_person(cared_person_id: UUID, body: CaredPersonPatch,
                     response_model=CaredPersonOut,
                     summary="Give a registered user, by email, access to a cared person")
 async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal,
-                     add: AddMember) -> CaredPersonOut:
+                     add: AddMemberUseCase) -> CaredPersonOut:
     cared = await add(AddMemberCommand(principal.user_id, cared_person_id, body.email))
     return CaredPersonOut.of(cared)
 
@@ -103,7 +165,7 @@ async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal
                     response_model=CaredPersonOut,
                     summary="Assign a caregiver (a new primary replaces the old one)")
 async def assign_caregiver(cared_person_id: UUID, body: CaregiverIn, principal: Principal,
-                           assign: AssignCaregiver) -> CaredPersonOut:
+                           assign: AssignCaregiverUseCase) -> CaredPersonOut:
     cared = await assign(AssignCaregiverCommand(principal.user_id, cared_person_id,
                                                      body.caregiver_id, body.primary))
     return CaredPersonOut.of(cared)
@@ -114,11 +176,12 @@ async def assign_caregiver(cared_person_id: UUID, body: CaregiverIn, principal: 
                              "caller contract for them?")
 async def verify_capacity(body: CapacityCheckIn, principal: Principal, check: CheckCapacity,
                           right: CheckRight) -> CapacityOut:
-    verdict = await check(CheckLegalCapacityCommand(principal.user_id, **body.model_dump()))
+    viewer = viewer_of(principal)
+    verdict = await check(CheckLegalCapacityQuery(viewer, **body.model_dump()))
     contracting = None
     if body.cared_person_id is not None:
-        contracting = await right(CheckContractingRightCommand(
-            principal.user_id, body.cared_person_id, body.on_date))
+        contracting = await right(CheckContractingRightQuery(
+            viewer, body.cared_person_id, body.on_date))
     return CapacityOut.of(verdict, contracting)
 
 
@@ -147,7 +210,7 @@ async def verify_representation(representation_id: UUID, principal: Principal,
                     summary="The representation in force today (null when there is none)")
 async def get_representative(cared_person_id: UUID, principal: Principal,
                              get: GetRep) -> RepresentativeOut:
-    current = await get(GetRepresentativeCommand(principal.user_id, cared_person_id))
+    current = await get(GetRepresentativeQuery(viewer_of(principal), cared_person_id))
     return RepresentativeOut(
         representative=None if current is None else RepresentationOut.of(current))
 
@@ -165,7 +228,7 @@ async def create_institution(body: InstitutionIn, principal: Principal,
                   summary="An institution the caller works for")
 async def get_institution(institution_id: UUID, principal: Principal,
                           get: GetInst) -> InstitutionOut:
-    institution = await get(GetInstitutionCommand(principal.user_id, institution_id))
+    institution = await get(GetInstitutionQuery(viewer_of(principal), institution_id))
     return InstitutionOut.of(institution)
 
 

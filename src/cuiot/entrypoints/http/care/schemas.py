@@ -11,7 +11,8 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StrictFloat, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from cuiot.application.care.commands.capacity import CapacityVerdict, ContractingRight
+from cuiot.application.care.ports import CaredPersonView, InstitutionView, RepresentationView
+from cuiot.application.care.queries.capacity import CapacityVerdict, ContractingRight
 from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
 from cuiot.domain.classification import Thresholds
 from cuiot.entrypoints.http.schemas import Strict
@@ -128,7 +129,7 @@ class CaredPersonOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, cp: CaredPerson) -> CaredPersonOut:
+    def of(cls, cp: CaredPerson | CaredPersonView) -> CaredPersonOut:
         return cls(
             id=cp.id, account_id=cp.account_id, user_id=cp.user_id, first_name=cp.first_name,
             last_name=cp.last_name, date_of_birth=cp.date_of_birth,
@@ -138,7 +139,7 @@ class CaredPersonOut(BaseModel):
                         for a in cp.caregivers],
             emergency_contacts=[ContactOut(name=c.name, email=c.email, phone=c.phone)
                                 for c in cp.emergency_contacts],
-            thresholds=cp.thresholds, last_activity_at=cp.last_activity_at,
+            thresholds=dict(cp.thresholds), last_activity_at=cp.last_activity_at,
             created_at=cp.created_at)
 
 
@@ -165,7 +166,7 @@ class InstitutionOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, institution: Institution) -> InstitutionOut:
+    def of(cls, institution: Institution | InstitutionView) -> InstitutionOut:
         return cls(id=institution.id, name=institution.name, admin_id=institution.admin_id,
                    email=institution.email, phone=institution.phone,
                    staff_ids=sorted(institution.staff_ids | institution.on_call_ids, key=str),
@@ -236,7 +237,7 @@ class RepresentationOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, rep: LegalRepresentation) -> RepresentationOut:
+    def of(cls, rep: LegalRepresentation | RepresentationView) -> RepresentationOut:
         return cls(id=rep.id, cared_person_id=rep.cared_person_id,
                    representative_id=rep.representative_id,
                    relationship=rep.relationship.value, document_ref=rep.document_ref,
