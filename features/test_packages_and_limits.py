@@ -21,10 +21,10 @@ from tests.support.billing import (
     parse_number,
 )
 
-from cuiot.application.billing.commands.limits import ensure_within_limits
 from cuiot.application.billing.commands.packages import CreatePackage, CreatePackageCommand
-from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.billing.limits import ensure_within_limits
 from cuiot.domain.billing_limits import BYTES_PER_GB
 from cuiot.domain.errors import DomainError, PackageLimitExceeded
 from cuiot.domain.packages import BillingCycle

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
+from tests.fakes.billing import InMemoryInvoiceViews
 from tests.support.billing import (
     CYCLES,
     DIMENSIONS,
@@ -18,16 +19,22 @@ from tests.support.billing import (
     parse_day,
 )
 
-from cuiot.application.billing.commands.invoices import GetInvoice, GetInvoiceCommand, PayInvoice, PayInvoiceCommand
-from cuiot.application.billing.commands.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.billing_run import (
+    BillingRunSummary,
+    RunBilling,
+    RunBillingCommand,
+)
+from cuiot.application.billing.commands.invoices import PayInvoice, PayInvoiceCommand
 from cuiot.application.billing.commands.packages import CreatePackage, CreatePackageCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
     Subscribe,
     SubscribeCommand,
 )
-from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.queries.invoices import GetInvoice, GetInvoiceQuery
+from cuiot.application.shared.queries import Viewer
 from cuiot.domain.errors import (
     Conflict,
     DomainError,
@@ -223,9 +230,10 @@ def _(billing: BillingWorld, run: Run, world: dict[str, Any], admin: str, name: 
 
 @when(parsers.re(rf"(?P<other>{NAME}) busca la primera factura de (?P<name>{NAME})"))
 def _(billing: BillingWorld, run: Run, world: dict[str, Any], other: str, name: str) -> None:
-    get = billing.use_case(GetInvoice)
-    attempt(world, run, get(GetInvoiceCommand(billing.users[other].id,
-                                              invoices(billing, name)[0].id)))
+    get = GetInvoice(InMemoryInvoiceViews(billing.store), billing.clock)
+    who = billing.users[other]
+    viewer = Viewer.of(who.id, frozenset(who.active_roles(billing.clock.now())))
+    attempt(world, run, get(GetInvoiceQuery(viewer, invoices(billing, name)[0].id)))
 
 
 # Entonces

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from cuiot.application.billing.commands.packages import SeedCatalogue
 from cuiot.application.care.commands.institutions import CreateInstitution, CreateInstitutionCommand
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
 from cuiot.application.care.commands.representation import (
@@ -18,7 +19,6 @@ from cuiot.application.care.commands.representation import (
     VerifyRepresentationCommand,
 )
 from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
-from cuiot.application.billing.commands.packages import SeedCatalogue
 from cuiot.entrypoints.container import use_case
 
 V1 = "/api/v1"

@@ -1,21 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from tests.fakes.base import InMemoryRepository
+from cuiot.application.billing.ports import InvoiceView
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.invoices import Invoice, InvoiceStatus
 from cuiot.domain.packages import Package
 from cuiot.domain.subscriptions import Subscription
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryPackageRepository(InMemoryRepository[Package]):
     entity = "package"
 
-    async def list_all(self, active_only: bool = True) -> list[Package]:
-        found = self._where(lambda p: p.is_active or not active_only)
-        return sorted(found, key=lambda p: (p.price_monthly.cents, p.name))
+    async def list_all(self) -> list[Package]:
+        return sorted(self._where(lambda _: True), key=lambda p: p.id)
 
 
 class InMemorySubscriptionRepository(InMemoryRepository[Subscription]):
@@ -23,10 +24,6 @@ class InMemorySubscriptionRepository(InMemoryRepository[Subscription]):
 
     async def list_for_account(self, account_id: UUID) -> list[Subscription]:
         return self._oldest_first(self._where(lambda s: s.account_id == account_id))
-
-    async def list_for_user(self, user_id: UUID) -> list[Subscription]:
-        return self._oldest_first(
-            self._where(lambda s: user_id in (s.subscriber_id, s.account_id)))
 
     async def list_for_institution(self, institution_id: UUID) -> list[Subscription]:
         return self._oldest_first(self._where(lambda s: s.institution_id == institution_id))
@@ -54,16 +51,6 @@ class InMemoryInvoiceRepository(InMemoryRepository[Invoice]):
                  if i.number.startswith(prefix)]
         return max(taken, default=0) + 1
 
-    async def list_all(self, offset: int = 0, limit: int = 100) -> list[Invoice]:
-        return self._newest_first(self._where(lambda _: True))[offset: offset + limit]
-
-    async def list_for_subscriptions(
-        self, subscription_ids: Iterable[UUID], offset: int = 0, limit: int = 100
-    ) -> list[Invoice]:
-        wanted = set(subscription_ids)
-        found = self._where(lambda i: i.subscription_id in wanted)
-        return self._newest_first(found)[offset: offset + limit]
-
     async def list_pending_due_before(self, day: date, limit: int = 100) -> list[Invoice]:
         found = self._where(lambda i: i.status is InvoiceStatus.PENDING and i.due_date < day)
         return sorted(found, key=lambda i: i.id)[:limit]
@@ -78,6 +65,39 @@ class InMemoryInvoiceRepository(InMemoryRepository[Invoice]):
         return len(self._where(lambda i: i.subscription_id == subscription_id
                                and i.status is InvoiceStatus.OVERDUE))
 
-    @staticmethod
-    def _newest_first(found: list[Invoice]) -> list[Invoice]:
-        return sorted(found, key=lambda i: (i.issue_date, i.number), reverse=True)
+
+def invoice_view(i: Invoice) -> InvoiceView:
+    return InvoiceView(
+        id=i.id, number=i.number, subscription_id=i.subscription_id, kind=i.kind.value,
+        status=i.status.value, amount=i.amount, tax=i.tax, total=i.total,
+        issue_date=i.issue_date, due_date=i.due_date, period_start=i.period_start,
+        period_end=i.period_end, created_at=i.created_at, paid_at=i.paid_at)
+
+
+class InMemoryInvoiceViews:
+    """``InvoiceViews`` over the in-memory store, for the features: the ownership rule of
+    ``views/billing.py`` (whose SQL the integration tests check) on the store's objects."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def _owned(self, viewer: Viewer, invoice: Invoice) -> bool:
+        subscription = self.store.subscriptions.items.get(invoice.subscription_id)
+        if viewer.is_admin:
+            return True
+        if subscription is None:
+            return False
+        if viewer.user_id in (subscription.subscriber_id, subscription.account_id):
+            return True
+        institution = self.store.institutions.items.get(subscription.institution_id)
+        return institution is not None and institution.admin_id == viewer.user_id
+
+    async def page(self, viewer: Viewer, window: Window) -> list[InvoiceView]:
+        found = sorted((i for i in self.store.invoices.all() if self._owned(viewer, i)),
+                       key=lambda i: (i.issue_date, i.number), reverse=True)
+        return [invoice_view(i) for i in found[window.offset:window.offset + window.limit + 1]]
+
+    async def one(self, invoice_id: UUID, viewer: Viewer) -> InvoiceView | None:
+        invoice = self.store.invoices.items.get(invoice_id)
+        return None if invoice is None or not self._owned(viewer, invoice) else (
+            invoice_view(invoice))

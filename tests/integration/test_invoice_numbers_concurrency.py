@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from cuiot.adapters.persistence.orm.billing import billing_records, invoice_counters
-from cuiot.application.billing.commands.invoices import InvoiceLines, issue_invoice
 from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.invoices import InvoiceLines, issue_invoice
 from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.domain.errors import Conflict
 from cuiot.domain.invoices import InvoiceKind

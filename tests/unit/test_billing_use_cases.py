@@ -5,22 +5,19 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.application.billing.commands.invoices import (
-    GetInvoice,
-    GetInvoiceCommand,
-    ListInvoices,
-    ListInvoicesCommand,
-    PayInvoice,
-    PayInvoiceCommand,
+from cuiot.application.billing.commands.billing_run import (
+    BillingRunSummary,
+    RunBilling,
+    RunBillingCommand,
 )
-from cuiot.application.billing.commands.billing_run import BillingRunSummary, RunBilling, RunBillingCommand
+from cuiot.application.billing.commands.invoices import PayInvoice, PayInvoiceCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
     Subscribe,
     SubscribeCommand,
 )
-from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.domain.errors import Conflict, Forbidden, NotFound, PackageLimitExceeded
 from cuiot.domain.invoices import InvoiceStatus
 from cuiot.domain.money import Money
@@ -152,23 +149,6 @@ async def test_paying_twice_is_a_conflict_and_only_admins_pay(world):
         await world.use_case(PayInvoice)(PayInvoiceCommand(world.users["Admin"].id, invoice.id))
     with pytest.raises(NotFound):
         await world.use_case(PayInvoice)(PayInvoiceCommand(world.users["Admin"].id, UUID(int=7)))
-
-
-async def test_invoices_are_seen_by_their_owner_and_admins_only(world):
-    mine = (await _subscribe(world)).invoice
-    other = await world.user("Extra")
-    theirs = (await _subscribe(world, name="Extra")).invoice
-    listed = await world.use_case(ListInvoices)(ListInvoicesCommand(world.users["Ana"].id))
-    assert [i.id for i in listed] == [mine.id]
-    got = await world.use_case(GetInvoice)(GetInvoiceCommand(world.users["Ana"].id, mine.id))
-    assert got.id == mine.id
-    with pytest.raises(NotFound):
-        await world.use_case(GetInvoice)(GetInvoiceCommand(world.users["Ana"].id, theirs.id))
-    every = await world.use_case(ListInvoices)(ListInvoicesCommand(world.users["Admin"].id))
-    assert {i.id for i in every} == {mine.id, theirs.id}
-    assert (await world.use_case(GetInvoice)(GetInvoiceCommand(world.users["Admin"].id,
-                                                               theirs.id))).id == theirs.id
-    assert other.id != world.users["Ana"].id
 
 
 async def test_numbers_restart_in_a_new_year(world):

@@ -4,7 +4,6 @@ from uuid import UUID
 
 import pytest
 
-from tests.fakes.system import SequentialIdGenerator
 from cuiot.domain.billing_limits import BYTES_PER_GB, Limits, Usage, gigabytes
 from cuiot.domain.errors import InvalidStateTransition, PackageLimitExceeded, ValidationFailed
 from cuiot.domain.money import Money
@@ -15,6 +14,7 @@ from cuiot.domain.packages import (
     SupportLevel,
     default_catalogue,
 )
+from tests.fakes.system import SequentialIdGenerator
 
 
 def _package(**changes) -> Package:

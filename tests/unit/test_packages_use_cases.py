@@ -4,23 +4,19 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.application.billing.commands.limits import ensure_within_limits
 from cuiot.application.billing.commands.packages import (
     CreatePackage,
     CreatePackageCommand,
     DeactivatePackage,
     DeactivatePackageCommand,
-    GetPackage,
-    GetPackageCommand,
-    ListPackages,
-    ListPackagesCommand,
     UpdatePackage,
     UpdatePackageCommand,
 )
 from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.application.billing.commands.usage import usage_of
+from cuiot.application.billing.limits import ensure_within_limits
 from cuiot.domain.billing_limits import BYTES_PER_GB, Usage
-from cuiot.domain.errors import Forbidden, NotFound, PackageLimitExceeded, ValidationFailed
+from cuiot.domain.errors import Forbidden, PackageLimitExceeded, ValidationFailed
 from cuiot.domain.money import Money
 from tests.support.billing import BillingWorld
 
@@ -38,32 +34,6 @@ def _terms(actor_id: UUID, **changes) -> dict:
     return {"actor_id": actor_id, "type": "premium", "name": "Premium Plus",
             "price_monthly_cents": 5_000_000, "max_users": 12, "max_devices": 25,
             "max_storage_gb": 150, "support_level": "phone", "features": ("alerts",), **changes}
-
-
-async def test_list_shows_active_packages_cheapest_first(world):
-    await world.use_case(DeactivatePackage)(
-        DeactivatePackageCommand(world.users["Admin"].id, world.package_id("premium")))
-    listed = await world.use_case(ListPackages)(ListPackagesCommand())
-    assert [p.type.value for p in listed] == ["basic", "familiar", "professional",
-                                              "institutional"]
-    asked_by_user = await world.use_case(ListPackages)(
-        ListPackagesCommand(world.users["Ana"].id, include_inactive=True))
-    assert len(asked_by_user) == 4
-    asked_by_admin = await world.use_case(ListPackages)(
-        ListPackagesCommand(world.users["Admin"].id, include_inactive=True))
-    assert len(asked_by_admin) == 5
-
-
-async def test_an_inactive_package_is_found_by_admins_only(world):
-    premium = world.package_id("premium")
-    await world.use_case(DeactivatePackage)(DeactivatePackageCommand(world.users["Admin"].id,
-                                                                     premium))
-    with pytest.raises(NotFound):
-        await world.use_case(GetPackage)(GetPackageCommand(premium, world.users["Ana"].id))
-    found = await world.use_case(GetPackage)(GetPackageCommand(premium, world.users["Admin"].id))
-    assert not found.is_active
-    with pytest.raises(NotFound):
-        await world.use_case(GetPackage)(GetPackageCommand(UUID(int=999)))
 
 
 async def test_admin_creates_and_updates_a_package(world):

@@ -8,10 +8,12 @@ import pytest
 from cuiot.domain.errors import InvalidStateTransition, ValidationFailed
 from cuiot.domain.packages import BillingCycle
 from cuiot.domain.subscriptions import (
+    InstitutionSubscription,
     Subscription,
     SubscriptionStatus,
     add_months,
     current_subscription,
+    UserSubscription,
 )
 
 NOW = datetime(2026, 1, 15, 15, tzinfo=UTC)
@@ -23,6 +25,16 @@ def _start(day: date = date(2026, 1, 15), cycle: BillingCycle = BillingCycle.MON
     return Subscription.start(id=UUID(int=1), subscriber_id=UUID(int=2), package_id=PREMIUM,
                               cycle=cycle, today=day, now=NOW, account_id=UUID(int=2),
                               auto_renew=auto_renew, **extra)
+
+
+def test_a_subscription_is_of_its_owner_s_kind() -> None:
+    assert type(_start()) is UserSubscription
+    institution = Subscription.start(
+        id=UUID(int=3), subscriber_id=UUID(int=2), package_id=PREMIUM,
+        cycle=BillingCycle.MONTHLY, today=date(2026, 1, 15), now=NOW,
+        institution_id=UUID(int=9))
+    assert type(institution) is InstitutionSubscription
+    assert institution.institution_id == UUID(int=9) and institution.account_id is None
 
 
 @pytest.mark.parametrize("day, months, expected", [

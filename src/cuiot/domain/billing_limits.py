@@ -106,4 +106,5 @@ class Limits:
         return None if self.max_storage_gb is None else self.max_storage_gb * BYTES_PER_GB
 
     def _shown_limit(self, dimension: Dimension) -> int | None:
-        return getattr(self, f"max_{dimension.value}")
+        shown: int | None = getattr(self, f"max_{dimension.value}")
+        return shown

@@ -72,7 +72,8 @@ class Subscription:
               auto_renew: bool = True, payment_method: str | None = None) -> Subscription:
         months = MONTHS_PER_YEAR if cycle is BillingCycle.YEARLY else 1
         end = add_months(today, months)
-        return cls(id=id, subscriber_id=subscriber_id, package_id=package_id,
+        kind = InstitutionSubscription if institution_id is not None else UserSubscription
+        return kind(id=id, subscriber_id=subscriber_id, package_id=package_id,
                    billing_cycle=cycle, start_date=today, current_period_start=today,
                    current_period_end=end, created_at=now, account_id=account_id,
                    institution_id=institution_id, cared_person_id=cared_person_id,
@@ -173,3 +174,11 @@ def current_subscription(subscriptions: list[Subscription]) -> Subscription | No
     live = [s for s in subscriptions if s.is_live]
     in_force = live or [s for s in subscriptions if s.is_in_force]
     return max(in_force, key=lambda s: s.start_date, default=None)
+
+
+class UserSubscription(Subscription):
+    """A subscription of a user's account (a family, or someone in self care)."""
+
+
+class InstitutionSubscription(Subscription):
+    """A subscription of an institution, for the people in its care."""

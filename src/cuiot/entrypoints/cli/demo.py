@@ -24,7 +24,8 @@ from cuiot.application.safety.commands.ingest import (
     IngestReading,
     IngestReadingCommand,
 )
-from cuiot.application.billing.commands.packages import ListPackages, ListPackagesCommand
+from cuiot.adapters.persistence.views.billing import SqlPackageViews
+from cuiot.application.billing.queries.packages import ListPackages, ListPackagesQuery
 from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.application.identity.commands.users import CreateAdmin, CreateAdminCommand, RegisterUser, RegisterUserCommand
 from cuiot.domain.values import EmailAddress
@@ -72,8 +73,9 @@ async def _cared_person(c: Container, lucia: UUID, admin: UUID) -> UUID:
 
 
 async def _subscribe(c: Container, lucia: UUID, rosa: UUID) -> None:
-    catalogue = await use_case(c, ListPackages)(ListPackagesCommand())
-    familiar = next(p for p in catalogue if p.type.value == "familiar")
+    async with c.read_side().transaction() as conn:
+        catalogue = await ListPackages(SqlPackageViews(conn), c.clock())(ListPackagesQuery())
+    familiar = next(p for p in catalogue if p.type == "familiar")
     await use_case(c, Subscribe)(SubscribeCommand(lucia, familiar.id, "monthly", cared_person_id=rosa))
 
 

@@ -1,19 +1,29 @@
 """Packages, subscriptions and invoices (DOMAIN.md section 2), named as the business's
-schema names them.
+schema names them, and the mapping of the domain's classes onto them.
 
 Subscriptions live in two tables: ``user_packages`` (a user's account) and
-``institution_packages`` (an institution's); the repository picks by whether the
-subscription has an institution. A partial unique index keeps one live (active or
-suspended) subscription per account, so two concurrent subscribes cannot both win.
+``institution_packages`` (an institution's). ``Subscription`` is mapped over their
+``UNION ALL`` (``subscriptions``) with two concrete subclasses, one per table, and a
+subscription is born as the one its owner calls for (``institution_id`` or not), so the
+session writes it to its own table and reads either through one statement. A partial
+unique index keeps one live (active or suspended) subscription per account, so two
+concurrent subscribes cannot both win.
 
 Invoices are ``billing_records``. Their subscription is in either table, so
 ``subscription_id`` is a plain indexed Uuid, not a foreign key; ``account_kind`` beside
-it says which table holds it (the repository fills it in from the stored subscription
-and refuses an invoice of an unknown one). ``invoice_counters`` keeps the last number of
+it says which table holds it (the repository fills it in from the subscription and
+refuses an invoice of an unknown one). ``invoice_counters`` keeps the last number of
 each year: its row lock serializes the transactions that issue invoices, gap-free.
+
+Money is ``composite()`` over cents and the row's one currency column. A package's
+optional yearly price is a synonym of its cents column instead: a composite set to
+``None`` would set the currency it shares with the monthly price to NULL too. A
+package's limits are one composite over its four columns.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -30,9 +40,26 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.orm import composite, polymorphic_union, synonym
 
-from cuiot.adapters.persistence.orm import fk, metadata
-from cuiot.adapters.persistence.types import Json, UtcDateTime
+from cuiot.adapters.persistence.orm import (
+    fk,
+    mapper_registry,
+    mapping,
+    metadata,
+    restore_on_load,
+)
+from cuiot.adapters.persistence.types import EnumText, Json, UtcDateTime
+from cuiot.domain.billing_limits import Limits
+from cuiot.domain.invoices import Invoice, InvoiceKind, InvoiceStatus
+from cuiot.domain.money import Money
+from cuiot.domain.packages import BillingCycle, Package, PackageType, SupportLevel
+from cuiot.domain.subscriptions import (
+    InstitutionSubscription,
+    Subscription,
+    SubscriptionStatus,
+    UserSubscription,
+)
 
 PACKAGE_TYPES = ("basic", "familiar", "premium", "professional", "institutional")
 SUPPORT_LEVELS = ("email", "chat", "phone", "24/7")
@@ -56,7 +83,7 @@ def _positive_or_null(column: str) -> CheckConstraint:
 packages = Table(
     "packages", metadata,
     Column("id", Uuid, primary_key=True),
-    Column("type", String(20), nullable=False),
+    Column("type", EnumText(PackageType, 20), nullable=False),
     Column("name", String(100), nullable=False),
     Column("price_monthly_cents", BigInteger, nullable=False),
     Column("price_yearly_cents", BigInteger),  # NULL: 12 × monthly
@@ -66,7 +93,7 @@ packages = Table(
     Column("max_devices", Integer),
     Column("max_storage_gb", Integer),
     Column("max_patients", Integer),
-    Column("support_level", String(10), nullable=False),
+    Column("support_level", EnumText(SupportLevel, 10), nullable=False),
     Column("is_active", Boolean, nullable=False),
     # Audit only (the domain does not see them): written by the database.
     Column("created_at", UtcDateTime, nullable=False, server_default=text("CURRENT_TIMESTAMP")),
@@ -97,13 +124,13 @@ def _subscription_table(name: str, owner: str, owner_target: str) -> Table:
         Column(owner, Uuid, fk(owner_target), nullable=False),
         Column("subscriber_id", Uuid, fk("users.id"), nullable=False, index=True),
         Column("package_id", Uuid, fk("packages.id"), nullable=False, index=True),
-        Column("billing_cycle", String(10), nullable=False),
+        Column("billing_cycle", EnumText(BillingCycle, 10), nullable=False),
         Column("start_date", Date, nullable=False),
         Column("current_period_start", Date, nullable=False),
         Column("current_period_end", Date, nullable=False),
         Column("created_at", UtcDateTime, nullable=False),
         Column("cared_person_id", Uuid, fk("cared_persons.id"), index=True),
-        Column("status", String(10), nullable=False),
+        Column("status", EnumText(SubscriptionStatus, 10), nullable=False),
         Column("auto_renew", Boolean, nullable=False),
         Column("end_date", Date),
         Column("scheduled_package_id", Uuid, fk("packages.id")),
@@ -132,6 +159,9 @@ def _subscription_table(name: str, owner: str, owner_target: str) -> Table:
 user_packages = _subscription_table("user_packages", "account_id", "users.id")
 institution_packages = _subscription_table("institution_packages", "institution_id",
                                            "institutions.id")
+# Both tables as one: the row's table is ``account_kind`` ('user' or 'institution').
+subscriptions = polymorphic_union(  # type: ignore[no-untyped-call]
+    {"user": user_packages, "institution": institution_packages}, "account_kind", "subscriptions")
 
 billing_records = Table(
     "billing_records", metadata,
@@ -139,12 +169,12 @@ billing_records = Table(
     Column("number", String(20), nullable=False),
     Column("subscription_id", Uuid, nullable=False),  # user_ or institution_packages.id
     Column("account_kind", String(20), nullable=False),  # which of the two tables
-    Column("kind", String(20), nullable=False),
+    Column("kind", EnumText(InvoiceKind, 20), nullable=False),
     Column("amount_cents", BigInteger, nullable=False),
     Column("tax_cents", BigInteger, nullable=False),
     Column("total_cents", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("status", String(20), nullable=False),
+    Column("status", EnumText(InvoiceStatus, 20), nullable=False),
     Column("issue_date", Date, nullable=False),
     Column("due_date", Date, nullable=False),
     Column("period_start", Date, nullable=False),
@@ -175,3 +205,67 @@ invoice_counters = Table(
     Column("last_number", Integer, nullable=False),
     CheckConstraint("last_number >= 0", name="last_number_not_negative"),
 )
+
+
+# -- the mapping ---------------------------------------------------------------------------
+ACCOUNT_KIND: dict[type[Subscription], str] = {
+    UserSubscription: "user", InstitutionSubscription: "institution"}
+
+
+def _yearly_price(package: Any) -> Money | None:
+    """The price set (the domain checks its currency), or the one loaded: the row's
+    cents in the row's currency."""
+    if "_price_yearly" not in package.__dict__:
+        cents = package._price_yearly_cents
+        package._price_yearly = None if cents is None else Money(cents, package._currency)
+    price: Money | None = package._price_yearly
+    return price
+
+
+def _set_yearly_price(package: Any, price: Money | None) -> None:
+    package._price_yearly = price
+    package._price_yearly_cents = None if price is None else price.cents
+
+
+def _money(amount: Column[Any], currency: Column[Any]) -> Any:
+    return composite(Money, amount, currency)
+
+
+@mapping
+def map_billing() -> None:
+    p = packages.c
+    mapper_registry.map_imperatively(Package, packages, exclude_properties={
+        "created_at", "updated_at"}, properties={
+        "_currency": p.currency,
+        "_price_monthly_cents": p.price_monthly_cents,
+        "_price_yearly_cents": p.price_yearly_cents,
+        "_max_users": p.max_users, "_max_devices": p.max_devices,
+        "_max_storage_gb": p.max_storage_gb, "_max_patients": p.max_patients,
+        "price_monthly": _money(p.price_monthly_cents, p.currency),
+        "price_yearly": synonym("_price_yearly_cents",
+                                descriptor=property(_yearly_price, _set_yearly_price)),
+        "limits": composite(Limits, p.max_users, p.max_devices, p.max_storage_gb,
+                            p.max_patients),
+    })
+
+    s = subscriptions.c
+    # The owner column a table lacks stays a plain attribute (None), restored on load.
+    base = mapper_registry.map_imperatively(
+        Subscription, subscriptions, with_polymorphic=("*", subscriptions),
+        polymorphic_on=s.account_kind, properties={"_account_kind": s.account_kind},
+        exclude_properties={"account_id", "institution_id"})
+    for cls, table, missing in ((UserSubscription, user_packages, "institution_id"),
+                                (InstitutionSubscription, institution_packages, "account_id")):
+        mapper_registry.map_imperatively(cls, table, inherits=base, concrete=True,
+                                         polymorphic_identity=ACCOUNT_KIND[cls])
+        restore_on_load(cls, **{missing: lambda: None})
+
+    b = billing_records.c
+    mapper_registry.map_imperatively(Invoice, billing_records, properties={
+        "_currency": b.currency, "_amount_cents": b.amount_cents,
+        "_tax_cents": b.tax_cents, "_total_cents": b.total_cents,
+        "_account_kind": b.account_kind,
+        "amount": _money(b.amount_cents, b.currency),
+        "tax": _money(b.tax_cents, b.currency),
+        "total": _money(b.total_cents, b.currency),
+    })

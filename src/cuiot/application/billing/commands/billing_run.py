@@ -8,15 +8,16 @@ happens, so a late run bills exactly what a punctual one would have.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from cuiot.application.billing.commands.invoices import InvoiceLines, issue_invoice
+from cuiot.application.billing.commands.usage import usage_of
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.application.billing.commands.usage import usage_of
 from cuiot.domain.errors import NotFound
 from cuiot.domain.invoices import InvoiceKind
 from cuiot.domain.notifications import Channel, Notification
@@ -129,7 +130,7 @@ class RunBilling:
                     counts["over_limit_notices"] += 1
 
     async def _notify(self, subscription: Subscription, package: Package,
-                      exceeded: list[dict]) -> None:
+                      exceeded: list[dict[str, Any]]) -> None:
         recipient_id, address = await self._account_holder(subscription)
         listed = ", ".join(f"{e['dimension']} {e['used']}/{e['limit']}" for e in exceeded)
         await self.uow.notifications.add(Notification(

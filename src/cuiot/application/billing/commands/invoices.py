@@ -1,4 +1,4 @@
-"""Invoices: issuing them, who may see them, and an admin marking one paid."""
+"""Invoices: issuing them, whose subscription it is, and an admin marking one paid."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from cuiot.application.referrals.commands import hooks as referral_hooks
+from cuiot.application.referrals import hooks as referral_hooks
 from cuiot.application.shared.access import ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
@@ -60,65 +60,10 @@ async def owned_subscription(uow: UnitOfWork, user: User, subscription_id: UUID)
     return subscription
 
 
-async def owned_subscriptions(uow: UnitOfWork, user: User) -> list[Subscription]:
-    """The user's own subscriptions and those of the institutions they administer."""
-    found = {s.id: s for s in await uow.subscriptions.list_for_user(user.id)}
-    for institution in await uow.institutions.list_for_staff(user.id):
-        if institution.admin_id == user.id:
-            found.update({s.id: s for s in
-                          await uow.subscriptions.list_for_institution(institution.id)})
-    return list(found.values())
-
-
-@dataclass(frozen=True)
-class ListInvoicesCommand:
-    actor_id: UUID
-    offset: int = 0
-    limit: int = 100
-
-
-@dataclass(frozen=True)
-class GetInvoiceCommand:
-    actor_id: UUID
-    invoice_id: UUID
-
-
 @dataclass(frozen=True)
 class PayInvoiceCommand:
     actor_id: UUID
     invoice_id: UUID
-
-
-class ListInvoices:
-    """The actor's invoices, newest first; an admin sees everyone's."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: ListInvoicesCommand) -> list[Invoice]:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            if actor.is_admin(self.clock.now()):
-                return await self.uow.invoices.list_all(cmd.offset, cmd.limit)
-            owned = [s.id for s in await owned_subscriptions(self.uow, actor)]
-            return await self.uow.invoices.list_for_subscriptions(owned, cmd.offset, cmd.limit)
-
-
-class GetInvoice:
-    """One invoice of the actor's (``NotFound`` for someone else's); admins see any."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: GetInvoiceCommand) -> Invoice:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            invoice = await self.uow.invoices.get(cmd.invoice_id)
-            if invoice is None:
-                raise NotFound("invoice", cmd.invoice_id)
-            if not actor.is_admin(self.clock.now()):
-                await owned_subscription(self.uow, actor, invoice.subscription_id)
-            return invoice
 
 
 class PayInvoice:

@@ -1,4 +1,4 @@
-"""The package catalogue: anyone may browse the offered packages; admins edit them."""
+"""The package catalogue: admins edit it (anyone may browse it: ``queries/packages.py``)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,6 @@ from cuiot.domain.money import Money
 from cuiot.domain.packages import Package, PackageType, SupportLevel, default_catalogue
 from cuiot.domain.policy import Policy
 from cuiot.domain.values import parse_choice
-
-
-@dataclass(frozen=True)
-class ListPackagesCommand:
-    actor_id: UUID | None = None  # the catalogue is public
-    include_inactive: bool = False  # honoured for admins only
-    offset: int = 0
-    limit: int | None = None  # None: the whole catalogue
-
-
-@dataclass(frozen=True)
-class GetPackageCommand:
-    package_id: UUID
-    actor_id: UUID | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,37 +74,8 @@ class _Catalogue:
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self.uow, self.clock = uow, clock
 
-    async def _is_admin(self, actor_id: UUID | None) -> bool:
-        if actor_id is None:
-            return False
-        return (await load_actor(self.uow, actor_id)).is_admin(self.clock.now())
-
     async def _admin_only(self, actor_id: UUID) -> None:
         ensure_admin(await load_actor(self.uow, actor_id), self.clock.now())
-
-
-class ListPackages(_Catalogue):
-    """Active packages, cheapest first; an admin may ask for the inactive ones too."""
-
-    async def __call__(self, cmd: ListPackagesCommand) -> list[Package]:
-        async with self.uow:
-            everything = cmd.include_inactive and await self._is_admin(cmd.actor_id)
-            packages = await self.uow.packages.list_all(active_only=not everything)
-            end = None if cmd.limit is None else cmd.offset + cmd.limit
-            return packages[cmd.offset:end]
-
-
-class GetPackage(_Catalogue):
-    """A package; an inactive one only for admins (``NotFound`` for anyone else)."""
-
-    async def __call__(self, cmd: GetPackageCommand) -> Package:
-        async with self.uow:
-            if await self._is_admin(cmd.actor_id):
-                package = await self.uow.packages.get(cmd.package_id)
-                if package is None:
-                    raise NotFound("package", cmd.package_id)
-                return package
-            return await offered_package(self.uow, cmd.package_id)
 
 
 class CreatePackage(_Catalogue):
@@ -172,7 +129,7 @@ class SeedCatalogue:
 
     async def __call__(self) -> list[Package]:
         async with self.uow:
-            present = {p.type for p in await self.uow.packages.list_all(active_only=False)}
+            present = {p.type for p in await self.uow.packages.list_all()}
             added = [p for p in default_catalogue(self.ids.new_id, self.policy.currency)
                      if p.type not in present]
             for package in added:

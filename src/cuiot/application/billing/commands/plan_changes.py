@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from cuiot.application.shared.access import load_actor
-from cuiot.application.billing.commands.invoices import InvoiceLines, issue_invoice, owned_subscription
+from cuiot.application.billing.commands.invoices import (
+    InvoiceLines,
+    issue_invoice,
+    owned_subscription,
+)
 from cuiot.application.billing.commands.packages import offered_package
 from cuiot.application.billing.commands.subscriptions import Contracting
 from cuiot.application.billing.commands.usage import usage_of
+from cuiot.application.shared.access import load_actor
 from cuiot.domain.errors import NotFound
 from cuiot.domain.invoices import Invoice, InvoiceKind, prorated_difference
 from cuiot.domain.packages import Package

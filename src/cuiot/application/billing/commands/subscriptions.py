@@ -1,22 +1,21 @@
-"""Subscribing to a package, changing plan, cancelling, and listing one's subscriptions."""
+"""Subscribing to a package and cancelling (changing plan: ``plan_changes.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from uuid import UUID
 
-from cuiot.application.referrals.commands import hooks as referral_hooks
-from cuiot.application.shared.access import accessible_cared_person, load_actor
 from cuiot.application.billing.commands.invoices import (
     InvoiceLines,
     issue_invoice,
     owned_subscription,
-    owned_subscriptions,
 )
 from cuiot.application.billing.commands.packages import offered_package
+from cuiot.application.billing.commands.usage import usage_of
+from cuiot.application.referrals import hooks as referral_hooks
+from cuiot.application.shared.access import accessible_cared_person, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.application.billing.commands.usage import usage_of
 from cuiot.domain.capacity import Capacity, ensure_can_contract, ensure_may_contract_for
 from cuiot.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cuiot.domain.invoices import Invoice, InvoiceKind
@@ -42,13 +41,6 @@ class SubscribeCommand:
 class Subscribed:
     subscription: Subscription
     invoice: Invoice
-
-
-@dataclass(frozen=True)
-class ListSubscriptionsCommand:
-    actor_id: UUID
-    offset: int = 0
-    limit: int | None = None  # None: all of them
 
 
 class Contracting:
@@ -114,11 +106,12 @@ class Subscribe(Contracting):
             return Subscribed(subscription, invoice)
 
     async def _ensure_no_live_subscription(self, account: dict[str, UUID | None]) -> None:
-        if account["institution_id"] is not None:
-            existing = await self.uow.subscriptions.list_for_institution(
-                account["institution_id"])
+        institution_id, account_id = account["institution_id"], account["account_id"]
+        if institution_id is not None:
+            existing = await self.uow.subscriptions.list_for_institution(institution_id)
         else:
-            existing = await self.uow.subscriptions.list_for_account(account["account_id"])
+            assert account_id is not None  # _account_of names one or the other
+            existing = await self.uow.subscriptions.list_for_account(account_id)
         live = next((s for s in existing if s.is_live), None)
         if live is not None:
             raise Conflict("this account already has an active subscription",
@@ -145,17 +138,3 @@ class CancelSubscription(Contracting):
                 cancelled_at=now, policy=self.policy)
             await self.uow.commit()
             return subscription
-
-
-class ListSubscriptions:
-    """The actor's subscriptions, and those of institutions they administer."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
-
-    async def __call__(self, cmd: ListSubscriptionsCommand) -> list[Subscription]:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            owned = await owned_subscriptions(self.uow, actor)
-            end = None if cmd.limit is None else cmd.offset + cmd.limit
-            return owned[cmd.offset:end]

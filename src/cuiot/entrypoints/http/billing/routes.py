@@ -9,44 +9,45 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials
 
-from cuiot.application.identity.queries.authenticate import Principal as AuthPrincipal
-from cuiot.application.billing.commands.invoices import (
-    GetInvoice,
-    GetInvoiceCommand,
-    ListInvoices,
-    ListInvoicesCommand,
-    PayInvoice,
-    PayInvoiceCommand,
+from cuiot.adapters.persistence.views.billing import (
+    SqlInvoiceViews,
+    SqlPackageViews,
+    SqlSubscriptionViews,
 )
+from cuiot.application.billing.commands.invoices import PayInvoice, PayInvoiceCommand
 from cuiot.application.billing.commands.packages import (
     CreatePackage,
     CreatePackageCommand,
     DeactivatePackage,
     DeactivatePackageCommand,
-    GetPackage,
-    GetPackageCommand,
-    ListPackages,
-    ListPackagesCommand,
     UpdatePackage,
     UpdatePackageCommand,
 )
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
 from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
-    ListSubscriptions,
-    ListSubscriptionsCommand,
     Subscribe,
     SubscribeCommand,
 )
-from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
-from cuiot.entrypoints.http.deps import (
-    PageParams,
-    Principal,
-    ReadConnection,
-    bearer,
-    current_principal,
-    use,
+from cuiot.application.billing.queries.invoices import (
+    GetInvoice,
+    GetInvoiceQuery,
+    ListInvoices,
+    ListInvoicesQuery,
 )
+from cuiot.application.billing.queries.packages import (
+    GetPackage,
+    GetPackageQuery,
+    ListPackages,
+    ListPackagesQuery,
+)
+from cuiot.application.billing.queries.subscriptions import (
+    ListSubscriptions,
+    ListSubscriptionsQuery,
+)
+from cuiot.application.identity.queries.authenticate import Principal as AuthPrincipal
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.http.billing.schemas import (
     ChangePlanIn,
     InstitutionSubscribeIn,
@@ -57,6 +58,15 @@ from cuiot.entrypoints.http.billing.schemas import (
     SubscribedOut,
     SubscribeIn,
     SubscriptionOut,
+)
+from cuiot.entrypoints.http.deps import (
+    PageParams,
+    Principal,
+    ReadConnection,
+    bearer,
+    current_principal,
+    query,
+    use,
 )
 from cuiot.entrypoints.http.schemas import Page
 
@@ -77,8 +87,12 @@ async def optional_principal(
 MaybePrincipal = Annotated[AuthPrincipal | None, Depends(optional_principal)]
 
 
-def _actor(principal: AuthPrincipal | None) -> UUID | None:
-    return None if principal is None else principal.user_id
+def _viewer(principal: AuthPrincipal) -> Viewer:
+    return Viewer.of(principal.user_id, principal.roles)
+
+
+def _maybe_viewer(principal: AuthPrincipal | None) -> Viewer | None:
+    return None if principal is None else _viewer(principal)
 
 
 # --- the catalogue -----------------------------------------------------------------------
@@ -86,19 +100,20 @@ def _actor(principal: AuthPrincipal | None) -> UUID | None:
               summary="The packages on offer, cheapest first (public; no token needed)")
 async def list_packages(
         principal: MaybePrincipal, page: PageParams,
-        list_: Annotated[ListPackages, Depends(use(ListPackages))],
+        list_: Annotated[ListPackages, Depends(query(ListPackages, SqlPackageViews))],
         include_inactive: Annotated[bool, Query(description="Admins only")] = False,
 ) -> Page[PackageOut]:
-    found = await list_(ListPackagesCommand(_actor(principal), include_inactive,
-                                            page.offset, page.limit + 1))
-    return Page.of([PackageOut.of(p) for p in found], page.offset, page.limit)
+    found = await list_(ListPackagesQuery(_maybe_viewer(principal), include_inactive,
+                                          Window(page.offset, page.limit)))
+    return Page.of([PackageOut.of_view(p) for p in found], page.offset, page.limit)
 
 
 @packages.get("/{package_id}", response_model=PackageOut,
               summary="One package on offer (public; admins also see inactive ones)")
-async def get_package(package_id: UUID, principal: MaybePrincipal,
-                      get: Annotated[GetPackage, Depends(use(GetPackage))]) -> PackageOut:
-    return PackageOut.of(await get(GetPackageCommand(package_id, _actor(principal))))
+async def get_package(
+        package_id: UUID, principal: MaybePrincipal,
+        get: Annotated[GetPackage, Depends(query(GetPackage, SqlPackageViews))]) -> PackageOut:
+    return PackageOut.of_view(await get(GetPackageQuery(package_id, _maybe_viewer(principal))))
 
 
 @packages.post("/", status_code=status.HTTP_201_CREATED, response_model=PackageOut,
@@ -134,11 +149,12 @@ async def deactivate_package(
                    summary="The caller's subscriptions and those of institutions they run")
 async def list_subscriptions(
         principal: Principal, page: PageParams,
-        list_: Annotated[ListSubscriptions, Depends(use(ListSubscriptions))],
+        list_: Annotated[ListSubscriptions,
+                         Depends(query(ListSubscriptions, SqlSubscriptionViews))],
 ) -> Page[SubscriptionOut]:
-    found = await list_(ListSubscriptionsCommand(principal.user_id, page.offset,
-                                                 page.limit + 1))
-    return Page.of([SubscriptionOut.of(s) for s in found], page.offset, page.limit)
+    found = await list_(ListSubscriptionsQuery(_viewer(principal),
+                                               Window(page.offset, page.limit)))
+    return Page.of([SubscriptionOut.of_view(s) for s in found], page.offset, page.limit)
 
 
 @subscriptions.post("/user-packages/", status_code=status.HTTP_201_CREATED,
@@ -184,17 +200,19 @@ async def cancel_subscription(
 # --- invoices ----------------------------------------------------------------------------
 @invoices.get("", response_model=Page[InvoiceOut],
               summary="The caller's invoices, newest first (admins: everyone's)")
-async def list_invoices(principal: Principal, page: PageParams,
-                        list_: Annotated[ListInvoices, Depends(use(ListInvoices))]
-                        ) -> Page[InvoiceOut]:
-    found = await list_(ListInvoicesCommand(principal.user_id, page.offset, page.limit + 1))
-    return Page.of([InvoiceOut.of(i) for i in found], page.offset, page.limit)
+async def list_invoices(
+        principal: Principal, page: PageParams,
+        list_: Annotated[ListInvoices, Depends(query(ListInvoices, SqlInvoiceViews))],
+) -> Page[InvoiceOut]:
+    found = await list_(ListInvoicesQuery(_viewer(principal), Window(page.offset, page.limit)))
+    return Page.of([InvoiceOut.of_view(i) for i in found], page.offset, page.limit)
 
 
 @invoices.get("/{invoice_id}", response_model=InvoiceOut, summary="One of the caller's invoices")
-async def get_invoice(invoice_id: UUID, principal: Principal,
-                      get: Annotated[GetInvoice, Depends(use(GetInvoice))]) -> InvoiceOut:
-    return InvoiceOut.of(await get(GetInvoiceCommand(principal.user_id, invoice_id)))
+async def get_invoice(
+        invoice_id: UUID, principal: Principal,
+        get: Annotated[GetInvoice, Depends(query(GetInvoice, SqlInvoiceViews))]) -> InvoiceOut:
+    return InvoiceOut.of_view(await get(GetInvoiceQuery(_viewer(principal), invoice_id)))
 
 
 @invoices.post("/{invoice_id}/mark-paid", response_model=InvoiceOut,

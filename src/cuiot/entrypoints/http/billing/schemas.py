@@ -8,8 +8,9 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field, StrictBool, StrictInt, StringConstraints
 
-from cuiot.application.billing.commands.subscriptions import Subscribed
 from cuiot.application.billing.commands.plan_changes import PlanChanged
+from cuiot.application.billing.commands.subscriptions import Subscribed
+from cuiot.application.billing.ports import InvoiceView, PackageView, SubscriptionView
 from cuiot.domain.invoices import Invoice
 from cuiot.domain.packages import Package
 from cuiot.domain.subscriptions import Subscription
@@ -87,6 +88,16 @@ class PackageOut(BaseModel):
                    support_level=package.support_level.value, features=list(package.features),
                    is_active=package.is_active)
 
+    @classmethod
+    def of_view(cls, package: PackageView) -> PackageOut:
+        return cls(id=package.id, type=package.type, name=package.name,
+                   price_monthly=MoneyOut.of(package.price_monthly),
+                   price_yearly=MoneyOut.of(package.price_yearly),
+                   max_users=package.max_users, max_devices=package.max_devices,
+                   max_storage_gb=package.max_storage_gb, max_patients=package.max_patients,
+                   support_level=package.support_level, features=list(package.features),
+                   is_active=package.is_active)
+
 
 class SubscribeIn(Strict):
     package_id: UUID = Field(examples=["3f2b8c1e-6a47-4d0b-9a51-2c7e4b0f9d11"])
@@ -145,6 +156,10 @@ class SubscriptionOut(BaseModel):
                    cancelled_at=sub.cancelled_at, suspended_on=sub.suspended_on,
                    created_at=sub.created_at)
 
+    @classmethod
+    def of_view(cls, sub: SubscriptionView) -> SubscriptionOut:
+        return cls.model_validate(sub, from_attributes=True)
+
 
 class InvoiceOut(BaseModel):
     id: UUID
@@ -166,6 +181,16 @@ class InvoiceOut(BaseModel):
     def of(cls, invoice: Invoice) -> InvoiceOut:
         return cls(id=invoice.id, number=invoice.number, subscription_id=invoice.subscription_id,
                    kind=invoice.kind.value, status=invoice.status.value,
+                   amount=MoneyOut.of(invoice.amount), tax=MoneyOut.of(invoice.tax),
+                   total=MoneyOut.of(invoice.total), issue_date=invoice.issue_date,
+                   due_date=invoice.due_date, period_start=invoice.period_start,
+                   period_end=invoice.period_end, created_at=invoice.created_at,
+                   paid_at=invoice.paid_at)
+
+    @classmethod
+    def of_view(cls, invoice: InvoiceView) -> InvoiceOut:
+        return cls(id=invoice.id, number=invoice.number, subscription_id=invoice.subscription_id,
+                   kind=invoice.kind, status=invoice.status,
                    amount=MoneyOut.of(invoice.amount), tax=MoneyOut.of(invoice.tax),
                    total=MoneyOut.of(invoice.total), issue_date=invoice.issue_date,
                    due_date=invoice.due_date, period_start=invoice.period_start,

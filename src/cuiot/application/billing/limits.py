@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from cuiot.application.shared.uow import UnitOfWork
 from cuiot.application.billing.commands.usage import usage_of
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.packages import Package
 from cuiot.domain.policy import Policy
 from cuiot.domain.subscriptions import current_subscription
