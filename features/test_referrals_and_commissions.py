@@ -1,11 +1,11 @@
-"""Steps of referrals_and_commissions.feature: the referral use cases on in-memory
-adapters, and the referral hooks called the way registration, payment and cancellation
-call them."""
+"""Steps of referrals_and_commissions.feature: the referral use cases and queries on the
+real unit of work and views (SQLite and PostgreSQL), and the referral hooks called the
+way registration, payment and cancellation call them."""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakes.system import (
     FixedClock,
@@ -20,33 +22,38 @@ from tests.fakes.system import (
     SeededRandomSource,
     SequentialIdGenerator,
 )
-from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.application.referrals.commands.hooks import (
-    on_invoice_paid,
-    on_subscription_cancelled,
-    register_referred_user,
-)
+from cuiot.adapters.persistence.database import create_engine
+from cuiot.adapters.persistence.orm.referrals import referrals
+from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.referrals import SqlReferralViews
+from cuiot.application.referrals.commands.commissions import PayCommission, PayCommissionCommand
 from cuiot.application.referrals.commands.referrals import (
     ExpireReferrals,
     GenerateReferral,
     GenerateReferralCommand,
-    ListMyReferrals,
-    ListMyReferralsCommand,
     UpdateReferralStatus,
     UpdateReferralStatusCommand,
 )
-from cuiot.application.referrals.commands.commissions import (
+from cuiot.application.referrals.hooks import (
+    on_invoice_paid,
+    on_subscription_cancelled,
+    register_referred_user,
+)
+from cuiot.application.referrals.ports import CommissionRecord
+from cuiot.application.referrals.queries.commissions import (
     ListMyCommissions,
-    ListMyCommissionsCommand,
-    PayCommission,
-    PayCommissionCommand,
+    ListMyCommissionsQuery,
 )
 from cuiot.application.referrals.queries.referrals import (
+    ListMyReferrals,
+    ListMyReferralsQuery,
     ReferralStats,
-    ReferralStatsCommand,
+    ReferralStatsQuery,
     ValidateReferral,
-    ValidateReferralCommand,
+    ValidateReferralQuery,
 )
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.errors import (
     Conflict,
     DomainError,
@@ -57,7 +64,7 @@ from cuiot.domain.errors import (
 )
 from cuiot.domain.money import Money
 from cuiot.domain.policy import DEFAULT_POLICY
-from cuiot.domain.referrals import Commission, Referral, ReferralCode
+from cuiot.domain.referrals import Referral, ReferralCode
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
 
@@ -77,6 +84,8 @@ REASONS = {"válido": None, "código desconocido": "unknown_code",
            "el correo no coincide": "email_mismatch"}
 COMMISSION_STATES = {"pendiente": "pending", "pagada": "paid", "cancelada": "cancelled"}
 Q = r'"(?P<{}>[^"]+)"'  # a quoted value
+Run = Callable[[Awaitable[Any]], Any]
+Read = Callable[..., Any]
 
 
 class ScriptedRandomSource(SeededRandomSource):
@@ -114,23 +123,35 @@ def rng() -> ScriptedRandomSource:
     return ScriptedRandomSource()
 
 
-@pytest.fixture
-def store() -> InMemoryStore:
-    return InMemoryStore()
+@pytest.fixture(autouse=True)
+def engine(database_url: str, run: Run) -> Iterator[AsyncEngine]:
+    """The database of the scenario, on the steps' event loop: every scenario runs on
+    SQLite and on PostgreSQL (``database_url`` is parametrized)."""
+    engine = create_engine(database_url)
+    yield engine
+    run(engine.dispose())
 
 
 @pytest.fixture
-def uow(store: InMemoryStore) -> InMemoryUnitOfWork:
-    return InMemoryUnitOfWork(store, RecordingEventPublisher())
+def uow(engine: AsyncEngine) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(engine, RecordingEventPublisher())
+
+
+@pytest.fixture
+def read(engine: AsyncEngine, run: Run, clock: FixedClock) -> Callable[..., Any]:
+    """Run a query as a route does: its handler on the views, in one read transaction."""
+    def read(handler: Callable[..., Any], query: Any, **extra: Any) -> Any:
+        async def go() -> Any:
+            async with ReadSide(engine).transaction() as conn:
+                return await handler(SqlReferralViews(conn), clock=clock, **extra)(query)
+        return run(go())
+    return read
 
 
 @pytest.fixture
 def world() -> dict[str, Any]:
     return {"users": {}, "registered": {}, "subscriptions": {}, "first_period": {},
             "later_months": {}, "error": None, "invited": 0}
-
-
-Run = Callable[[Awaitable[Any]], Any]
 
 
 def attempt(world: dict, run: Run, awaitable: Awaitable[Any]) -> Any:
@@ -142,7 +163,7 @@ def attempt(world: dict, run: Run, awaitable: Awaitable[Any]) -> Any:
         return None
 
 
-def in_uow(uow: InMemoryUnitOfWork, action: Callable[[], Awaitable[None]]) -> Awaitable[None]:
+def in_uow(uow: SqlAlchemyUnitOfWork, action: Callable[[], Awaitable[None]]) -> Awaitable[None]:
     async def go() -> None:
         async with uow:
             await action()
@@ -150,16 +171,27 @@ def in_uow(uow: InMemoryUnitOfWork, action: Callable[[], Awaitable[None]]) -> Aw
     return go()
 
 
-def latest_referral(store: InMemoryStore, email: str, referrer: User | None = None) -> Referral:
-    found = [r for r in store.referrals.all() if r.email == EmailAddress(email)
-             and (referrer is None or r.referrer_id == referrer.id)]
-    return max(found, key=lambda r: (r.created_at, r.id))
+def latest_referral(run: Run, uow: SqlAlchemyUnitOfWork, email: str,
+                    referrer: User | None = None) -> Referral:
+    """The newest referral inviting ``email`` (of ``referrer``), as stored."""
+    async def find() -> Referral:
+        r = referrals.c
+        async with uow:
+            found = await uow.session.scalars(
+                select(Referral).where(r.email == EmailAddress(email).value,
+                                       *([r.referrer_id == referrer.id] if referrer else []))
+                .order_by(r.created_at.desc(), r.id.desc()).limit(1))
+            return found.one()
+    return run(find())
 
 
-def commissions_of(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str,
-                   kind: str | None = None) -> list[Commission]:
-    mine = run(ListMyCommissions(uow)(
-        ListMyCommissionsCommand(world["users"][name].id, limit=1000)))
+def viewer(world: dict, name: str) -> Viewer:
+    return Viewer(world["users"][name].id)
+
+
+def commissions_of(read: Read, world: dict, name: str,
+                   kind: str | None = None) -> list[CommissionRecord]:
+    mine = read(ListMyCommissions, ListMyCommissionsQuery(viewer(world, name), Window(0, 1000)))
     return [c for c in mine if kind is None or c.type == kind]
 
 
@@ -176,7 +208,7 @@ def _(clock: FixedClock, days: int) -> None:
 
 
 @given(parsers.parse('"{name}" tiene el rol "{role}"'))
-def _(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
       world: dict, name: str, role: str) -> None:
     user = User(id=ids.new_id(), email=EmailAddress(f"{name.lower()}@ejemplo.com"),
                 password_hash="x", first_name=name, last_name="Prueba", created_at=clock.now())
@@ -212,7 +244,7 @@ def _(world: dict) -> None:
 
 # --- Inviting ------------------------------------------------------------------------------
 
-def invite(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, ids: SequentialIdGenerator,
+def invite(run: Run, uow: SqlAlchemyUnitOfWork, clock: FixedClock, ids: SequentialIdGenerator,
            rng: ScriptedRandomSource, world: dict, name: str, email: str, kind: str) -> None:
     generate = GenerateReferral(uow, clock, ids, rng, POLICY)
     command = GenerateReferralCommand(world["users"][name].id, email, TYPES[kind])
@@ -220,26 +252,27 @@ def invite(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, ids: Sequential
 
 
 @when(parsers.re(rf'{Q.format("name")} invita a {Q.format("email")} como (?P<kind>.+)'))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, ids: SequentialIdGenerator,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, clock: FixedClock, ids: SequentialIdGenerator,
       rng: ScriptedRandomSource, world: dict, name: str, email: str, kind: str) -> None:
     invite(run, uow, clock, ids, rng, world, name, email, kind)
 
 
 @given(parsers.re(rf'{Q.format("name")} invitó a {Q.format("email")} como (?P<kind>.+)'))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, ids: SequentialIdGenerator,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, clock: FixedClock, ids: SequentialIdGenerator,
       rng: ScriptedRandomSource, world: dict, name: str, email: str, kind: str) -> None:
     invite(run, uow, clock, ids, rng, world, name, email, kind)
     assert world["error"] is None, world["error"]
 
 
 @then(parsers.re(rf'la invitación a {Q.format("email")} está (?P<state>\w+)'))
-def _(store: InMemoryStore, email: str, state: str) -> None:
-    assert latest_referral(store, email).status == STATES[state]
+def _(run: Run, uow: SqlAlchemyUnitOfWork, email: str, state: str) -> None:
+    assert latest_referral(run, uow, email).status == STATES[state]
 
 
 @then(parsers.re(rf'la invitación de {Q.format("name")} a {Q.format("email")} está (?P<state>\w+)'))
-def _(store: InMemoryStore, world: dict, name: str, email: str, state: str) -> None:
-    assert latest_referral(store, email, world["users"][name]).status == STATES[state]
+def _(run: Run, uow: SqlAlchemyUnitOfWork, world: dict, name: str, email: str,
+      state: str) -> None:
+    assert latest_referral(run, uow, email, world["users"][name]).status == STATES[state]
 
 
 @then(parsers.parse('su código tiene 8 caracteres de "{alphabet}"'))
@@ -249,8 +282,8 @@ def _(world: dict, alphabet: str) -> None:
 
 
 @then(parsers.re(rf'la invitación a {Q.format("email")} tiene el código {Q.format("code")}'))
-def _(store: InMemoryStore, email: str, code: str) -> None:
-    assert latest_referral(store, email).code == ReferralCode(code)
+def _(run: Run, uow: SqlAlchemyUnitOfWork, email: str, code: str) -> None:
+    assert latest_referral(run, uow, email).code == ReferralCode(code)
 
 
 @then("la invitación es rechazada porque no tiene el rol necesario")
@@ -272,36 +305,34 @@ def _(world: dict) -> None:
 
 @then(parsers.re(rf'{Q.format("name")} tiene (?P<count>\d+) invitaciones a {Q.format("email")}, '
                  r"una vencida y una pendiente"))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str, count: str, email: str) -> None:
-    mine = run(ListMyReferrals(uow)(ListMyReferralsCommand(world["users"][name].id)))
+def _(read: Read, world: dict, name: str, count: str, email: str) -> None:
+    mine = read(ListMyReferrals, ListMyReferralsQuery(viewer(world, name)))
     statuses = sorted(r.status.value for r in mine if r.email == EmailAddress(email))
     assert len(statuses) == int(count) and statuses == ["expired", "pending"]
 
 
 # --- Validating ---------------------------------------------------------------------------
 
-def validate(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, world: dict, code: str,
-             email: str | None = None) -> None:
-    validate_use = ValidateReferral(uow, clock, POLICY)
-    world["validation"] = run(validate_use(ValidateReferralCommand(code, email)))
+def validate(read: Read, world: dict, code: str, email: str | None = None) -> None:
+    world["validation"] = read(ValidateReferral, ValidateReferralQuery(code, email),
+                               policy=POLICY)
 
 
 @when(parsers.re(rf'alguien valida el código de {Q.format("invited")}'))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, store: InMemoryStore, world: dict,
-      invited: str) -> None:
-    validate(run, uow, clock, world, latest_referral(store, invited).code.value)
+def _(run: Run, uow: SqlAlchemyUnitOfWork, read: Read, world: dict, invited: str) -> None:
+    validate(read, world, latest_referral(run, uow, invited).code.value)
 
 
 @when(parsers.re(rf'alguien valida el código de {Q.format("invited")} con el correo '
                  rf'{Q.format("email")}'))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, store: InMemoryStore, world: dict,
-      invited: str, email: str) -> None:
-    validate(run, uow, clock, world, latest_referral(store, invited).code.value, email)
+def _(run: Run, uow: SqlAlchemyUnitOfWork, read: Read, world: dict, invited: str,
+      email: str) -> None:
+    validate(read, world, latest_referral(run, uow, invited).code.value, email)
 
 
 @when(parsers.re(rf'alguien valida el código {Q.format("code")}'))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, world: dict, code: str) -> None:
-    validate(run, uow, clock, world, code)
+def _(read: Read, world: dict, code: str) -> None:
+    validate(read, world, code)
 
 
 @then(parsers.parse('el resultado de la validación es "{outcome}"'))
@@ -312,7 +343,7 @@ def _(world: dict, outcome: str) -> None:
 
 # --- Registering and expiring ------------------------------------------------------------
 
-def register(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+def register(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
              world: dict, email: str, code: str) -> None:
     user = User(id=ids.new_id(), email=EmailAddress(email), password_hash="x",
                 first_name=email.split("@")[0], last_name="Invitada", created_at=clock.now())
@@ -327,22 +358,22 @@ def register(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, cloc
 
 @when(parsers.re(rf'{Q.format("email")} se registra con su código'))
 @given(parsers.re(rf'{Q.format("email")} se registró con su código'))
-def _(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
-      store: InMemoryStore, world: dict, email: str) -> None:
-    register(run, uow, ids, clock, world, email, latest_referral(store, email).code.value)
+def _(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+      world: dict, email: str) -> None:
+    register(run, uow, ids, clock, world, email, latest_referral(run, uow, email).code.value)
     assert world["error"] is None, world["error"]
 
 
 @when(parsers.re(rf'{Q.format("email")} se registra con el código de {Q.format("invited")}'))
-def _(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
-      store: InMemoryStore, world: dict, email: str, invited: str) -> None:
-    register(run, uow, ids, clock, world, email, latest_referral(store, invited).code.value)
+def _(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+      world: dict, email: str, invited: str) -> None:
+    register(run, uow, ids, clock, world, email, latest_referral(run, uow, invited).code.value)
 
 
 @then(parsers.re(rf'la invitación a {Q.format("email")} apunta al nuevo usuario'))
-def _(store: InMemoryStore, world: dict, email: str) -> None:
+def _(run: Run, uow: SqlAlchemyUnitOfWork, world: dict, email: str) -> None:
     user = world["registered"][EmailAddress(email).value]
-    assert latest_referral(store, email).referred_user_id == user.id
+    assert latest_referral(run, uow, email).referred_user_id == user.id
 
 
 @then(parsers.parse('el registro es rechazado porque "{reason}"'))
@@ -353,7 +384,7 @@ def _(world: dict, reason: str) -> None:
 
 @given("corre el vencimiento de invitaciones")
 @when("corre el vencimiento de invitaciones")
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, world: dict) -> None:
+def _(run: Run, uow: SqlAlchemyUnitOfWork, clock: FixedClock, world: dict) -> None:
     world["expired"] = run(ExpireReferrals(uow, clock, POLICY)())
 
 
@@ -364,10 +395,10 @@ def _(world: dict, count: int) -> None:
 
 @when(parsers.re(rf'{Q.format("name")} cambia la invitación a {Q.format("email")} al estado '
                  rf'{Q.format("state")}'))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, store: InMemoryStore, world: dict,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, clock: FixedClock, world: dict,
       name: str, email: str, state: str) -> None:
     command = UpdateReferralStatusCommand(world["users"][name].id,
-                                          latest_referral(store, email).id, STATES[state])
+                                          latest_referral(run, uow, email).id, STATES[state])
     attempt(world, run, UpdateReferralStatus(uow, clock)(command))
 
 
@@ -383,7 +414,7 @@ def _(world: dict) -> None:
 
 # --- Paying invoices -----------------------------------------------------------------------
 
-def pay(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+def pay(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
         world: dict, email: str, base: Money, period: date) -> None:
     payer = world["registered"][EmailAddress(email).value]
     subscription_id = world["subscriptions"].setdefault(payer.id, ids.new_id())
@@ -393,7 +424,7 @@ def pay(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: Fi
         period_start=period, paid_at=clock.now(), ids=ids, policy=POLICY)))
 
 
-def pay_first(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+def pay_first(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
               world: dict, email: str, cycle: str, price: str) -> None:
     base = ars(price) if cycle == "mensual" else ars(price).divide(POLICY.months_per_year)
     period = clock.today().replace(day=1)
@@ -407,19 +438,19 @@ FIRST_INVOICE = (rf'{Q.format("email")} (?P<verb>paga|pagó) su primera factura 
 
 @given(parsers.re(FIRST_INVOICE))
 @when(parsers.re(FIRST_INVOICE))
-def _(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
       world: dict, email: str, verb: str, cycle: str, price: str) -> None:
     pay_first(run, uow, ids, clock, world, email, cycle, price)
 
 
 @when("llega otra vez el aviso de pago de esa misma factura")
-def _(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
       world: dict) -> None:
     pay(run, uow, ids, clock, world, *world["last_payment"])
 
 
 @when(parsers.re(rf'{Q.format("email")} paga (?P<count>\d+) facturas? mensual(?:es)? más'))
-def _(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
       world: dict, email: str, count: str) -> None:
     base = world["last_payment"][1]
     for _month in range(int(count)):
@@ -434,32 +465,32 @@ BATCH = (rf'(?P<count>\d+) personas? invitadas? por {Q.format("name")} se regist
 
 @given(parsers.re(BATCH))
 @when(parsers.re(BATCH))
-def _(run: Run, uow: InMemoryUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
-      rng: ScriptedRandomSource, store: InMemoryStore, world: dict, count: str,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, ids: SequentialIdGenerator, clock: FixedClock,
+      rng: ScriptedRandomSource, world: dict, count: str,
       name: str) -> None:
     for _person in range(int(count)):
         world["invited"] += 1
         email = f"invitada{world['invited']}@ejemplo.com"
         invite(run, uow, clock, ids, rng, world, name, email, "cuidador")
-        register(run, uow, ids, clock, world, email, latest_referral(store, email).code.value)
+        register(run, uow, ids, clock, world, email, latest_referral(run, uow, email).code.value)
         pay_first(run, uow, ids, clock, world, email, "mensual", "25,000.00")
-        assert latest_referral(store, email).status == "converted"
+        assert latest_referral(run, uow, email).status == "converted"
 
 
 # --- Commissions ---------------------------------------------------------------------------
 
 @then(parsers.re(rf'{Q.format("name")} tiene una comisión de primer mes de ARS '
                  r"(?P<amount>[\d,.]+) sobre una base de ARS (?P<base>[\d,.]+)"))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str, amount: str,
+def _(read: Read, world: dict, name: str, amount: str,
       base: str) -> None:
-    [commission] = commissions_of(run, uow, world, name, "first_month")
+    [commission] = commissions_of(read, world, name, "first_month")
     assert (commission.amount, commission.base) == (ars(amount), ars(base))
     assert commission.status == "pending"
 
 
 @then(parsers.re(rf'{Q.format("name")} no tiene comisiones'))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str) -> None:
-    assert commissions_of(run, uow, world, name) == []
+def _(read: Read, world: dict, name: str) -> None:
+    assert commissions_of(read, world, name) == []
 
 
 KINDS = {"de primer mes": "first_month", "recurrentes": "recurring", "recurrente": "recurring"}
@@ -467,30 +498,30 @@ KINDS = {"de primer mes": "first_month", "recurrentes": "recurring", "recurrente
 
 @then(parsers.re(rf'{Q.format("name")} tiene (?P<count>\d+) comisi(?:ón|ones) '
                  r"(?P<kind>de primer mes|recurrentes?)"))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str, count: str, kind: str) -> None:
-    assert len(commissions_of(run, uow, world, name, KINDS[kind])) == int(count)
+def _(read: Read, world: dict, name: str, count: str, kind: str) -> None:
+    assert len(commissions_of(read, world, name, KINDS[kind])) == int(count)
 
 
 @then(parsers.re(rf'{Q.format("name")} tiene (?P<count>\d+) comisiones recurrentes de ARS '
                  r"(?P<amount>[\d,.]+) cada una"))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str, count: str,
+def _(read: Read, world: dict, name: str, count: str,
       amount: str) -> None:
-    recurring = commissions_of(run, uow, world, name, "recurring")
+    recurring = commissions_of(read, world, name, "recurring")
     assert len(recurring) == int(count)
     assert all(c.amount == ars(amount) for c in recurring)
     assert len({c.period for c in recurring}) == len(recurring)
 
 
 @then(parsers.re(rf'{Q.format("name")} tiene (?P<count>\d+) bonos de ARS (?P<amount>[\d,.]+)'))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str, count: str,
+def _(read: Read, world: dict, name: str, count: str,
       amount: str) -> None:
-    bonuses = commissions_of(run, uow, world, name, "bonus")
+    bonuses = commissions_of(read, world, name, "bonus")
     assert len(bonuses) == int(count)
     assert all(c.amount == ars(amount) for c in bonuses)
 
 
-def first_month_of(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str) -> Commission:
-    [commission] = commissions_of(run, uow, world, name, "first_month")
+def first_month_of(read: Read, world: dict, name: str) -> CommissionRecord:
+    [commission] = commissions_of(read, world, name, "first_month")
     return commission
 
 
@@ -500,9 +531,9 @@ PAY_COMMISSION = (rf'{Q.format("admin")} (?P<verb>paga|pagó) la comisión de pr
 
 @given(parsers.re(PAY_COMMISSION))
 @when(parsers.re(PAY_COMMISSION))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, world: dict, admin: str,
+def _(run: Run, uow: SqlAlchemyUnitOfWork, read: Read, clock: FixedClock, world: dict, admin: str,
       verb: str, name: str) -> None:
-    commission = first_month_of(run, uow, world, name)
+    commission = first_month_of(read, world, name)
     command = PayCommissionCommand(world["users"][admin].id, commission.id)
     attempt(world, run, PayCommission(uow, clock)(command))
     assert verb == "paga" or world["error"] is None
@@ -510,16 +541,16 @@ def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, world: dict, admin: 
 
 @then(parsers.re(rf'la comisión de primer mes de {Q.format("name")} está pagada con fecha '
                  rf'{Q.format("day")}'))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str, day: str) -> None:
-    commission = first_month_of(run, uow, world, name)
+def _(read: Read, world: dict, name: str, day: str) -> None:
+    commission = first_month_of(read, world, name)
     assert commission.status == "paid"
     assert commission.paid_at.astimezone(LOCAL).date() == date.fromisoformat(day)
 
 
 @then(parsers.re(rf'la comisión de primer mes de {Q.format("name")} está '
                  r"(?P<state>pendiente|cancelada|pagada)"))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str, state: str) -> None:
-    assert first_month_of(run, uow, world, name).status == COMMISSION_STATES[state]
+def _(read: Read, world: dict, name: str, state: str) -> None:
+    assert first_month_of(read, world, name).status == COMMISSION_STATES[state]
 
 
 @then("el pago es rechazado porque la comisión ya está pagada")
@@ -534,7 +565,7 @@ def _(world: dict) -> None:
 
 
 @when(parsers.re(rf'{Q.format("email")} cancela su suscripción'))
-def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, world: dict, email: str) -> None:
+def _(run: Run, uow: SqlAlchemyUnitOfWork, clock: FixedClock, world: dict, email: str) -> None:
     payer = world["registered"][EmailAddress(email).value]
     run(in_uow(uow, lambda: on_subscription_cancelled(
         uow, payer_id=payer.id, subscription_id=world["subscriptions"][payer.id],
@@ -544,9 +575,8 @@ def _(run: Run, uow: InMemoryUnitOfWork, clock: FixedClock, world: dict, email: 
 # --- Statistics ----------------------------------------------------------------------------
 
 @when(parsers.parse('"{name}" consulta sus estadísticas'))
-def _(run: Run, uow: InMemoryUnitOfWork, world: dict, name: str) -> None:
-    stats = ReferralStats(uow, POLICY)
-    world["stats"] = run(stats(ReferralStatsCommand(world["users"][name].id)))
+def _(read: Read, world: dict, name: str) -> None:
+    world["stats"] = read(ReferralStats, ReferralStatsQuery(viewer(world, name)), policy=POLICY)
 
 
 @then(parsers.parse("ve {total:d} invitaciones: {pending:d} pendientes, {registered:d} "

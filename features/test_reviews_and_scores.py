@@ -1,35 +1,44 @@
-"""Steps of reviews_and_scores.feature, on the in-memory adapters."""
+"""Steps of reviews_and_scores.feature, on the real unit of work and views (SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakes.system import FixedClock, SequentialIdGenerator
-from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from cuiot.adapters.persistence.database import create_engine
+from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.reviews import SqlReviewViews
 from cuiot.application.reviews.commands.reviews import (
     CreateCaregiverReview,
     CreateCaregiverReviewCommand,
     CreateInstitutionReview,
     CreateInstitutionReviewCommand,
-    GetScore,
-    GetScoreQuery,
     HideReview,
     HideReviewCommand,
+)
+from cuiot.application.reviews.ports import ScoreRecord
+from cuiot.application.reviews.queries.reviews import (
+    GetScore,
+    GetScoreQuery,
     ListReviewsOf,
     ListReviewsOfQuery,
 )
 from cuiot.domain.care import CaredPerson, CareType, Institution, LegalRepresentation, Relationship
 from cuiot.domain.errors import DomainError
 from cuiot.domain.policy import DEFAULT_POLICY
-from cuiot.domain.reviews import Review, ReviewedKind, Score, round_half_up
+from cuiot.domain.reviews import Review, ReviewedKind, review_class, round_half_up
 from cuiot.domain.users import Role, RoleGrant, User
 from cuiot.domain.values import EmailAddress
 
@@ -59,27 +68,61 @@ REASONS = {  # what the analyst reads → (error code, detail, value)
 }
 
 
+T = TypeVar("T")
+
+
 def _decimal(text: str) -> Decimal:
     return Decimal(text.replace(",", "."))
 
 
 class Scene:
-    """The people, places and use cases of one scenario."""
+    """The people, places and use cases of one scenario, on one database."""
 
-    def __init__(self, run: Callable[[Any], Any]) -> None:
-        self.run, self.store, self.ids = run, InMemoryStore(), SequentialIdGenerator()
+    def __init__(self, run: Callable[[Any], Any], engine: AsyncEngine) -> None:
+        self.run, self.ids = run, SequentialIdGenerator()
         self.clock = FixedClock(datetime(2026, 1, 15, 15, 0, tzinfo=UTC))
-        uow, clock, ids, policy = InMemoryUnitOfWork(self.store), self.clock, self.ids, DEFAULT_POLICY
+        self.uow, self.read_side = SqlAlchemyUnitOfWork(engine), ReadSide(engine)
+        uow, clock, ids, policy = self.uow, self.clock, self.ids, DEFAULT_POLICY
         self.create = {ReviewedKind.CAREGIVER: CreateCaregiverReview(uow, clock, ids, policy),
                        ReviewedKind.INSTITUTION: CreateInstitutionReview(uow, clock, ids, policy)}
-        self.get_score, self.hide = GetScore(uow, clock, policy), HideReview(uow, clock, policy)
-        self.list_reviews = ListReviewsOf(uow, clock)
+        self.hide = HideReview(uow, clock, policy)
+        self.get_score = self.reading(lambda views: GetScore(views, clock, policy))
+        self.list_reviews = self.reading(lambda views: ListReviewsOf(views, clock))
         self.users: dict[str, UUID] = {}
         self.persons: dict[str, UUID] = {}
         self.parties: dict[str, tuple[ReviewedKind, UUID]] = {}
         self.error: DomainError | None = None
         self.review: Review | None = None
         self.reviews_before = 0
+
+    def reading(self, handler: Callable[[SqlReviewViews], Callable[[Any], Awaitable[T]]]
+                ) -> Callable[[Any], Awaitable[T]]:
+        """A query as a route runs it: its handler on the views, in one read transaction."""
+        async def read(query: Any) -> T:
+            async with self.read_side.transaction() as conn:
+                return await handler(SqlReviewViews(conn))(query)
+        return read
+
+    def within(self, work: Callable[[SqlAlchemyUnitOfWork], Awaitable[T]]) -> T:
+        """Do ``work`` in one unit of work, and commit it."""
+        async def go() -> T:
+            async with self.uow as uow:
+                done = await work(uow)
+                await uow.commit()
+                return done
+        return self.run(go())
+
+    def save(self, entity: Any) -> None:
+        repository = {User: "users", CaredPerson: "cared_persons", Institution: "institutions",
+                      LegalRepresentation: "representations"}[type(entity)]
+        self.within(lambda uow: getattr(uow, repository).add(entity))
+
+    def reviews(self) -> list[Review]:
+        """Every stored review, of both kinds."""
+        async def every(uow: SqlAlchemyUnitOfWork) -> list[Review]:
+            return [review for kind in ReviewedKind for review in
+                    (await uow.session.scalars(select(review_class(kind)))).all()]
+        return self.within(every)
 
     def day(self, text: str) -> date:
         today = self.clock.today()
@@ -92,18 +135,22 @@ class Scene:
             user = User(self.ids.new_id(), email, "plain$x", name, "Test", self.clock.now(),
                         date_of_birth=date(1950, 1, 1),
                         roles=[RoleGrant(r, self.clock.now()) for r in roles])
-            self.run(self.store.users.add(user))
+            self.save(user)
             self.users[name] = user.id
         return self.users[name]
 
-    def person(self, name: str) -> CaredPerson:
-        return self.store.cared_persons.items[self.persons[name]]
+    def change_person(self, name: str, change: Callable[[CaredPerson], None]) -> None:
+        async def work(uow: SqlAlchemyUnitOfWork) -> None:
+            person = await uow.cared_persons.get(self.persons[name])
+            assert person is not None
+            change(person)
+        self.within(work)
 
     def cared_person(self, name: str, account_id: UUID, care_type: CareType,
                      user_id: UUID | None = None) -> CaredPerson:
         person = CaredPerson(self.ids.new_id(), account_id, name, "Test", date(1940, 5, 5),
                              self.clock.now(), care_type=care_type, user_id=user_id)
-        self.run(self.store.cared_persons.add(person))
+        self.save(person)
         self.persons[name] = person.id
         return person
 
@@ -114,9 +161,9 @@ class Scene:
     def represented(self, name: str, rep: str, valid_until: date | None) -> None:
         rep_id = self.user(rep, Role.FAMILY)
         person = self.cared_person(name, rep_id, CareType.DELEGATED)
-        self.run(self.store.representations.add(LegalRepresentation(
+        self.save(LegalRepresentation(
             self.ids.new_id(), person.id, rep_id, Relationship.CHILD, "poder 123",
-            date(2025, 1, 1), self.clock.now(), valid_until=valid_until, verified=True)))
+            date(2025, 1, 1), self.clock.now(), valid_until=valid_until, verified=True))
 
     def party(self, name: str, kind: ReviewedKind, stored: bool = True) -> UUID:
         if name not in self.parties:
@@ -126,17 +173,16 @@ class Scene:
                 party_id = self.ids.new_id()
                 admin = self.user(f"Director de {name}", Role.INSTITUTION_ADMIN)
                 if stored:
-                    self.run(self.store.institutions.add(
-                        Institution(party_id, name, admin, self.clock.now())))
+                    self.save(Institution(party_id, name, admin, self.clock.now()))
             self.parties[name] = (kind, party_id)
         return self.parties[name][1]
 
     def link(self, party: str, person: str) -> None:
         kind, party_id = self.parties[party]
         if kind is ReviewedKind.CAREGIVER:
-            self.person(person).assign_caregiver(party_id)
+            self.change_person(person, lambda p: p.assign_caregiver(party_id))
         else:
-            self.person(person).institution_id = party_id
+            self.change_person(person, lambda p: setattr(p, "institution_id", party_id))
 
     def write(self, reviewer: str, reviewed: str, rating: int, *, person: str | None = None,
               on: date | None = None, categories: dict[str, int] | None = None,
@@ -153,13 +199,13 @@ class Scene:
         return self.run(self.create[kind](cmd))
 
     def attempt(self, action: Callable[[], Any]) -> None:
-        self.reviews_before = len(self.store.reviews.items)
+        self.reviews_before = len(self.reviews())
         try:
             self.review = action()
         except DomainError as error:
             self.error = error
 
-    def score(self, name: str) -> Score:
+    def score(self, name: str) -> ScoreRecord:
         kind, party_id = self.parties[name]
         return self.run(self.get_score(GetScoreQuery(self.user("Visitante"), kind, party_id)))
 
@@ -168,14 +214,23 @@ class Scene:
         if client not in self.persons:
             self.self_caring(client)
             self.link(name, client)
-        already = sum(1 for r in self.store.reviews.all() if r.reviewer_id == self.users[client])
+        already = sum(1 for r in self.reviews() if r.reviewer_id == self.users[client])
         for i in range(already, already + n):
             self.write(client, name, rating, on=self.clock.today() - timedelta(days=i))
 
 
+@pytest.fixture(autouse=True)
+def engine(database_url: str, run: Callable[[Any], Any]) -> Iterator[AsyncEngine]:
+    """The database of the scenario, on the steps' event loop: every scenario runs on
+    SQLite and on PostgreSQL (``database_url`` is parametrized)."""
+    engine = create_engine(database_url)
+    yield engine
+    run(engine.dispose())
+
+
 @pytest.fixture
-def scene(run: Callable[[Any], Any]) -> Scene:
-    return Scene(run)
+def scene(run: Callable[[Any], Any], engine: AsyncEngine) -> Scene:
+    return Scene(run, engine)
 
 
 # --- who and what exists ---------------------------------------------------------------
@@ -236,7 +291,8 @@ def _(scene: Scene, name: str, rep: str, until: str) -> None:
 
 @given(parsers.re(rf"que (?P<name>{NAME}) es familiar de (?P<person>{NAME}) con acceso pero sin representación legal"))
 def _(scene: Scene, name: str, person: str) -> None:
-    scene.person(person).add_member(scene.user(name, Role.FAMILY))
+    member = scene.user(name, Role.FAMILY)
+    scene.change_person(person, lambda p: p.add_member(member))
 
 
 @given(parsers.re(rf"que (?P<name>{NAME}) no tiene relación con {NAME}"))
@@ -246,7 +302,7 @@ def _(scene: Scene, name: str) -> None:
 
 @given("que nadie reseñó todavía a ningún cuidador")
 def _(scene: Scene) -> None:
-    assert not scene.store.reviews.items
+    assert not scene.reviews()
 
 
 @given(parsers.re(rf"que (?P<what>el cuidador|la cuidadora|la residencia) (?P<name>{NAME}) recibió (?P<n>\d+) reseñas? de (?P<rating>\d+) estrellas?"))
@@ -306,7 +362,7 @@ def _(scene: Scene, name: str, n: str, rating: str) -> None:
 
 def _review_of(scene: Scene, name: str, rating: int) -> UUID:
     party_id = scene.parties[name][1]
-    return next(r.id for r in scene.store.reviews.all()
+    return next(r.id for r in scene.reviews()
                 if r.reviewed_id == party_id and r.rating.value == rating and r.is_public)
 
 
@@ -327,7 +383,7 @@ def _(scene: Scene, user: str, rating: str, name: str) -> None:
 @then("la reseña es aceptada")
 def _(scene: Scene) -> None:
     assert scene.error is None, scene.error
-    assert scene.review is not None and scene.review.id in scene.store.reviews.items
+    assert scene.review is not None and scene.review.id in {r.id for r in scene.reviews()}
 
 
 @then(parsers.re(r"(?:la reseña|la ocultación) es rechazada porque (?P<reason>.+)"))
@@ -336,7 +392,7 @@ def _(scene: Scene, reason: str) -> None:
     assert scene.error is not None, "nothing was refused"
     assert scene.error.code == code and (key is None or scene.error.details[key] == value), \
         repr(scene.error)
-    assert len(scene.store.reviews.items) == scene.reviews_before
+    assert len(scene.reviews()) == scene.reviews_before
 
 
 @given(parsers.re(rf"que el puntaje de (?P<name>{NAME}) es (?P<value>\d+,\d\d) con (?P<n>\d+) reseñas?"))
@@ -361,7 +417,7 @@ def _(scene: Scene, name: str, category: str) -> None:
 @then(parsers.re(r"la media de referencia de (?P<kind>los cuidadores|las instituciones) es (?P<m>\d+,\d\d)"))
 def _(scene: Scene, kind: str, m: str) -> None:
     reviewed = ReviewedKind.CAREGIVER if kind == "los cuidadores" else ReviewedKind.INSTITUTION
-    tally = scene.run(scene.store.reviews.public_rating_tally(reviewed))
+    tally = scene.within(lambda uow: uow.reviews.public_rating_tally(reviewed))
     assert round_half_up(tally.mean_or(DEFAULT_POLICY.review_default_mean)) == _decimal(m)
 
 

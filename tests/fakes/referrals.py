@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from datetime import date, datetime
 from uuid import UUID
 
 from tests.fakes.base import InMemoryRepository
 from cuiot.domain.errors import Conflict
-from cuiot.domain.money import Money
 from cuiot.domain.referrals import (
     Commission,
     CommissionStatus,
-    CommissionTotal,
     CommissionType,
     Referral,
     ReferralCode,
@@ -38,16 +35,6 @@ class InMemoryReferralRepository(InMemoryRepository[Referral]):
     ) -> list[Referral]:
         return self._where(lambda r: r.referrer_id == referrer_id and r.email == email
                            and r.is_open)
-
-    async def list_for_referrer(
-        self, referrer_id: UUID, offset: int = 0, limit: int = 100
-    ) -> list[Referral]:
-        found = self._where(lambda r: r.referrer_id == referrer_id)
-        found.sort(key=lambda r: r.created_at, reverse=True)
-        return found[offset: offset + limit]
-
-    async def count_by_status_for_referrer(self, referrer_id: UUID) -> dict[ReferralStatus, int]:
-        return dict(Counter(r.status for r in self.all() if r.referrer_id == referrer_id))
 
     async def count_converted_for_referrer_between(
         self, referrer_id: UUID, start: datetime, end: datetime
@@ -87,26 +74,3 @@ class InMemoryCommissionRepository(InMemoryRepository[Commission]):
     async def list_pending_for_referral(self, referral_id: UUID) -> list[Commission]:
         return self._where(lambda c: c.referral_id == referral_id
                            and c.status is CommissionStatus.PENDING)
-
-    async def list_for_referrer(
-        self, referrer_id: UUID, offset: int = 0, limit: int = 100
-    ) -> list[Commission]:
-        found = self._where(lambda c: c.referrer_id == referrer_id)
-        found.sort(key=lambda c: (c.period, c.created_at), reverse=True)
-        return found[offset: offset + limit]
-
-    async def list_by_status(
-        self, status: CommissionStatus | None = None, offset: int = 0, limit: int = 100
-    ) -> list[Commission]:
-        found = self._where(lambda c: status is None or c.status is status)
-        found.sort(key=lambda c: (c.period, c.created_at))
-        return found[offset: offset + limit]
-
-    async def totals_for_referrer(self, referrer_id: UUID) -> list[CommissionTotal]:
-        groups: dict[tuple[CommissionStatus, CommissionType], list[Money]] = defaultdict(list)
-        for c in self.all():
-            if c.referrer_id == referrer_id:
-                groups[(c.status, c.type)].append(c.amount)
-        return [CommissionTotal(status, type, len(amounts),
-                                Money.sum(amounts, amounts[0].currency))
-                for (status, type), amounts in groups.items()]

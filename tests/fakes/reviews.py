@@ -17,12 +17,9 @@ class InMemoryReviewRepository(InMemoryRepository[Review]):
         return self._first(lambda r: (r.reviewer_id, r.kind, r.reviewed_id,
                                       r.cared_person_id, r.service_date) == wanted) is not None
 
-    async def list_public_of(self, kind: ReviewedKind, reviewed_id: UUID, offset: int = 0,
-                             limit: int | None = None) -> list[Review]:
-        found = self._where(lambda r: r.is_public and r.kind == kind
-                            and r.reviewed_id == reviewed_id)
-        found.sort(key=lambda r: (r.created_at, r.id.int), reverse=True)
-        return found[offset:] if limit is None else found[offset: offset + limit]
+    async def list_public_of(self, kind: ReviewedKind, reviewed_id: UUID) -> list[Review]:
+        return self._where(lambda r: r.is_public and r.kind == kind
+                           and r.reviewed_id == reviewed_id)
 
     async def public_rating_tally(self, kind: ReviewedKind) -> RatingTally:
         return RatingTally.of(r for r in self.items.values() if r.kind == kind)

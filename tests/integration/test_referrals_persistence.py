@@ -1,8 +1,11 @@
 """Referrals and commissions on SQLite and PostgreSQL: every repository method, the
-database's constraints, and the referral use cases on the real unit of work."""
+views and the queries over them, the database's constraints, and the referral use cases
+on the real unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,30 +16,34 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from cuiot.adapters.persistence.orm.referrals import referral_commissions, referrals
-from cuiot.application.referrals.commands.hooks import on_invoice_paid
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.referrals import SqlReferralViews
+from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
+from cuiot.application.referrals.commands.commissions import PayCommission, PayCommissionCommand
 from cuiot.application.referrals.commands.referrals import (
     ExpireReferrals,
     GenerateReferral,
     GenerateReferralCommand,
-    ListMyReferrals,
-    ListMyReferralsCommand,
 )
-from cuiot.application.referrals.commands.commissions import (
+from cuiot.application.referrals.hooks import on_invoice_paid
+from cuiot.application.referrals.queries.commissions import (
     CommissionStats,
-    CommissionStatsCommand,
+    CommissionStatsQuery,
     ListCommissions,
-    ListCommissionsCommand,
-    PayCommission,
-    PayCommissionCommand,
+    ListCommissionsQuery,
+    ListMyCommissions,
+    ListMyCommissionsQuery,
 )
 from cuiot.application.referrals.queries.referrals import (
+    ListMyReferrals,
+    ListMyReferralsQuery,
     ReferralStats,
-    ReferralStatsCommand,
+    ReferralStatsQuery,
     ValidateReferral,
-    ValidateReferralCommand,
+    ValidateReferralQuery,
 )
-from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
-from cuiot.domain.errors import Conflict
+from cuiot.application.shared.queries import Viewer, Window
+from cuiot.domain.errors import Conflict, Forbidden, ValidationFailed
 from cuiot.domain.money import Money, Percentage
 from cuiot.domain.referrals import (
     Commission,
@@ -52,6 +59,11 @@ from cuiot.domain.referrals import (
 )
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
+from tests.support.referrals import (
+    ReferralHarness,
+    earning,
+    sql_harness_fixture,  # noqa: F401
+)
 
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 CODES = iter(f"ABCD{n:04d}".replace("0", "Z").replace("1", "Y") for n in range(10_000))
@@ -88,7 +100,14 @@ async def store(sql_uow, *entities: Any) -> None:
 
 
 def state(entity: Any) -> dict[str, Any]:
-    return {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+    return {f.name: getattr(entity, f.name) for f in fields(entity)}
+
+
+@pytest.fixture
+async def views(engine) -> AsyncIterator[SqlReferralViews]:
+    """The views in one read transaction, as a request gets them."""
+    async with ReadSide(engine).transaction() as conn:
+        yield SqlReferralViews(conn)
 
 
 @pytest.fixture
@@ -123,7 +142,7 @@ async def test_commission_round_trip_of_every_field(sql_uow, referrer):
     assert loaded.percentage.value == Decimal("12.5") and loaded.amount == Money(41_667)
 
 
-async def test_referral_lookups(sql_uow, referrer):
+async def test_referral_lookups(sql_uow, engine, referrer):
     other, referred = a_user("otro@example.com", Role.FAMILY), a_user("r@example.com")
     pending = a_referral(referrer, "x@example.com", created_at=NOW - timedelta(days=2))
     registered = a_referral(referrer, "x@example.com", created_at=NOW - timedelta(days=1),
@@ -142,12 +161,15 @@ async def test_referral_lookups(sql_uow, referrer):
         open_ones = await repo.list_open_for_referrer_and_email(
             referrer.id, EmailAddress("X@Example.com"))
         assert {r.id for r in open_ones} == {pending.id, registered.id}
-        newest_first = await repo.list_for_referrer(referrer.id)
+    async with ReadSide(engine).transaction() as conn:
+        views = SqlReferralViews(conn)
+        newest_first = await views.referrals_of(referrer.id, Window())
         assert [r.id for r in newest_first] == [expired.id, registered.id, pending.id]
-        assert [r.id for r in await repo.list_for_referrer(referrer.id, 1, 1)] == [registered.id]
-        assert await repo.count_by_status_for_referrer(referrer.id) == {
+        assert [r.id for r in await views.referrals_of(referrer.id, Window(1, 1))] == [
+            registered.id]
+        assert (await views.referral_totals(referrer.id)).by_status == {
             ReferralStatus.PENDING: 1, ReferralStatus.REGISTERED: 1, ReferralStatus.EXPIRED: 1}
-        assert await repo.count_by_status_for_referrer(uuid4()) == {}
+        assert (await views.referral_totals(uuid4())).by_status == {}
 
 
 async def test_converted_count_is_half_open_and_expiry_uses_both_cutoffs(sql_uow, referrer):
@@ -183,7 +205,7 @@ async def test_registered_referrals_are_due_by_registration_date(sql_uow, referr
             NOW - timedelta(days=300), NOW - timedelta(days=92)) == []
 
 
-async def test_commission_queries_and_totals_in_sql(sql_uow, referrer):
+async def test_commission_queries_and_totals_in_sql(sql_uow, engine, referrer):
     r1, r2 = a_referral(referrer, "a@example.com"), a_referral(referrer, "b@example.com")
     first = a_commission(r1, base=1_000_000)
     later = a_commission(r1, CommissionType.RECURRING, date(2026, 2, 1), pct="5")
@@ -199,12 +221,16 @@ async def test_commission_queries_and_totals_in_sql(sql_uow, referrer):
         assert await repo.get_for_referral(r2.id, CommissionType.RECURRING, date(2026, 2, 1)) is None
         assert await repo.count_for_referral(r1.id, CommissionType.RECURRING) == 2
         assert [c.id for c in await repo.list_pending_for_referral(r1.id)] == [later.id]
-        assert [c.id for c in await repo.list_for_referrer(referrer.id)][:2] == [third.id, later.id]
-        assert len(await repo.list_for_referrer(referrer.id, 2, 10)) == 2
-        assert {c.id for c in await repo.list_by_status(CommissionStatus.PENDING)} == {
+    async with ReadSide(engine).transaction() as conn:
+        views = SqlReferralViews(conn)
+        mine = await views.commissions_of(referrer.id, Window())
+        assert [c.id for c in mine][:2] == [third.id, later.id]
+        assert len(await views.commissions_of(referrer.id, Window(2, 10))) == 2
+        assert {c.id for c in await views.commissions(CommissionStatus.PENDING, Window())} == {
             later.id, bonus.id}
-        assert [c.id for c in await repo.list_by_status(None, 3, 10)] == [third.id]
-        totals = await repo.totals_for_referrer(referrer.id)
+        assert [c.id for c in await views.commissions(None, Window(3, 10))] == [third.id]
+        totals = await views.commission_totals(referrer.id)
+        assert (await views.referral_totals(referrer.id)).commissions == totals
     assert sorted(totals, key=lambda t: (t.status, t.type)) == [
         CommissionTotal(CommissionStatus.CANCELLED, CommissionType.RECURRING, 1, Money(50_000)),
         CommissionTotal(CommissionStatus.PAID, CommissionType.FIRST_MONTH, 1, Money(200_000)),
@@ -223,21 +249,24 @@ async def test_changes_are_written_by_dirty_checking_and_queries_see_them(
         loaded = await uow.referrals.get_by_code(referral.code)
         loaded.register(referred.id, referred.email, NOW, policy)
         assert (await uow.referrals.get_by_referred_user(referred.id)) is loaded
-        assert await uow.referrals.count_by_status_for_referrer(referrer.id) == {
-            ReferralStatus.REGISTERED: 1}
+        due = await uow.referrals.list_due_for_expiry(NOW - timedelta(days=1),  # registered
+                                                      NOW + timedelta(days=1))  # ones only
+        assert [r.status for r in due] == [ReferralStatus.REGISTERED]
         await uow.commit()
     async with sql_uow() as uow:
         again = await uow.referrals.get(referral.id)
     assert again.status is ReferralStatus.REGISTERED and again.registered_at == NOW
 
 
-async def test_without_commit_nothing_is_written(sql_uow, referrer):
+async def test_without_commit_nothing_is_written(sql_uow, referrer, views):
     await store(sql_uow, referrer)
+    referral = a_referral(referrer)
     async with sql_uow() as uow:
-        await uow.referrals.add(a_referral(referrer))
+        await uow.referrals.add(referral)
         await uow.flush()
     async with sql_uow() as uow:
-        assert await uow.referrals.list_for_referrer(referrer.id) == []
+        assert await uow.referrals.get(referral.id) is None
+    assert await views.referrals_of(referrer.id, Window()) == []
 
 
 # -- constraints ---------------------------------------------------------------------
@@ -326,7 +355,11 @@ async def test_the_commissions_table_checks_its_rows(sql_uow, referrer, bad):
 # -- the use cases end to end ----------------------------------------------------------
 
 async def test_refer_register_pay_and_pay_the_commission(
-        sql_uow, referrer, clock, ids, rng, hasher, policy, publisher):
+        sql_uow, engine, referrer, clock, ids, rng, hasher, policy, publisher):
+    async def read(handler: Any, query: Any, **extra: Any) -> Any:
+        async with ReadSide(engine).transaction() as conn:
+            return await handler(SqlReferralViews(conn), clock=clock, **extra)(query)
+
     admin = a_user("admin@example.com", Role.ADMIN)
     await store(sql_uow, referrer, admin)
     referral = await GenerateReferral(sql_uow(), clock, ids, rng, policy)(
@@ -334,8 +367,8 @@ async def test_refer_register_pay_and_pay_the_commission(
     with pytest.raises(Conflict):  # one open referral per invited email
         await GenerateReferral(sql_uow(), clock, ids, rng, policy)(
             GenerateReferralCommand(referrer.id, "nuevo@example.com", "caregiver"))
-    assert (await ValidateReferral(sql_uow(), clock, policy)(
-        ValidateReferralCommand(referral.code.value, "NUEVO@example.com"))).valid
+    assert (await read(ValidateReferral, ValidateReferralQuery(
+        referral.code.value, "NUEVO@example.com"), policy=policy)).valid
     referred = await RegisterUser(sql_uow(), clock, ids, hasher, policy)(RegisterUserCommand(
         "nuevo@example.com", "secreto123", "Nico", "Paz", referral_code=referral.code.value))
     subscription_id = uuid4()
@@ -348,7 +381,7 @@ async def test_refer_register_pay_and_pay_the_commission(
             await uow.commit()
     async with sql_uow() as uow:
         converted = await uow.referrals.get(referral.id)
-        commissions = await uow.commissions.list_for_referrer(referrer.id)
+    commissions = await read(ListMyCommissions, ListMyCommissionsQuery(Viewer(referrer.id)))
     assert converted.status is ReferralStatus.CONVERTED and converted.referred_user_id == referred.id
     assert (converted.subscription_id, converted.first_paid_period) == (subscription_id,
                                                                         date(2026, 1, 1))
@@ -361,23 +394,141 @@ async def test_refer_register_pay_and_pay_the_commission(
     with pytest.raises(Conflict):
         await pay(PayCommissionCommand(admin.id, commission.id))
     assert paid.status is CommissionStatus.PAID
-    stats = await ReferralStats(sql_uow(), policy)(ReferralStatsCommand(referrer.id))
+    stats = await read(ReferralStats, ReferralStatsQuery(Viewer(referrer.id)), policy=policy)
     assert stats.by_status["converted"] == 1 and stats.conversion_rate == Decimal("100.00")
     assert stats.commissions_paid == Money(246_913)
-    by = await CommissionStats(sql_uow(), policy)(CommissionStatsCommand(referrer.id))
+    by = await read(CommissionStats, CommissionStatsQuery(Viewer(referrer.id)), policy=policy)
     assert by.count_by_status == {"pending": 0, "paid": 1, "cancelled": 0}
-    listed = await ListCommissions(sql_uow(), clock)(ListCommissionsCommand(admin.id, "paid"))
+    listed = await read(ListCommissions, ListCommissionsQuery(Viewer(admin.id, True), "paid"))
     assert [c.paid_at for c in listed] == [clock.now()]
 
 
-async def test_the_expiry_job_expires_stale_referrals_once(sql_uow, referrer, clock, ids,
-                                                           rng, policy):
+async def test_the_expiry_job_expires_stale_referrals_once(sql_uow, views, referrer, clock,
+                                                           ids, rng, policy):
     await store(sql_uow, referrer)
     referral = await GenerateReferral(sql_uow(), clock, ids, rng, policy)(
         GenerateReferralCommand(referrer.id, "tarde@example.com", "caregiver"))
     clock.advance(timedelta(days=31))
     assert await ExpireReferrals(sql_uow(), clock, policy)() == 1
     assert await ExpireReferrals(sql_uow(), clock, policy)() == 0
-    [mine] = await ListMyReferrals(sql_uow())(ListMyReferralsCommand(referrer.id))
+    [mine] = await ListMyReferrals(views, clock)(ListMyReferralsQuery(Viewer(referrer.id)))
     assert mine.id == referral.id and mine.status is ReferralStatus.EXPIRED
     assert mine.expired_at == clock.now()
+
+
+# -- the queries over the views (the unit tests of the reads, moved here) --------------
+
+async def test_validation_gives_the_reason(sql_harness: ReferralHarness) -> None:
+    harness = sql_harness
+
+    async def validate(query: ValidateReferralQuery) -> Any:
+        return await harness.read(ValidateReferral, query)
+
+    ana = await harness.user("ana@example.com", Role.INSTITUTION_ADMIN)
+    code = (await harness.invite(ana, "maria@example.com", "institution")).code.value
+    ok = await validate(ValidateReferralQuery(code.lower(), "MARIA@example.com"))
+    assert (ok.valid, ok.reason, ok.referrer_type) == (True, None, "institution")
+    for query, reason in [(ValidateReferralQuery("ZZZZ9999"), "unknown_code"),
+                          (ValidateReferralQuery("0O1I"), "unknown_code"),
+                          (ValidateReferralQuery(code, "jose@example.com"), "email_mismatch")]:
+        assert await validate(query) == type(ok)(False, reason)
+    harness.clock.advance(timedelta(days=31))
+    assert (await validate(ValidateReferralQuery(code))).reason == "expired"
+
+
+async def test_a_registered_code_is_not_pending(sql_harness: ReferralHarness) -> None:
+    harness = sql_harness
+    ana = await harness.user("ana@example.com", Role.CAREGIVER)
+    referral, _ = await harness.referred(ana, "maria@example.com")
+    found = await harness.read(ValidateReferral, ValidateReferralQuery(referral.code.value))
+    assert found.reason == "not_pending"
+
+
+async def test_my_referrals_are_mine_newest_first_and_paged(
+        sql_harness: ReferralHarness) -> None:
+    harness = sql_harness
+    ana = await harness.user("ana@example.com", Role.CAREGIVER)
+    beto = await harness.user("beto@example.com", Role.CAREGIVER)
+    for n in range(3):
+        await harness.invite(ana, f"invited{n}@example.com")
+        harness.clock.advance(timedelta(minutes=1))
+    await harness.invite(beto, "other@example.com")
+    mine = await harness.read(ListMyReferrals, ListMyReferralsQuery(harness.viewer(ana)))
+    assert [r.email.value for r in mine] == [f"invited{n}@example.com" for n in (2, 1, 0)]
+    page = await harness.read(ListMyReferrals,
+                              ListMyReferralsQuery(harness.viewer(ana), Window(1, 1)))
+    assert [r.email.value for r in page] == ["invited1@example.com"]
+
+
+async def test_stats_count_statuses_rate_and_commissions(sql_harness: ReferralHarness) -> None:
+    harness = sql_harness
+    ana = await harness.user("ana@example.com", Role.CAREGIVER)
+    query = ReferralStatsQuery(harness.viewer(ana))
+    empty = await harness.read(ReferralStats, query)
+    assert (empty.total, empty.conversion_rate, empty.commissions_paid) == (0, Decimal("0.00"),
+                                                                             Money(0))
+    await harness.invite(ana, "a@example.com")
+    await harness.invite(ana, "b@example.com")
+    _, payer = await harness.referred(ana, "c@example.com")
+    await harness.pay(payer)
+    result = await harness.read(ReferralStats, query)
+    assert result.by_status == {"pending": 2, "registered": 0, "converted": 1, "expired": 0}
+    assert (result.total, result.conversion_rate) == (3, Decimal("33.33"))
+    assert (result.commissions_pending, result.commissions_paid) == (Money(500_000), Money(0))
+
+
+async def test_my_commissions_are_mine_newest_period_first(
+        sql_harness: ReferralHarness) -> None:
+    harness = sql_harness
+    ana = await earning(harness, months=3)
+    await earning(harness, "beto@example.com")
+    mine = await harness.read(ListMyCommissions, ListMyCommissionsQuery(harness.viewer(ana)))
+    assert [(c.type, c.period.month) for c in mine] == [
+        ("recurring", 3), ("recurring", 2), ("first_month", 1)]
+    page = await harness.read(ListMyCommissions,
+                              ListMyCommissionsQuery(harness.viewer(ana), Window(2, 5)))
+    assert [c.type for c in page] == ["first_month"]
+
+
+async def test_admins_list_every_commission_by_status(sql_harness: ReferralHarness) -> None:
+    harness = sql_harness
+    admin = await harness.user("admin@example.com", Role.ADMIN)
+    ana = await earning(harness, months=2)
+    beto = await earning(harness, "beto@example.com")
+    [beto_commission] = await harness.commission_records(beto)
+    await PayCommission(harness.uow, harness.clock)(
+        PayCommissionCommand(admin.id, beto_commission.id))
+
+    async def list_all(status: str | None = None, who: User = admin) -> Any:
+        return await harness.read(ListCommissions,
+                                  ListCommissionsQuery(harness.viewer(who), status))
+
+    everything = await list_all()
+    pending = await list_all("pending")
+    paid = await list_all("paid")
+    assert len(everything) == 3
+    assert {c.referrer_id for c in pending} == {ana.id}
+    assert [c.referrer_id for c in paid] == [beto.id]
+    with pytest.raises(ValidationFailed):
+        await list_all("owed")
+    with pytest.raises(Forbidden):
+        await list_all(who=ana)
+
+
+async def test_stats_total_by_status_and_by_type_leaving_cancelled_out_of_types(
+        sql_harness: ReferralHarness) -> None:
+    harness = sql_harness
+    admin = await harness.user("admin@example.com", Role.ADMIN)
+    ana = await earning(harness, months=2)
+    _, other = await harness.referred(ana, "cancels@example.com")
+    await harness.pay(other, date(2026, 1, 1))
+    await harness.cancel(other)
+    first = next(c for c in await harness.commission_records(ana) if c.type == "first_month"
+                 and c.status is CommissionStatus.PENDING)
+    await PayCommission(harness.uow, harness.clock)(PayCommissionCommand(admin.id, first.id))
+    stats = await harness.read(CommissionStats, CommissionStatsQuery(harness.viewer(ana)))
+    assert stats.by_status == {"pending": Money(125_000), "paid": Money(500_000),
+                               "cancelled": Money(500_000)}
+    assert stats.count_by_status == {"pending": 1, "paid": 1, "cancelled": 1}
+    assert stats.by_type == {"first_month": Money(500_000), "recurring": Money(125_000),
+                             "bonus": Money(0)}

@@ -1,34 +1,40 @@
-"""Reviews and scores on SQLite and PostgreSQL: repositories, database constraints and the
-use cases end to end on the real unit of work."""
+"""Reviews and scores on SQLite and PostgreSQL: repositories, views, database constraints
+and the use cases and queries end to end on the real unit of work and read side."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakes.system import FixedClock, SequentialIdGenerator
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.reviews import SqlReviewViews
 from cuiot.application.reviews.commands.reviews import (
     CreateCaregiverReview,
     CreateCaregiverReviewCommand,
     CreateInstitutionReview,
     CreateInstitutionReviewCommand,
-    GetScore,
-    GetScoreQuery,
     HideReview,
     HideReviewCommand,
+)
+from cuiot.application.reviews.ports import ReviewViews
+from cuiot.application.reviews.queries.reviews import (
+    GetScore,
+    GetScoreQuery,
     ListReviewsOf,
     ListReviewsOfQuery,
 )
 from cuiot.domain.care import CaredPerson, CareType, Institution
-from cuiot.domain.errors import Conflict, Forbidden, NotFound
+from cuiot.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from cuiot.domain.policy import Policy
-from cuiot.domain.reviews import Review, ReviewedKind, Score
+from cuiot.domain.reviews import Review, ReviewedKind, Score, review_class, score_class
 from cuiot.domain.users import Role, RoleGrant, User
 from cuiot.domain.values import EmailAddress, Rating
 
@@ -81,7 +87,16 @@ def a_review(cast: Cast, kind: ReviewedKind = CAREGIVER, **changes: Any) -> Revi
         "reviewed_id": cast.marta if kind is CAREGIVER else cast.aromos,
         "cared_person_id": cast.rosa_cp, "rating": Rating(4),
         "service_date": date(2026, 1, 14), "created_at": NOW}
-    return Review(**{**fields, **changes})
+    return review_class(kind)(**{**fields, **changes})
+
+
+def a_score(kind: ReviewedKind, *values: Any) -> Score:
+    return score_class(kind)(kind, *values)
+
+
+def state(entity: Any) -> dict[str, Any]:
+    """Every field of a domain object (``vars`` would hold the ORM's state too)."""
+    return {f.name: getattr(entity, f.name) for f in fields(entity)}
 
 
 async def store(sql_uow, *entities: Review | Score) -> None:
@@ -104,7 +119,7 @@ async def test_a_review_of_each_kind_comes_back_whole(sql_uow, cast: Cast) -> No
         loaded = [await uow.reviews.get(r.id) for r in (by_carer, of_home, plain)]
         assert await uow.reviews.get(uuid4()) is None
     for original, again in zip((by_carer, of_home, plain), loaded):
-        assert vars(again) == vars(original)
+        assert state(again) == state(original)
     assert loaded[0].created_at.tzinfo is not None and loaded[2].category_ratings == {}
     assert loaded[1].kind is INSTITUTION and loaded[2].hidden_by is None
 
@@ -125,7 +140,7 @@ async def test_nothing_is_written_without_commit_or_after_an_error(sql_uow, cast
     review = a_review(cast)
     async with sql_uow() as uow:
         await uow.reviews.add(review)
-        await uow.scores.add(Score(CAREGIVER, cast.marta, Decimal("4.00"), {}, 1, NOW))
+        await uow.scores.add(a_score(CAREGIVER, cast.marta, Decimal("4.00"), {}, 1, NOW))
     with pytest.raises(RuntimeError):
         async with sql_uow() as uow:
             await uow.reviews.add(review)
@@ -154,7 +169,7 @@ async def test_exists_for_matches_the_whole_service_key_hidden_included(
                                             date(2026, 1, 13))
 
 
-async def test_public_reviews_of_one_party_newest_first(sql_uow, cast: Cast) -> None:
+async def test_public_reviews_of_one_party_newest_first(sql_uow, engine, cast: Cast) -> None:
     def on(day: int, **changes: Any) -> Review:
         return a_review(cast, service_date=date(2026, 1, day),
                         created_at=NOW + timedelta(days=day), **changes)
@@ -165,11 +180,20 @@ async def test_public_reviews_of_one_party_newest_first(sql_uow, cast: Cast) -> 
     other_party = a_review(cast, reviewed_id=cast.juan)
     await store(sql_uow, older, tie_low, tie_high, hidden, newest, other_party,
                 a_review(cast, INSTITUTION))
-    async with sql_uow() as uow:
-        every = await uow.reviews.list_public_of(CAREGIVER, cast.marta)
-        page = await uow.reviews.list_public_of(CAREGIVER, cast.marta, offset=1, limit=2)
-        rest = await uow.reviews.list_public_of(CAREGIVER, cast.marta, offset=3)
-        of_juan = await uow.reviews.list_public_of(CAREGIVER, cast.juan)
+    async with sql_uow() as uow:  # what a score is computed from: all of them
+        assert {r.id for r in await uow.reviews.list_public_of(CAREGIVER, cast.marta)} == {
+            newest.id, tie_high.id, tie_low.id, older.id}
+    async with ReadSide(engine).transaction() as conn:
+        views = SqlReviewViews(conn)
+
+        async def public(reviewed: UUID, offset: int = 0, limit: int = 100) -> list[Any]:
+            return (await views.public_reviews(CAREGIVER, reviewed, None, NOW, offset,
+                                               limit)).reviews
+
+        every = await public(cast.marta)
+        page = await public(cast.marta, offset=1, limit=2)
+        rest = await public(cast.marta, offset=3)
+        of_juan = await public(cast.juan)
     assert [r.id for r in every] == [newest.id, tie_high.id, tie_low.id, older.id]
     assert [r.id for r in page] == [tie_high.id, tie_low.id] and [r.id for r in rest] == [older.id]
     assert [r.id for r in of_juan] == [other_party.id]
@@ -193,20 +217,21 @@ async def test_the_rating_tally_counts_public_reviews_of_one_kind_in_sql(
 
 
 async def test_a_score_round_trips_and_takes_a_new_calculation(sql_uow, cast: Cast) -> None:
-    first = Score(CAREGIVER, cast.marta, Decimal("4.25"),
+    first = a_score(CAREGIVER, cast.marta, Decimal("4.25"),
                   {"experience": Decimal("4.50"), "quality": None, "reliability": Decimal("1.00"),
                    "availability": None, "specialization": Decimal("5.00")}, 2, NOW)
-    home = Score(INSTITUTION, cast.aromos, Decimal("3.00"),
+    home = a_score(INSTITUTION, cast.aromos, Decimal("3.00"),
                  {"medical_quality": None, "infrastructure": None, "staff": None,
                   "attention": None, "price": Decimal("2.33")}, 0, NOW)
     await store(sql_uow, first, home)
     async with sql_uow() as uow:
         loaded = await uow.scores.get_for(CAREGIVER, cast.marta)
-        assert vars(loaded) == vars(first) and str(loaded.overall_score) == "4.25"
-        assert vars(await uow.scores.get_for(INSTITUTION, cast.aromos)) == vars(home)
+        assert state(loaded) == state(first) and str(loaded.overall_score) == "4.25"
+        assert state(await uow.scores.get_for(INSTITUTION, cast.aromos)) == state(home)
         assert await uow.scores.get_for(INSTITUTION, cast.marta) is None
         later = NOW + timedelta(days=1)
-        loaded.take(Score(CAREGIVER, cast.marta, Decimal("3.67"), {"experience": None}, 3, later))
+        loaded.take(a_score(CAREGIVER, cast.marta, Decimal("3.67"), {"experience": None}, 3,
+                            later))
         await uow.commit()
     async with sql_uow() as uow:
         again = await uow.scores.get_for(CAREGIVER, cast.marta)
@@ -219,10 +244,18 @@ def _break(attribute: str, value: Any) -> Callable[[Review], None]:
     return lambda review: object.__setattr__(review, attribute, value)
 
 
+def _bad_rating(value: int) -> Rating:
+    """A Rating the domain would refuse (its check skipped)."""
+    rating = object.__new__(Rating)
+    object.__setattr__(rating, "value", value)
+    return rating
+
+
 @pytest.mark.parametrize("damage, constraint", [
-    (lambda r: object.__setattr__(r.rating, "value", 6), "rating_1_to_5"),
-    (lambda r: object.__setattr__(r.rating, "value", 0), "rating_1_to_5"),
-    (lambda r: r.category_ratings.update(quality=9), "quality_rating_1_to_5"),
+    (_break("rating", _bad_rating(6)), "rating_1_to_5"),
+    (_break("rating", _bad_rating(0)), "rating_1_to_5"),
+    (lambda r: object.__setattr__(r, "category_ratings", {**r.category_ratings, "quality": 9}),
+     "quality_rating_1_to_5"),
     (_break("comment", "x" * 2001), "comment_length"),
     (_break("is_public", False), "hidden_by_whom_and_when"),
     (_break("hidden_at", NOW), "hidden_by_whom_and_when"),
@@ -268,20 +301,30 @@ async def test_the_database_refuses_an_impossible_score(
         sql_uow, cast: Cast, overall: str, categories: dict, total: int,
         constraint: str) -> None:
     with pytest.raises(Conflict) as raised:
-        await store(sql_uow, Score(CAREGIVER, cast.marta, Decimal(overall), categories,
-                                   total, NOW))
+        await store(sql_uow, a_score(CAREGIVER, cast.marta, Decimal(overall), categories,
+                                     total, NOW))
     assert constraint in raised.value.details["constraint"]
 
 
 # -- use cases end to end ------------------------------------------------------
 
+def reading(engine: AsyncEngine, handler: Callable[[ReviewViews], Callable[[Any], Awaitable[Any]]]
+            ) -> Callable[[Any], Awaitable[Any]]:
+    """A query as a route runs it: its handler on the views, in one read transaction."""
+    async def read(query: Any) -> Any:
+        async with ReadSide(engine).transaction() as conn:
+            return await handler(SqlReviewViews(conn))(query)
+    return read
+
+
 @pytest.fixture
-def app(sql_uow, policy: Policy) -> dict[str, Any]:
+def app(sql_uow, engine: AsyncEngine, policy: Policy) -> dict[str, Any]:
     clock, ids = FixedClock(NOW), SequentialIdGenerator()
     return {"clock": clock,
             "caregiver": CreateCaregiverReview(sql_uow(), clock, ids, policy),
             "institution": CreateInstitutionReview(sql_uow(), clock, ids, policy),
-            "list": ListReviewsOf(sql_uow(), clock), "score": GetScore(sql_uow(), clock, policy),
+            "list": reading(engine, lambda views: ListReviewsOf(views, clock)),
+            "score": reading(engine, lambda views: GetScore(views, clock, policy)),
             "hide": HideReview(sql_uow(), clock, policy)}
 
 
@@ -350,3 +393,85 @@ async def test_an_institution_is_reviewed_and_scored_apart(app: dict, cast: Cast
     assert str(score.category_scores["price"]) == "1.00"
     marta = await app["score"](GetScoreQuery(cast.rosa, "caregiver", cast.marta))
     assert (str(marta.overall_score), marta.total_reviews) == ("5.00", 1)
+
+
+# -- the queries over the views (the unit tests of the reads, moved here) --------------
+
+async def three_reviews(app: dict[str, Any], cast: Cast) -> list[Review]:
+    """Rosa rates Marta 5, 2 and 4 on 12, 13 and 14 January, a minute apart."""
+    written = []
+    for day, rating in ((12, 5), (13, 2), (14, 4)):
+        written.append(await app["caregiver"](review_of_marta(cast, rating, day)))
+        app["clock"].advance(timedelta(minutes=1))
+    return written
+
+
+async def test_an_anonymous_reader_sees_the_public_reviews_and_the_score(
+        app: dict, cast: Cast) -> None:
+    review = await app["caregiver"](review_of_marta(cast, 5, 12))
+    listed = await app["list"](ListReviewsOfQuery(None, "caregiver", cast.marta))
+    score = await app["score"](GetScoreQuery(None, "caregiver", cast.marta))
+    assert [r.id for r in listed] == [review.id]
+    assert (str(score.overall_score), score.total_reviews) == ("5.00", 1)
+
+
+async def test_an_anonymous_reader_of_an_unknown_party_gets_not_found(
+        app: dict, cast: Cast) -> None:
+    with pytest.raises(NotFound):
+        await app["score"](GetScoreQuery(None, "caregiver", cast.tomas))
+    with pytest.raises(NotFound):
+        await app["list"](ListReviewsOfQuery(None, "institution", UUID(int=999)))
+
+
+async def test_a_reader_who_names_an_unknown_user_is_refused(app: dict, cast: Cast) -> None:
+    with pytest.raises(Unauthenticated):
+        await app["score"](GetScoreQuery(UUID(int=999), "caregiver", cast.marta))
+    with pytest.raises(Unauthenticated):
+        await app["list"](ListReviewsOfQuery(UUID(int=999), "caregiver", cast.marta))
+
+
+async def test_a_party_never_reviewed_gets_the_default_mean_without_storing_it(
+        app: dict, cast: Cast, sql_uow) -> None:
+    score = await app["score"](GetScoreQuery(cast.tomas, "caregiver", cast.marta))
+    assert (str(score.overall_score), score.total_reviews) == ("3.00", 0)
+    async with sql_uow() as uow:
+        stored = await uow.scores.get_for(CAREGIVER, cast.marta)
+    assert score.last_calculated == app["clock"].now() and stored is None
+
+
+async def test_a_party_never_reviewed_gets_the_mean_of_its_kind(app: dict, cast: Cast) -> None:
+    await three_reviews(app, cast)  # caregiver mean 11/3
+    score = await app["score"](GetScoreQuery(cast.tomas, ReviewedKind.CAREGIVER, cast.juan))
+    assert str(score.overall_score) == "3.67"
+    aromos = await app["score"](GetScoreQuery(cast.tomas, "institution", cast.aromos))
+    assert str(aromos.overall_score) == "3.00"  # institutions have their own m
+
+
+async def test_reading_the_score_of_someone_unknown_is_not_found(
+        app: dict, cast: Cast) -> None:
+    with pytest.raises(NotFound):
+        await app["score"](GetScoreQuery(cast.rosa, "caregiver", cast.tomas))
+    with pytest.raises(NotFound):
+        await app["score"](GetScoreQuery(cast.rosa, "institution", UUID(int=999)))
+    with pytest.raises(ValidationFailed):
+        await app["score"](GetScoreQuery(cast.rosa, "hospital", cast.aromos))
+
+
+async def test_listing_gives_public_reviews_newest_first_by_page(
+        app: dict, cast: Cast, sql_uow) -> None:
+    five, two, four = await three_reviews(app, cast)
+    async with sql_uow() as uow:
+        (await uow.reviews.get(two.id)).hide(cast.ada, app["clock"].now())
+        await uow.commit()
+    listed = await app["list"](ListReviewsOfQuery(cast.tomas, "caregiver", cast.marta))
+    assert [r.id for r in listed] == [four.id, five.id]
+    page = await app["list"](ListReviewsOfQuery(cast.tomas, "caregiver", cast.marta, 1, 1))
+    assert [r.id for r in page] == [five.id]
+    other = await app["list"](ListReviewsOfQuery(cast.tomas, "institution", cast.aromos))
+    assert other == []
+
+
+@pytest.mark.parametrize("offset, limit", [(-1, 10), (0, 0)])
+async def test_listing_refuses_a_bad_page(app: dict, cast: Cast, offset: int, limit: int) -> None:
+    with pytest.raises(ValidationFailed):
+        await app["list"](ListReviewsOfQuery(cast.tomas, "caregiver", cast.marta, offset, limit))

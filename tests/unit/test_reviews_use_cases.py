@@ -15,10 +15,7 @@ from cuiot.application.reviews.commands.reviews import (
     CreateCaregiverReviewCommand,
     CreateInstitutionReview,
     CreateInstitutionReviewCommand,
-    GetScore,
-    GetScoreQuery,
     HideReview,
-    ListReviewsOf,
 )
 from cuiot.domain.care import CaredPerson, CareType, Institution, LegalRepresentation, Relationship
 from cuiot.domain.errors import (
@@ -84,7 +81,6 @@ def build_app(uow: InMemoryUnitOfWork, clock: FixedClock, ids: SequentialIdGener
               policy: Policy) -> dict:
     return {"caregiver": CreateCaregiverReview(uow, clock, ids, policy),
             "institution": CreateInstitutionReview(uow, clock, ids, policy),
-            "list": ListReviewsOf(uow, clock), "score": GetScore(uow, clock, policy),
             "hide": HideReview(uow, clock, policy)}
 
 
@@ -128,7 +124,7 @@ async def test_an_institution_review_scores_the_institution(
                                          category_ratings={"price": 1})
     review = await app["institution"](cmd)
     assert review.kind is ReviewedKind.INSTITUTION
-    score = await app["score"](GetScoreQuery(cast.tomas, "institution", cast.aromos))
+    score = store.scores.items[(ReviewedKind.INSTITUTION, cast.aromos)]
     assert (str(score.overall_score), score.category_scores["price"]) == ("2.00", 1)
     assert (ReviewedKind.CAREGIVER, cast.marta) not in store.scores.items
 

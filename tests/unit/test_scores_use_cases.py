@@ -1,4 +1,5 @@
-"""Reading scores and reviews, and hiding reviews, on the in-memory adapters."""
+"""Scores kept by the commands, and hiding reviews, on the in-memory adapters. Reading
+scores and reviews is tested on the views (tests/integration/test_reviews_persistence.py)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,14 @@ from tests.fakes.system import FixedClock, SequentialIdGenerator
 from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 from cuiot.application.reviews.commands.reviews import (
     CreateInstitutionReviewCommand,
-    GetScoreQuery,
     HideReviewCommand,
-    ListReviewsOfQuery,
 )
 from cuiot.domain.care import CareType
-from cuiot.domain.errors import Forbidden, InvalidStateTransition, NotFound, ValidationFailed
+from cuiot.domain.errors import Forbidden, InvalidStateTransition, NotFound
 from cuiot.domain.policy import Policy
 from cuiot.domain.reviews import Review, ReviewedKind
 from cuiot.domain.users import Role, RoleGrant
-from tests.unit.test_reviews_use_cases import Cast, build_app, build_cast, caregiver_review, user
+from tests.unit.test_reviews_use_cases import Cast, build_app, build_cast, caregiver_review
 
 
 @pytest.fixture
@@ -44,24 +43,6 @@ async def three_reviews(app: dict, cast: Cast, clock: FixedClock) -> list[Review
     return written
 
 
-async def test_a_party_never_reviewed_gets_the_default_mean_without_storing_it(
-        app: dict, cast: Cast, store: InMemoryStore, clock: FixedClock) -> None:
-    score = await app["score"](GetScoreQuery(cast.tomas, "caregiver", cast.marta))
-    assert (str(score.overall_score), score.total_reviews) == ("3.00", 0)
-    assert score.last_calculated == clock.now() and not store.scores.items
-
-
-async def test_a_party_never_reviewed_gets_the_mean_of_its_kind(
-        app: dict, cast: Cast, store: InMemoryStore, ids: SequentialIdGenerator,
-        clock: FixedClock) -> None:
-    await three_reviews(app, cast, clock)  # caregiver mean 11/3
-    juan = await user(store, ids, clock, "juan", Role.CAREGIVER)
-    score = await app["score"](GetScoreQuery(cast.tomas, ReviewedKind.CAREGIVER, juan))
-    assert str(score.overall_score) == "3.67"
-    aromos = await app["score"](GetScoreQuery(cast.tomas, "institution", cast.aromos))
-    assert str(aromos.overall_score) == "3.00"  # institutions have their own m
-
-
 async def test_the_stored_score_is_recomputed_in_place(
         app: dict, cast: Cast, store: InMemoryStore, clock: FixedClock) -> None:
     await app["caregiver"](caregiver_review(cast, rating=5, service_date=date(2026, 1, 12)))
@@ -72,34 +53,6 @@ async def test_the_stored_score_is_recomputed_in_place(
     assert len(store.scores.items) == 1 and current.last_calculated == clock.now()
     assert (str(current.overall_score), current.total_reviews) == ("3.50", 2)
     assert stored is current  # the same entity, persisted by the unit of work
-
-
-async def test_reading_the_score_of_someone_unknown_is_not_found(
-        app: dict, cast: Cast) -> None:
-    with pytest.raises(NotFound):
-        await app["score"](GetScoreQuery(cast.rosa, "caregiver", cast.tomas))
-    with pytest.raises(NotFound):
-        await app["score"](GetScoreQuery(cast.rosa, "institution", UUID(int=999)))
-    with pytest.raises(ValidationFailed):
-        await app["score"](GetScoreQuery(cast.rosa, "hospital", cast.aromos))
-
-
-async def test_listing_gives_public_reviews_newest_first_by_page(
-        app: dict, cast: Cast, store: InMemoryStore, clock: FixedClock) -> None:
-    five, two, four = await three_reviews(app, cast, clock)
-    store.reviews.items[two.id].hide(cast.admin, clock.now())
-    listed = await app["list"](ListReviewsOfQuery(cast.tomas, "caregiver", cast.marta))
-    assert [r.id for r in listed] == [four.id, five.id]
-    page = await app["list"](ListReviewsOfQuery(cast.tomas, "caregiver", cast.marta, 1, 1))
-    assert [r.id for r in page] == [five.id]
-    other = await app["list"](ListReviewsOfQuery(cast.tomas, "institution", cast.aromos))
-    assert other == []
-
-
-@pytest.mark.parametrize("offset, limit", [(-1, 10), (0, 0)])
-async def test_listing_refuses_a_bad_page(app: dict, cast: Cast, offset: int, limit: int) -> None:
-    with pytest.raises(ValidationFailed):
-        await app["list"](ListReviewsOfQuery(cast.tomas, "caregiver", cast.marta, offset, limit))
 
 
 async def test_hiding_a_review_recomputes_the_score(

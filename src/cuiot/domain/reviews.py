@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import ClassVar
 from uuid import UUID
 
 from cuiot.domain.care import CaredPerson, CareType
@@ -47,7 +48,12 @@ def _rating(value: int, field_name: str) -> Rating:
 class Review:
     """One reviewer's rating of a caregiver (a user id) or an institution for the care
     of one cared person on one service date. ``category_ratings`` maps a category of the
-    kind to a whole 1-5; a category left out was not rated."""
+    kind to a whole 1-5; a category left out was not rated.
+
+    Each kind has a class of its own (``CaregiverReview``, ``InstitutionReview``, built by
+    ``write``), so that each is stored apart; ``kind`` names it either way."""
+
+    KIND: ClassVar[ReviewedKind | None] = None
 
     id: UUID
     reviewer_id: UUID
@@ -65,6 +71,8 @@ class Review:
     hidden_at: datetime | None = None
 
     def __post_init__(self) -> None:
+        if self.KIND is not None and self.kind != self.KIND:
+            raise ValueError(f"a {type(self).__name__} reviews a {self.KIND}, not a {self.kind}")
         known = CATEGORIES[self.kind]
         for name, value in self.category_ratings.items():
             if name not in known:
@@ -85,16 +93,31 @@ class Review:
                 field="comment", length=len(comment))
         if service_date > today:
             raise ValidationFailed("the service date is in the future", field="service_date")
-        return cls(id=id, reviewer_id=reviewer_id, kind=kind, reviewed_id=reviewed_id,
-                   cared_person_id=cared_person_id, rating=_rating(rating, "rating"),
-                   service_date=service_date, created_at=created_at,
-                   is_recommended=is_recommended, comment=comment,
-                   category_ratings={k: v for k, v in category_ratings.items() if v is not None})
+        return review_class(kind)(
+            id=id, reviewer_id=reviewer_id, kind=kind, reviewed_id=reviewed_id,
+            cared_person_id=cared_person_id, rating=_rating(rating, "rating"),
+            service_date=service_date, created_at=created_at,
+            is_recommended=is_recommended, comment=comment,
+            category_ratings={k: v for k, v in category_ratings.items() if v is not None})
 
     def hide(self, admin_id: UUID, at: datetime) -> None:
         if not self.is_public:
             raise InvalidStateTransition("review", "hidden", "hide")
         self.is_public, self.hidden_by, self.hidden_at = False, admin_id, at
+
+
+class CaregiverReview(Review):
+    KIND = ReviewedKind.CAREGIVER
+
+
+class InstitutionReview(Review):
+    KIND = ReviewedKind.INSTITUTION
+
+
+def review_class(kind: ReviewedKind) -> type[Review]:
+    """The class of a new review of ``kind``."""
+    return {ReviewedKind.CAREGIVER: CaregiverReview,
+            ReviewedKind.INSTITUTION: InstitutionReview}[ReviewedKind(kind)]
 
 
 def ensure_may_review(reviewer_id: UUID, cared_person: CaredPerson,
@@ -140,7 +163,10 @@ def round_half_up(value: Fraction, places: int = 2) -> Decimal:
 @dataclass(eq=False)
 class Score:
     """The standing of one reviewed party, recomputed when one of its reviews is written
-    or hidden. ``category_scores`` maps every category of the kind to its mean or None."""
+    or hidden. ``category_scores`` maps every category of the kind to its mean or None.
+    A class per kind, as for reviews (``score_class``)."""
+
+    KIND: ClassVar[ReviewedKind | None] = None
 
     kind: ReviewedKind
     reviewed_id: UUID
@@ -149,12 +175,29 @@ class Score:
     total_reviews: int
     last_calculated: datetime
 
+    def __post_init__(self) -> None:
+        if self.KIND is not None and self.kind != self.KIND:
+            raise ValueError(f"a {type(self).__name__} scores a {self.KIND}, not a {self.kind}")
+
     def take(self, fresh: Score) -> None:
         """Adopt a newer calculation of the same party."""
         if (fresh.kind, fresh.reviewed_id) != (self.kind, self.reviewed_id):
             raise ValueError("a score can only take a calculation of its own party")
         self.overall_score, self.category_scores = fresh.overall_score, fresh.category_scores
         self.total_reviews, self.last_calculated = fresh.total_reviews, fresh.last_calculated
+
+
+class CaregiverScore(Score):
+    KIND = ReviewedKind.CAREGIVER
+
+
+class InstitutionScore(Score):
+    KIND = ReviewedKind.INSTITUTION
+
+
+def score_class(kind: ReviewedKind) -> type[Score]:
+    return {ReviewedKind.CAREGIVER: CaregiverScore,
+            ReviewedKind.INSTITUTION: InstitutionScore}[ReviewedKind(kind)]
 
 
 def compute_score(kind: ReviewedKind, reviewed_id: UUID, reviews: Iterable[Review],
@@ -174,7 +217,7 @@ def compute_score(kind: ReviewedKind, reviewed_id: UUID, reviews: Iterable[Revie
     ratings = sum(r.rating.value for r in public)
     divisor = weight + len(public)
     overall = (weight * prior_mean + ratings) / divisor if divisor else prior_mean
-    return Score(kind, reviewed_id, round_half_up(overall),
+    return score_class(kind)(kind, reviewed_id, round_half_up(overall),
                  {name: _category_mean(public, name) for name in CATEGORIES[kind]},
                  len(public), now)
 

@@ -1,11 +1,15 @@
-"""Repository ports of the referral programme: referrals and their commissions."""
+"""Ports of the referral programme: the repositories the commands use, and the views
+the reads use, with the read models those return."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from cuiot.application.shared.queries import Window
+from cuiot.domain.money import Money, Percentage
 from cuiot.domain.referrals import (
     Commission,
     CommissionStatus,
@@ -14,6 +18,7 @@ from cuiot.domain.referrals import (
     Referral,
     ReferralCode,
     ReferralStatus,
+    ReferrerType,
 )
 from cuiot.domain.values import EmailAddress
 
@@ -35,16 +40,6 @@ class ReferralRepository(Protocol):
         self, referrer_id: UUID, email: EmailAddress
     ) -> list[Referral]:
         """Pending or registered referrals of this referrer inviting this email."""
-        ...
-
-    async def list_for_referrer(
-        self, referrer_id: UUID, offset: int = 0, limit: int = 100
-    ) -> list[Referral]:
-        """This referrer's referrals, newest first."""
-        ...
-
-    async def count_by_status_for_referrer(self, referrer_id: UUID) -> dict[ReferralStatus, int]:
-        """How many referrals of this referrer are in each status (absent = 0)."""
         ...
 
     async def count_converted_for_referrer_between(
@@ -79,18 +74,81 @@ class CommissionRepository(Protocol):
         """The referral's commissions still pending (a handful at most)."""
         ...
 
-    async def list_for_referrer(
-        self, referrer_id: UUID, offset: int = 0, limit: int = 100
-    ) -> list[Commission]:
+
+# -- the read side ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ReferralRecord:
+    id: UUID
+    code: ReferralCode
+    email: EmailAddress
+    referrer_id: UUID
+    referrer_type: ReferrerType
+    status: ReferralStatus
+    created_at: datetime
+    registered_at: datetime | None
+    referred_user_id: UUID | None
+    converted_at: datetime | None
+    subscription_id: UUID | None
+    expired_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionRecord:
+    id: UUID
+    referral_id: UUID
+    referrer_id: UUID
+    type: CommissionType
+    period: date
+    base: Money
+    percentage: Percentage
+    amount: Money
+    status: CommissionStatus
+    created_at: datetime
+    paid_at: datetime | None
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralValidation:
+    valid: bool
+    reason: str | None = None
+    referrer_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralTotals:
+    """A referrer's referrals by status (absent = 0) and commission totals."""
+
+    by_status: dict[ReferralStatus, int]
+    commissions: list[CommissionTotal]
+
+
+class ReferralViews(Protocol):
+    async def referrals_of(self, referrer_id: UUID, window: Window) -> list[ReferralRecord]:
+        """This referrer's referrals, newest first."""
+        ...
+
+    async def validation(self, code: ReferralCode, email: EmailAddress | None,
+                         pending_created_before: datetime) -> ReferralValidation:
+        """Whether a new user may register with ``code`` (``Referral.check_usable`` as
+        SQL): only a pending referral is usable, and not once created before the cutoff."""
+        ...
+
+    async def referral_totals(self, referrer_id: UUID) -> ReferralTotals:
+        ...
+
+    async def commissions_of(self, referrer_id: UUID, window: Window
+                             ) -> list[CommissionRecord]:
         """This referrer's commissions, newest period first."""
         ...
 
-    async def list_by_status(
-        self, status: CommissionStatus | None = None, offset: int = 0, limit: int = 100
-    ) -> list[Commission]:
+    async def commissions(self, status: CommissionStatus | None, window: Window
+                          ) -> list[CommissionRecord]:
         """Every referrer's commissions, of one status or all, oldest period first."""
         ...
 
-    async def totals_for_referrer(self, referrer_id: UUID) -> list[CommissionTotal]:
+    async def commission_totals(self, referrer_id: UUID) -> list[CommissionTotal]:
         """Count and sum of this referrer's commissions per (status, type) present."""
         ...
+

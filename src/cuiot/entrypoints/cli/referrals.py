@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 from uuid import UUID
 
 import typer
 
+from cuiot.adapters.persistence.views.referrals import SqlReferralViews
+from cuiot.application.referrals.commands.commissions import PayCommission, PayCommissionCommand
 from cuiot.application.referrals.commands.referrals import ExpireReferrals
-from cuiot.application.referrals.commands.commissions import (
-    ListCommissions,
-    ListCommissionsCommand,
-    PayCommission,
-    PayCommissionCommand,
-)
+from cuiot.application.referrals.ports import CommissionRecord
+from cuiot.application.referrals.queries.commissions import ListCommissions, ListCommissionsQuery
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.referrals import Commission
 from cuiot.entrypoints.cli.output import console, emit, emit_one
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
-from cuiot.entrypoints.container import use_case
+from cuiot.entrypoints.container import Container, use_case
 
 referrals_app = typer.Typer(help="Referral codes.", no_args_is_help=True)
 commissions_app = typer.Typer(help="Referral commissions.", no_args_is_help=True)
@@ -26,7 +25,7 @@ commissions_app = typer.Typer(help="Referral commissions.", no_args_is_help=True
 COLUMNS = ["id", "referrer_id", "type", "period", "amount", "status", "paid_at"]
 
 
-def commission_row(c: Commission) -> dict:
+def commission_row(c: Commission | CommissionRecord) -> dict[str, Any]:
     return {"id": c.id, "referral_id": c.referral_id, "referrer_id": c.referrer_id,
             "type": c.type, "period": c.period, "base": c.base, "percentage": c.percentage.value,
             "amount": c.amount, "status": c.status, "created_at": c.created_at,
@@ -37,7 +36,7 @@ def commission_row(c: Commission) -> dict:
 def expire(json_: bool = JSON) -> None:
     """Expire referrals past their window (pending 30 days, registered 90). Idempotent."""
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> int:
         return await use_case(c, ExpireReferrals)()
 
     count = run(work)
@@ -53,10 +52,11 @@ def list_commissions(status: Optional[str] = typer.Option(None, help="pending, p
                      as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
     """List commissions, newest first."""
 
-    async def work(c):  # noqa: ANN001, ANN202
-        actor = await admin_actor(c, as_)
-        found = await use_case(c, ListCommissions)(
-            ListCommissionsCommand(actor, status, offset, limit))
+    async def work(c: Container) -> list[dict[str, Any]]:
+        actor = await admin_actor(c, as_)  # an active admin
+        query = ListCommissionsQuery(Viewer(actor, is_admin=True), status, Window(offset, limit))
+        async with c.read_side().transaction() as conn:
+            found = await ListCommissions(SqlReferralViews(conn), clock=c.clock())(query)
         return [commission_row(x) for x in found]
 
     emit(run(work), COLUMNS, json_, "Commissions")
@@ -66,8 +66,9 @@ def list_commissions(status: Optional[str] = typer.Option(None, help="pending, p
 def pay(commission_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
     """Mark a commission paid (paying twice is refused)."""
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        return commission_row(await use_case(c, PayCommission)(PayCommissionCommand(actor, commission_id)))
+        paid = await use_case(c, PayCommission)(PayCommissionCommand(actor, commission_id))
+        return commission_row(paid)
 
     emit_one(run(work), json_, "Commission paid")

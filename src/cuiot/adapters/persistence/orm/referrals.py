@@ -3,6 +3,10 @@
 At most one open referral per (referrer, email) is kept by the domain (a partial unique
 index is not portable); the (referrer_id, email) index serves that lookup. Emails are
 stored lower-case, which a CHECK guarantees, so the plain index matches case-insensitively.
+
+The mapping: the code and the email are value objects on one column each; a commission's
+base and amount are ``Money`` on their cents column and the shared currency column, its
+percentage a ``Percentage``; the statuses and types load as the domain's enums.
 """
 
 from __future__ import annotations
@@ -18,9 +22,21 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.orm import composite
 
-from cuiot.adapters.persistence.orm import fk, metadata
-from cuiot.adapters.persistence.types import ExactDecimal, UtcDateTime
+from cuiot.adapters.persistence.orm import fk, mapper_registry, mapping, metadata
+from cuiot.adapters.persistence.types import EnumText, ExactDecimal, UtcDateTime
+from cuiot.domain.money import Money, Percentage
+from cuiot.domain.referrals import (
+    Commission,
+    CommissionStatus,
+    CommissionType,
+    Referral,
+    ReferralCode,
+    ReferralStatus,
+    ReferrerType,
+)
+from cuiot.domain.values import EmailAddress
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -32,14 +48,15 @@ REFERRAL_STATUSES = ("pending", "registered", "converted", "expired")
 COMMISSION_TYPES = ("first_month", "recurring", "bonus")
 COMMISSION_STATUSES = ("pending", "paid", "cancelled")
 
+
 referrals = Table(
     "referrals", metadata,
     Column("id", Uuid, primary_key=True),
     Column("code", String(8), nullable=False),
     Column("referrer_id", Uuid, fk("users.id"), nullable=False),
-    Column("referrer_type", String(20), nullable=False),
+    Column("referrer_type", EnumText(ReferrerType, 20), nullable=False),
     Column("email", String(254), nullable=False),
-    Column("status", String(20), nullable=False),
+    Column("status", EnumText(ReferralStatus, 20), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("registered_at", UtcDateTime),
     Column("referred_user_id", Uuid, fk("users.id")),
@@ -72,13 +89,13 @@ referral_commissions = Table(
     Column("id", Uuid, primary_key=True),
     Column("referral_id", Uuid, fk("referrals.id"), nullable=False),
     Column("referrer_id", Uuid, fk("users.id"), nullable=False),
-    Column("type", String(20), nullable=False),
+    Column("type", EnumText(CommissionType, 20), nullable=False),
     Column("period", Date, nullable=False),
     Column("base_cents", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("percentage", ExactDecimal, nullable=False),
     Column("amount_cents", BigInteger, nullable=False),
-    Column("status", String(20), nullable=False),
+    Column("status", EnumText(CommissionStatus, 20), nullable=False),
     Column("paid_at", UtcDateTime),
     Column("cancelled_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
@@ -98,3 +115,23 @@ Index("ix_referral_commissions_referrer_period",
       referral_commissions.c.referrer_id, referral_commissions.c.period)
 Index("ix_referral_commissions_status_period",
       referral_commissions.c.status, referral_commissions.c.period)
+
+
+@mapping
+def map_referrals() -> None:
+    r, c = referrals.c, referral_commissions.c
+    mapper_registry.map_imperatively(Referral, referrals, properties={
+        "_code": r.code,
+        "code": composite(ReferralCode, "_code"),
+        "_email": r.email,
+        "email": composite(EmailAddress, "_email"),
+    })
+    mapper_registry.map_imperatively(Commission, referral_commissions, properties={
+        "_base_cents": c.base_cents,
+        "_amount_cents": c.amount_cents,
+        "_currency": c.currency,
+        "base": composite(Money, "_base_cents", "_currency"),
+        "amount": composite(Money, "_amount_cents", "_currency"),
+        "_percentage": c.percentage,
+        "percentage": composite(Percentage, "_percentage"),
+    })

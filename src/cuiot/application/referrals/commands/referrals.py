@@ -1,5 +1,5 @@
-"""Use cases of referrals: invite an email, check a code, list one's referrals, and the
-admin's and the expiry job's status changes."""
+"""Use cases of referrals: invite an email, and the admin's and the expiry job's status
+changes. Checking a code and listing one's referrals are queries (``queries/``)."""
 
 from __future__ import annotations
 
@@ -71,23 +71,6 @@ class GenerateReferral:
             if await self.uow.referrals.get_by_code(code) is None:
                 return code
         raise Conflict("could not draw an unused referral code", field="code")
-
-
-@dataclass(frozen=True)
-class ListMyReferralsCommand:
-    actor_id: UUID
-    offset: int = 0
-    limit: int = 100
-
-
-class ListMyReferrals:
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
-
-    async def __call__(self, cmd: ListMyReferralsCommand) -> list[Referral]:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            return await self.uow.referrals.list_for_referrer(actor.id, cmd.offset, cmd.limit)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,18 @@
-"""Read-only referral use cases: is this code usable, and how are my referrals doing."""
+"""Reading referrals: is this code usable, my referrals, and how they are doing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from uuid import UUID
 
-from cuiot.application.shared.access import load_actor
+from cuiot.application.referrals.ports import (
+    ReferralRecord,
+    ReferralValidation,
+    ReferralViews,
+)
 from cuiot.application.shared.ports import Clock
-from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.errors import ReferralInvalid, ValidationFailed
+from cuiot.application.shared.queries import Viewer, Window
+from cuiot.domain.errors import ValidationFailed
 from cuiot.domain.money import Money
 from cuiot.domain.policy import Policy
 from cuiot.domain.referrals import (
@@ -18,52 +21,53 @@ from cuiot.domain.referrals import (
     InvalidReason,
     ReferralCode,
     ReferralStatus,
+    expiry_cutoffs,
 )
 from cuiot.domain.values import EmailAddress
 
 
 @dataclass(frozen=True)
-class ValidateReferralCommand:
-    """No actor: whoever is about to register may ask."""
+class ValidateReferralQuery:
+    """No viewer: whoever is about to register may ask."""
 
     code: str
     email: str | None = None
-
-
-@dataclass(frozen=True)
-class ReferralValidation:
-    valid: bool
-    reason: str | None = None
-    referrer_type: str | None = None
 
 
 class ValidateReferral:
     """Valid when the code exists, is pending, is not expired as of now (even before the
     expiry job ran) and, when an email is given, invites that email (case ignored)."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, policy: Policy) -> None:
-        self.uow, self.clock, self.policy = uow, clock, policy
+    def __init__(self, views: ReferralViews, clock: Clock, policy: Policy) -> None:
+        self.views, self.clock, self.policy = views, clock, policy
 
-    async def __call__(self, cmd: ValidateReferralCommand) -> ReferralValidation:
-        email = EmailAddress(cmd.email) if cmd.email is not None else None
+    async def __call__(self, query: ValidateReferralQuery) -> ReferralValidation:
+        email = EmailAddress(query.email) if query.email is not None else None
         try:
-            code = ReferralCode(cmd.code)
+            code = ReferralCode(query.code)
         except ValidationFailed:
             return ReferralValidation(False, InvalidReason.UNKNOWN_CODE.value)
-        async with self.uow:
-            referral = await self.uow.referrals.get_by_code(code)
-            if referral is None:
-                return ReferralValidation(False, InvalidReason.UNKNOWN_CODE.value)
-            try:
-                referral.check_usable(self.clock.now(), self.policy, email)
-            except ReferralInvalid as refusal:
-                return ReferralValidation(False, refusal.reason)
-            return ReferralValidation(True, referrer_type=referral.referrer_type.value)
+        pending_created_before, _ = expiry_cutoffs(self.clock.now(), self.policy)
+        return await self.views.validation(code, email, pending_created_before)
 
 
 @dataclass(frozen=True)
-class ReferralStatsCommand:
-    actor_id: UUID
+class ListMyReferralsQuery:
+    viewer: Viewer
+    window: Window = field(default_factory=Window)
+
+
+class ListMyReferrals:
+    def __init__(self, views: ReferralViews, clock: Clock) -> None:
+        self.views = views
+
+    async def __call__(self, query: ListMyReferralsQuery) -> list[ReferralRecord]:
+        return await self.views.referrals_of(query.viewer.user_id, query.window)
+
+
+@dataclass(frozen=True)
+class ReferralStatsQuery:
+    viewer: Viewer
 
 
 @dataclass(frozen=True)
@@ -88,19 +92,20 @@ def total_of(totals: list[CommissionTotal], status: CommissionStatus, currency: 
 
 
 class ReferralStats:
-    def __init__(self, uow: UnitOfWork, policy: Policy) -> None:
-        self.uow, self.policy = uow, policy
+    """The viewer's referrals by status, conversion rate and commission totals: one
+    aggregate statement."""
 
-    async def __call__(self, cmd: ReferralStatsCommand) -> ReferralStatsResult:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            counts = await self.uow.referrals.count_by_status_for_referrer(actor.id)
-            totals = await self.uow.commissions.totals_for_referrer(actor.id)
-        by_status = {s.value: counts.get(s, 0) for s in ReferralStatus}
+    def __init__(self, views: ReferralViews, clock: Clock, policy: Policy) -> None:
+        self.views, self.policy = views, policy
+
+    async def __call__(self, query: ReferralStatsQuery) -> ReferralStatsResult:
+        totals = await self.views.referral_totals(query.viewer.user_id)
+        by_status = {s.value: totals.by_status.get(s, 0) for s in ReferralStatus}
         total = sum(by_status.values())
+        currency = self.policy.currency
         return ReferralStatsResult(
             by_status=by_status, total=total,
             conversion_rate=conversion_rate(by_status[ReferralStatus.CONVERTED], total),
-            commissions_pending=total_of(totals, CommissionStatus.PENDING, self.policy.currency),
-            commissions_paid=total_of(totals, CommissionStatus.PAID, self.policy.currency),
+            commissions_pending=total_of(totals.commissions, CommissionStatus.PENDING, currency),
+            commissions_paid=total_of(totals.commissions, CommissionStatus.PAID, currency),
         )

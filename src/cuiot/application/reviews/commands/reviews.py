@@ -1,5 +1,5 @@
-"""Use cases of reviews and scores: write a review of a caregiver or an institution, list
-a party's public reviews, read its score, and hide a review (admins)."""
+"""Use cases of reviews and scores: write a review of a caregiver or an institution, and
+hide a review (admins). Reading reviews and scores is in ``queries/``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from cuiot.application.shared.access import accessible_cared_person, ensure_admi
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.capacity import representative_id_of
-from cuiot.domain.errors import Conflict, NotFound, ValidationFailed
+from cuiot.domain.errors import Conflict, NotFound
 from cuiot.domain.policy import Policy
 from cuiot.domain.reviews import Review, ReviewedKind, Score, compute_score, ensure_may_review
 from cuiot.domain.users import Role, User
-from cuiot.domain.values import parse_choice
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,26 +42,6 @@ class CreateInstitutionReviewCommand(ReviewCommand):
 
 
 @dataclass(frozen=True)
-class ListReviewsOfQuery:
-    """``actor_id`` None: an anonymous reader (reviews and scores are public)."""
-
-    actor_id: UUID | None
-    kind: str
-    reviewed_id: UUID
-    offset: int = 0
-    limit: int = 100
-
-
-@dataclass(frozen=True)
-class GetScoreQuery:
-    """``actor_id`` None: an anonymous reader (reviews and scores are public)."""
-
-    actor_id: UUID | None
-    kind: str
-    reviewed_id: UUID
-
-
-@dataclass(frozen=True)
 class HideReviewCommand:
     actor_id: UUID
     review_id: UUID
@@ -78,12 +57,6 @@ async def ensure_reviewable(uow: UnitOfWork, kind: ReviewedKind, reviewed_id: UU
     user = await uow.users.get(reviewed_id)
     if user is None or not user.has_role(Role.CAREGIVER, now):
         raise NotFound("caregiver", reviewed_id)
-
-
-async def load_reader(uow: UnitOfWork, actor_id: UUID | None) -> None:
-    """A reader who names themselves must be an active user; anyone may read anonymously."""
-    if actor_id is not None:
-        await load_actor(uow, actor_id)
 
 
 async def refresh_score(uow: UnitOfWork, kind: ReviewedKind, reviewed_id: UUID,
@@ -150,39 +123,6 @@ class CreateInstitutionReview(_CreateReview):
 
     async def __call__(self, cmd: CreateInstitutionReviewCommand) -> Review:
         return await self._create(cmd, cmd.institution_id)
-
-
-class ListReviewsOf:
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, query: ListReviewsOfQuery) -> list[Review]:
-        if query.offset < 0 or query.limit < 1:
-            raise ValidationFailed("offset must be 0 or more and limit 1 or more", field="limit")
-        kind = parse_choice(ReviewedKind, query.kind, "kind")
-        async with self.uow:
-            await load_reader(self.uow, query.actor_id)
-            await ensure_reviewable(self.uow, kind, query.reviewed_id, self.clock.now())
-            return await self.uow.reviews.list_public_of(kind, query.reviewed_id,
-                                                         query.offset, query.limit)
-
-
-class GetScore:
-    """The stored score, or for a party never reviewed, one computed with n = 0."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock, policy: Policy) -> None:
-        self.uow, self.clock, self.policy = uow, clock, policy
-
-    async def __call__(self, query: GetScoreQuery) -> Score:
-        kind, now = parse_choice(ReviewedKind, query.kind, "kind"), self.clock.now()
-        async with self.uow:
-            await load_reader(self.uow, query.actor_id)
-            await ensure_reviewable(self.uow, kind, query.reviewed_id, now)
-            stored = await self.uow.scores.get_for(kind, query.reviewed_id)
-            if stored is not None:
-                return stored
-            tally = await self.uow.reviews.public_rating_tally(kind)
-            return compute_score(kind, query.reviewed_id, [], tally, now, self.policy)
 
 
 class HideReview:

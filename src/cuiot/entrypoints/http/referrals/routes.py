@@ -6,34 +6,45 @@ Every list and total is the caller's own; the routes that take an id are admin-o
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from cuiot.adapters.persistence.views.referrals import SqlReferralViews
+from cuiot.application.referrals.commands.commissions import PayCommission, PayCommissionCommand
 from cuiot.application.referrals.commands.referrals import (
     GenerateReferral,
     GenerateReferralCommand,
-    ListMyReferrals,
-    ListMyReferralsCommand,
     UpdateReferralStatus,
     UpdateReferralStatusCommand,
 )
-from cuiot.application.referrals.commands.commissions import (
+from cuiot.application.referrals.queries.commissions import (
     CommissionStats,
-    CommissionStatsCommand,
+    CommissionStatsQuery,
     ListMyCommissions,
-    ListMyCommissionsCommand,
-    PayCommission,
-    PayCommissionCommand,
+    ListMyCommissionsQuery,
 )
 from cuiot.application.referrals.queries.referrals import (
+    ListMyReferrals,
+    ListMyReferralsQuery,
     ReferralStats,
-    ReferralStatsCommand,
+    ReferralStatsQuery,
     ValidateReferral,
-    ValidateReferralCommand,
+    ValidateReferralQuery,
 )
-from cuiot.entrypoints.http.deps import PageParams, Principal, use
+from cuiot.application.shared.queries import Viewer, Window
+from cuiot.entrypoints.http.deps import (
+    PageParams,
+    Principal,
+    ReadConnection,
+    get_container,
+    query,
+    use,
+)
 from cuiot.entrypoints.http.schemas import Page
 from cuiot.entrypoints.http.referrals.schemas import (
     CommissionOut,
@@ -47,7 +58,25 @@ from cuiot.entrypoints.http.referrals.schemas import (
 )
 
 router = APIRouter()
-REFERRALS, COMMISSIONS = ["referrals"], ["referral commissions"]
+REFERRALS: list[str | Enum] = ["referrals"]
+COMMISSIONS: list[str | Enum] = ["referral commissions"]
+Q = TypeVar("Q", ValidateReferral, ReferralStats, CommissionStats)
+
+
+def with_policy(handler: type[Q]) -> Callable[[Request, AsyncConnection], Q]:
+    """``query(handler, SqlReferralViews)`` for a handler that also takes the policy."""
+
+    def build(request: Request, conn: ReadConnection) -> Q:
+        container = get_container(request)
+        return handler(SqlReferralViews(conn), clock=container.clock(),
+                       policy=container.policy())
+
+    build.__name__ = f"query_{handler.__name__}"
+    return build
+
+
+def viewer(principal: Principal) -> Viewer:
+    return Viewer.of(principal.user_id, principal.roles)
 
 
 @router.post("/referrals/generate-code", status_code=status.HTTP_201_CREATED,
@@ -64,27 +93,28 @@ async def generate_code(body: GenerateCodeIn, principal: Principal,
 @router.post("/referrals/validate", response_model=ValidationOut, tags=REFERRALS,
              summary="Whether a code can be used to register (public, no token)")
 async def validate(body: ValidateCodeIn,
-                   check: Annotated[ValidateReferral, Depends(use(ValidateReferral))],
+                   check: Annotated[ValidateReferral, Depends(with_policy(ValidateReferral))],
                    ) -> ValidationOut:
-    return ValidationOut.of(await check(ValidateReferralCommand(body.code, body.email)))
+    return ValidationOut.of(await check(ValidateReferralQuery(body.code, body.email)))
 
 
 @router.get("/referrals/my-referrals", response_model=Page[ReferralOut], tags=REFERRALS,
             summary="The referrals the caller made, newest first")
 async def my_referrals(principal: Principal, page: PageParams,
-                       list_: Annotated[ListMyReferrals, Depends(use(ListMyReferrals))],
+                       list_: Annotated[ListMyReferrals,
+                                        Depends(query(ListMyReferrals, SqlReferralViews))],
                        ) -> Page[ReferralOut]:
-    referrals = await list_(ListMyReferralsCommand(principal.user_id, page.offset,
-                                                   page.limit + 1))
+    referrals = await list_(ListMyReferralsQuery(viewer(principal),
+                                                 Window(page.offset, page.limit + 1)))
     return Page.of([ReferralOut.of(r) for r in referrals], page.offset, page.limit)
 
 
 @router.get("/referrals/stats", response_model=ReferralStatsOut, tags=REFERRALS,
             summary="The caller's referrals by status, conversion rate and commission totals")
 async def referral_stats(principal: Principal,
-                         stats: Annotated[ReferralStats, Depends(use(ReferralStats))],
+                         stats: Annotated[ReferralStats, Depends(with_policy(ReferralStats))],
                          ) -> ReferralStatsOut:
-    return ReferralStatsOut.of(await stats(ReferralStatsCommand(principal.user_id)))
+    return ReferralStatsOut.of(await stats(ReferralStatsQuery(viewer(principal))))
 
 
 @router.patch("/referrals/{referral_id}/update-status", response_model=ReferralOut,
@@ -101,10 +131,11 @@ async def update_status(referral_id: UUID, body: UpdateStatusIn, principal: Prin
 @router.get("/referral-commissions/my-commissions", response_model=Page[CommissionOut],
             tags=COMMISSIONS, summary="The commissions the caller earned, latest month first")
 async def my_commissions(principal: Principal, page: PageParams,
-                         list_: Annotated[ListMyCommissions, Depends(use(ListMyCommissions))],
+                         list_: Annotated[ListMyCommissions,
+                                          Depends(query(ListMyCommissions, SqlReferralViews))],
                          ) -> Page[CommissionOut]:
-    commissions = await list_(ListMyCommissionsCommand(principal.user_id, page.offset,
-                                                       page.limit + 1))
+    commissions = await list_(ListMyCommissionsQuery(viewer(principal),
+                                                     Window(page.offset, page.limit + 1)))
     return Page.of([CommissionOut.of(c) for c in commissions], page.offset, page.limit)
 
 
@@ -119,6 +150,7 @@ async def mark_paid(commission_id: UUID, principal: Principal,
 @router.get("/referral-commissions/stats", response_model=CommissionStatsOut, tags=COMMISSIONS,
             summary="The caller's commission totals by status and by type")
 async def commission_stats(principal: Principal,
-                           stats: Annotated[CommissionStats, Depends(use(CommissionStats))],
+                           stats: Annotated[CommissionStats,
+                                            Depends(with_policy(CommissionStats))],
                            ) -> CommissionStatsOut:
-    return CommissionStatsOut.of(await stats(CommissionStatsCommand(principal.user_id)))
+    return CommissionStatsOut.of(await stats(CommissionStatsQuery(viewer(principal))))

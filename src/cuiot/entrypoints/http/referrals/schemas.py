@@ -9,8 +9,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from cuiot.application.referrals.commands.commissions import CommissionStatsResult
-from cuiot.application.referrals.queries.referrals import ReferralStatsResult, ReferralValidation
+from cuiot.application.referrals.ports import CommissionRecord, ReferralRecord, ReferralValidation
+from cuiot.application.referrals.queries.commissions import CommissionStatsResult
+from cuiot.application.referrals.queries.referrals import ReferralStatsResult
 from cuiot.domain.referrals import Commission, Referral
 from cuiot.entrypoints.http.schemas import MoneyOut, Strict
 
@@ -54,7 +55,7 @@ class ReferralOut(BaseModel):
     expired_at: datetime | None
 
     @classmethod
-    def of(cls, referral: Referral) -> ReferralOut:
+    def of(cls, referral: Referral | ReferralRecord) -> ReferralOut:
         return cls(id=referral.id, code=referral.code.value, email=referral.email.value,
                    referrer_id=referral.referrer_id, referrer_type=referral.referrer_type.value,
                    status=referral.status.value, created_at=referral.created_at,
@@ -107,7 +108,7 @@ class CommissionOut(BaseModel):
     cancelled_at: datetime | None
 
     @classmethod
-    def of(cls, commission: Commission) -> CommissionOut:
+    def of(cls, commission: Commission | CommissionRecord) -> CommissionOut:
         return cls(id=commission.id, referral_id=commission.referral_id,
                    referrer_id=commission.referrer_id, type=commission.type.value,
                    period=commission.period, base=MoneyOut.of(commission.base),

@@ -11,19 +11,30 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 
+from cuiot.adapters.persistence.views.reviews import SqlReviewViews
 from cuiot.application.reviews.commands.reviews import (
     CreateCaregiverReview,
     CreateCaregiverReviewCommand,
     CreateInstitutionReview,
     CreateInstitutionReviewCommand,
+)
+from cuiot.application.reviews.queries.reviews import (
     GetScore,
     GetScoreQuery,
     ListReviewsOf,
     ListReviewsOfQuery,
 )
-from cuiot.entrypoints.http.deps import PageParams, Paging, Principal, use
+from cuiot.entrypoints.http.deps import (
+    PageParams,
+    Paging,
+    Principal,
+    ReadConnection,
+    get_container,
+    query,
+    use,
+)
 from cuiot.entrypoints.http.schemas import Page
 from cuiot.entrypoints.http.reviews.schemas import (
     CaregiverReviewIn,
@@ -34,8 +45,16 @@ from cuiot.entrypoints.http.reviews.schemas import (
 )
 
 router = APIRouter(tags=["reviews and scores"])
-Lister = Annotated[ListReviewsOf, Depends(use(ListReviewsOf))]
-Scorer = Annotated[GetScore, Depends(use(GetScore))]
+
+
+def get_score(request: Request, conn: ReadConnection) -> GetScore:
+    """``query(GetScore, SqlReviewViews)`` with the container's policy (the prior)."""
+    container = get_container(request)
+    return GetScore(SqlReviewViews(conn), clock=container.clock(), policy=container.policy())
+
+
+Lister = Annotated[ListReviewsOf, Depends(query(ListReviewsOf, SqlReviewViews))]
+Scorer = Annotated[GetScore, Depends(get_score)]
 
 
 async def _page_of(list_: ListReviewsOf, kind: str, reviewed_id: UUID,

@@ -9,8 +9,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
+from cuiot.application.reviews.ports import PublicReview, ScoreRecord
 from cuiot.domain.policy import DEFAULT_POLICY
-from cuiot.domain.reviews import Review, Score
+from cuiot.domain.reviews import Review
 from cuiot.domain.values import Rating
 from cuiot.entrypoints.http.schemas import Strict
 
@@ -46,9 +47,7 @@ class InstitutionReviewIn(ReviewIn):
         description="Optional 1-5 per category; null or left out: not rated")
 
 
-class PublicReviewOut(BaseModel):
-    """What anyone may read: no reviewer and no cared person named."""
-
+class _ReviewFields(BaseModel):
     id: UUID
     kind: str = Field(examples=["caregiver"])
     reviewed_id: UUID
@@ -59,12 +58,19 @@ class PublicReviewOut(BaseModel):
     service_date: date
     created_at: datetime
 
+
+class PublicReviewOut(_ReviewFields):
+    """What anyone may read: no reviewer and no cared person named."""
+
     @classmethod
-    def of(cls, review: Review) -> PublicReviewOut:
-        return cls(**_public_fields(review))
+    def of(cls, review: PublicReview) -> PublicReviewOut:
+        return cls(id=review.id, kind=review.kind.value, reviewed_id=review.reviewed_id,
+                   rating=review.rating.value, category_ratings=dict(review.category_ratings),
+                   is_recommended=review.is_recommended, comment=review.comment,
+                   service_date=review.service_date, created_at=review.created_at)
 
 
-class ReviewOut(PublicReviewOut):
+class ReviewOut(_ReviewFields):
     """The author's copy."""
 
     reviewer_id: UUID
@@ -73,15 +79,12 @@ class ReviewOut(PublicReviewOut):
 
     @classmethod
     def of(cls, review: Review) -> ReviewOut:
-        return cls(**_public_fields(review), reviewer_id=review.reviewer_id,
-                   cared_person_id=review.cared_person_id, is_public=review.is_public)
-
-
-def _public_fields(review: Review) -> dict[str, object]:
-    return {"id": review.id, "kind": review.kind.value, "reviewed_id": review.reviewed_id,
-            "rating": review.rating.value, "category_ratings": dict(review.category_ratings),
-            "is_recommended": review.is_recommended, "comment": review.comment,
-            "service_date": review.service_date, "created_at": review.created_at}
+        return cls(id=review.id, kind=review.kind.value, reviewed_id=review.reviewed_id,
+                   rating=review.rating.value, category_ratings=dict(review.category_ratings),
+                   is_recommended=review.is_recommended, comment=review.comment,
+                   service_date=review.service_date, created_at=review.created_at,
+                   reviewer_id=review.reviewer_id, cared_person_id=review.cared_person_id,
+                   is_public=review.is_public)
 
 
 class ScoreOut(BaseModel):
@@ -97,7 +100,7 @@ class ScoreOut(BaseModel):
     last_calculated: datetime
 
     @classmethod
-    def of(cls, score: Score) -> ScoreOut:
+    def of(cls, score: ScoreRecord) -> ScoreOut:
         return cls(kind=score.kind.value, reviewed_id=score.reviewed_id,
                    overall_score=score.overall_score, category_scores=dict(score.category_scores),
                    total_reviews=score.total_reviews, last_calculated=score.last_calculated)
