@@ -38,9 +38,11 @@ from bench.common import (
 from bench.ingest import Drain, Fleet, drain_worker, seed_fleet
 from bench.report import Report
 from cuiot.adapters.persistence.partitions import ensure_partitions
-from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.system import SystemClock
-from cuiot.application.safety.commands.devices import ListEvents, ListEventsCommand
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.safety import SqlEventViews
+from cuiot.application.safety.queries.events import ListEvents, ListEventsQuery
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.policy import DEFAULT_POLICY
 
 HISTORY_DAYS = 180
@@ -93,7 +95,8 @@ async def prefill(engine: AsyncEngine, size: int) -> float:
 
 
 async def read_latencies(engine: AsyncEngine, fleet: Fleet, reads: int) -> list[float]:
-    """Milliseconds per first page of one cared person's events, through ``ListEvents``."""
+    """Milliseconds per first page of one cared person's events, through ``ListEvents``
+    (its query over the views, in a read transaction of its own, as a request has)."""
     async with engine.connect() as conn:
         user_id = (await conn.execute(text(
             "SELECT account_id FROM cared_persons LIMIT 1"))).scalar_one()
@@ -102,8 +105,9 @@ async def read_latencies(engine: AsyncEngine, fleet: Fleet, reads: int) -> list[
     timings = []
     for _ in range(reads):
         started = time.perf_counter()
-        await ListEvents(SqlAlchemyUnitOfWork(engine), clock, DEFAULT_POLICY)(
-            ListEventsCommand(user_id, person_id, limit=PAGE + 1))
+        async with ReadSide(engine).transaction() as conn:
+            await ListEvents(SqlEventViews(conn), clock=clock)(
+                ListEventsQuery(Viewer(user_id), person_id, window=Window(0, PAGE)))
         timings.append(1000 * (time.perf_counter() - started))
     return timings
 

@@ -7,12 +7,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from cuiot.application.billing.commands.packages import (
-    GetPackage,
-    GetPackageCommand,
-    UpdatePackage,
-    UpdatePackageCommand,
-)
+from cuiot.application.billing.commands.packages import UpdatePackage, UpdatePackageCommand
 from cuiot.entrypoints.container import use_case
 from tests.e2e.test_devices_api import (
     BP_CRITICAL,
@@ -145,7 +140,8 @@ async def test_an_account_over_its_limits_still_gets_its_alerts(api):
 
 async def shrink_device_limit(api, package_id: UUID, max_devices: int) -> None:
     admin_id = await api.user_id(await api.admin())
-    package = await use_case(api.container, GetPackage)(GetPackageCommand(package_id))
+    async with api.container.uow() as uow:  # the package's terms as stored
+        package = await uow.packages.get(package_id)
     limits = package.limits
     await use_case(api.container, UpdatePackage)(UpdatePackageCommand(
         actor_id=admin_id, package_id=package_id, type=package.type.value, name=package.name,

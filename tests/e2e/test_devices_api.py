@@ -8,13 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from cuiot.application.care.commands.members import AddMember, AddMemberCommand
-from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.adapters.persistence.views.devices import SqlRejectedMessageViews
 from cuiot.application.billing.commands.packages import SeedCatalogue
 from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
-from cuiot.domain.rejections import RejectedMessage
+from cuiot.application.care.commands.members import AddMember, AddMemberCommand
+from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.safety.ports import RejectedMessageView
+from cuiot.application.safety.queries.rejections import (
+    ListRejectedMessages,
+    ListRejectedMessagesQuery,
+)
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.container import use_case
 
 V1 = "/api/v1"
@@ -75,9 +81,12 @@ async def send(api, device: dict[str, Any], data: dict[str, Any], msg_id: str = 
                                  headers={"X-Device-Key": key or device["api_key"]})
 
 
-async def rejected_messages(api) -> list[RejectedMessage]:
-    async with api.container.uow() as uow:
-        return await uow.rejected_messages.list()
+async def rejected_messages(api) -> list[RejectedMessageView]:
+    """What an admin reads of the messages refused (the query over its view)."""
+    async with api.container.read_side().transaction() as conn:
+        return await ListRejectedMessages(SqlRejectedMessageViews(conn),
+                                          clock=api.container.clock())(
+            ListRejectedMessagesQuery(Viewer(uuid4(), is_admin=True), Window(0, 100)))
 
 
 def refusal(response, status: int, error: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import logging
 
 import httpx
 
+from cuiot.adapters.persistence.migrate import head_revision
 from cuiot.entrypoints.container import build_container
 from cuiot.entrypoints.http.app import create_app
 from tests.e2e.conftest import PASSWORD, settings_for
@@ -17,7 +18,7 @@ async def test_health_and_database_health(api):
     for prefix in ("", "/api/v1"):
         assert (await api.client.get(f"{prefix}/health")).json() == {"status": "ok"}
         db = await api.client.get(f"{prefix}/health/db")
-        assert db.status_code == 200 and db.json()["schema_revision"] == "0001"
+        assert db.status_code == 200 and db.json()["schema_revision"] == head_revision()
 
 
 async def test_request_ids_are_returned_and_kept_when_safe(api):

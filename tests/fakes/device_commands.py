@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tests.fakes.base import InMemoryRepository
 from cuiot.application.safety.ports import CommandNotDelivered
 from cuiot.domain.device_commands import DeviceCommand
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryDeviceCommandRepository(InMemoryRepository[DeviceCommand]):

@@ -5,16 +5,11 @@ from datetime import datetime
 from uuid import UUID
 
 from tests.fakes.base import InMemoryRepository
-from cuiot.domain.alerts import Alert, AlertStatus
+from cuiot.domain.alerts import Alert
 from cuiot.domain.devices import Device
 from cuiot.domain.errors import Conflict
 from cuiot.domain.notifications import Notification
-from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
-
-
-def _among(ids: Iterable[UUID] | None):
-    wanted = None if ids is None else set(ids)
-    return lambda cared_person_id: wanted is None or cared_person_id in wanted
+from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent
 
 
 class InMemoryDeviceRepository(InMemoryRepository[Device]):
@@ -31,12 +26,6 @@ class InMemoryDeviceRepository(InMemoryRepository[Device]):
 
     async def get_by_device_id(self, device_id: str) -> Device | None:
         return self._first(lambda d: d.device_id == device_id)
-
-    async def list_for_cared_persons(self, cared_person_ids: Iterable[UUID] | None,
-                                     offset: int = 0, limit: int = 100) -> list[Device]:
-        among = _among(cared_person_ids)
-        found = self._where(lambda d: among(d.cared_person_id))
-        return sorted(found, key=lambda d: (d.created_at, d.id))[offset: offset + limit]
 
     async def list_active_of_type(self, device_type: DeviceType, offset: int = 0,
                                   limit: int = 100) -> list[Device]:
@@ -64,25 +53,6 @@ class InMemorySensorEventRepository(InMemoryRepository[SensorEvent]):
                             and e.event_type is event_type)
         return max(found, key=lambda e: e.timestamp, default=None)
 
-    async def list_for_device(self, device_pk: UUID, offset: int = 0,
-                              limit: int = 100) -> list[SensorEvent]:
-        return _newest(self._where(lambda e: e.device_pk == device_pk), offset, limit)
-
-    async def list_for_cared_persons(
-        self, cared_person_ids: Iterable[UUID] | None, *, severity: Severity | None = None,
-        since: datetime | None = None, offset: int = 0, limit: int = 100,
-    ) -> list[SensorEvent]:
-        among = _among(cared_person_ids)
-        found = self._where(lambda e: among(e.cared_person_id)
-                            and (severity is None or e.severity is severity)
-                            and (since is None or e.timestamp >= since))
-        return _newest(found, offset, limit)
-
-
-def _newest(events: list[SensorEvent], offset: int, limit: int) -> list[SensorEvent]:
-    ordered = sorted(events, key=lambda e: (e.timestamp, e.received_at), reverse=True)
-    return ordered[offset: offset + limit]
-
 
 class InMemoryAlertRepository(InMemoryRepository[Alert]):
     entity = "alert"
@@ -96,24 +66,9 @@ class InMemoryAlertRepository(InMemoryRepository[Alert]):
         due = self._where(lambda a: a.is_due(now))
         return sorted(due, key=lambda a: a.next_escalation_at)[:limit]
 
-    async def list_for_cared_persons(
-        self, cared_person_ids: Iterable[UUID] | None, *, status: AlertStatus | None = None,
-        severity: Severity | None = None, offset: int = 0, limit: int = 100,
-    ) -> list[Alert]:
-        among = _among(cared_person_ids)
-        found = self._where(lambda a: among(a.cared_person_id)
-                            and (status is None or a.status is status)
-                            and (severity is None or a.severity is severity))
-        ordered = sorted(found, key=lambda a: (a.created_at, a.id), reverse=True)
-        return ordered[offset: offset + limit]
-
 
 class InMemoryNotificationRepository(InMemoryRepository[Notification]):
     entity = "notification"
-
-    async def list_for_alert(self, alert_id: UUID) -> list[Notification]:
-        found = self._where(lambda n: n.alert_id == alert_id)
-        return sorted(found, key=lambda n: n.created_at)
 
     async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
         due = self._where(lambda n: n.is_due(now))

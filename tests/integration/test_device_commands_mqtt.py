@@ -21,7 +21,6 @@ from uuid import uuid4
 import pytest
 from dependency_injector import providers
 
-from tests.fakes.system import FixedClock
 from cuiot.adapters.mqtt.client import BrokerAddress
 from cuiot.adapters.mqtt.gateway import PahoDeviceCommandGateway, mqtt311_client
 from cuiot.application.safety.commands.device_commands import (
@@ -32,6 +31,7 @@ from cuiot.application.safety.commands.device_commands import (
 from cuiot.entrypoints.container import use_case
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import Api
+from tests.fakes.system import FixedClock
 from tests.support.mosquitto import throwaway_mosquitto
 from tests.support.servers import free_port
 

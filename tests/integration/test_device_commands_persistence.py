@@ -13,14 +13,20 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from tests.fakes.device_commands import PublishedCommand, RecordingDeviceCommandGateway
-from tests.fakes.system import FixedClock, SequentialIdGenerator
-from cuiot.adapters.persistence.repositories.device_commands import _to_row
 from cuiot.adapters.persistence.orm.safety import device_commands
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.devices import SqlDeviceViews
 from cuiot.application.safety.commands import device_commands as uc
+from cuiot.application.safety.queries.device_commands import (
+    GetDeviceCommand,
+    GetDeviceCommandQuery,
+)
+from cuiot.application.shared.queries import Viewer
 from cuiot.domain.device_commands import CommandStatus, DeviceCommand
 from cuiot.domain.errors import Forbidden, NotFound
 from cuiot.domain.policy import DEFAULT_POLICY
+from tests.fakes.device_commands import PublishedCommand, RecordingDeviceCommandGateway
+from tests.fakes.system import FixedClock, SequentialIdGenerator
 from tests.integration.test_safety_persistence import (
     NOW,
     a_device,
@@ -29,6 +35,7 @@ from tests.integration.test_safety_persistence import (
     state,
     store,
 )
+from tests.support.statements import statements
 
 TIMEOUT = DEFAULT_POLICY.device_command_timeout
 
@@ -97,6 +104,23 @@ async def test_changes_are_saved_at_commit_and_undone_by_rollback(sql_uow, home)
         assert [c.id for c in due] == [command.id]  # the command added was rolled back
 
 
+async def test_what_is_loaded_and_not_changed_is_not_written(sql_uow, home, engine):
+    command = a_command(home["device"], home["ana"].id, params={"nested": {"a": [1]}})
+    await add(sql_uow, command)
+    async with sql_uow() as uow:
+        device = await uow.devices.get(home["device"].id)
+        loaded = await uow.device_commands.get(command.id)
+        assert (device.config, loaded.params) == ({}, {"nested": {"a": [1]}})
+        with statements(engine) as run:
+            await uow.commit()
+    assert run.writes() == []
+    async with sql_uow() as uow:
+        (await uow.device_commands.get(command.id)).mark_sent(NOW)
+        with statements(engine) as run:
+            await uow.commit()
+    assert len(run.writes()) == 1 and run.writes()[0].lstrip().upper().startswith("UPDATE")
+
+
 async def test_expired_are_the_unanswered_past_their_deadline_oldest_first(sql_uow, home):
     device, ana = home["device"], home["ana"].id
     second = a_command(device, ana, at=NOW + timedelta(seconds=5))
@@ -131,7 +155,8 @@ async def test_a_worker_skips_the_commands_another_one_holds(sql_uow, home, data
     {"reply_ok": True}, {"command": "  "}, {"timeout_at": NOW - timedelta(seconds=1)},
 ])
 async def test_the_database_refuses_an_impossible_command(sql_uow, home, bad):
-    row = {**_to_row(a_command(home["device"], home["ana"].id)), **bad}
+    command = a_command(home["device"], home["ana"].id)
+    row = {**{c.key: getattr(command, c.key) for c in device_commands.columns}, **bad}
     async with sql_uow() as uow:
         with pytest.raises(IntegrityError):
             await uow.connection.execute(insert(device_commands).values(**row))
@@ -139,9 +164,16 @@ async def test_the_database_refuses_an_impossible_command(sql_uow, home, bad):
 
 # -- the use cases on the real unit of work ----------------------------------------------
 
+async def read_command(engine, reader, device_pk: UUID, command_id: UUID):
+    """What ``reader`` sees of a command, through its query over the views."""
+    async with ReadSide(engine).transaction() as conn:
+        return await GetDeviceCommand(SqlDeviceViews(conn), clock=FixedClock(NOW))(
+            GetDeviceCommandQuery(Viewer(reader.id), device_pk, command_id))
+
+
 class Run:
-    def __init__(self, sql_uow, gateway) -> None:
-        self.sql_uow, self.gateway = sql_uow, gateway
+    def __init__(self, sql_uow, gateway, engine=None) -> None:
+        self.sql_uow, self.gateway, self.engine = sql_uow, gateway, engine
         self.clock, self.ids = FixedClock(NOW), SequentialIdGenerator()
 
     async def send(self, actor, device, command: str = "reboot") -> DeviceCommand:
@@ -157,7 +189,7 @@ class Run:
         return await uc.ExpireDeviceCommands(self.sql_uow(), self.clock)()
 
 
-async def test_sent_after_the_commit_answered_at_once_then_read_back(sql_uow, home):
+async def test_sent_after_the_commit_answered_at_once_then_read_back(sql_uow, home, engine):
     seen_at_publish: list[CommandStatus] = []
 
     async def device_answers(sent: PublishedCommand) -> None:
@@ -165,13 +197,13 @@ async def test_sent_after_the_commit_answered_at_once_then_read_back(sql_uow, ho
         seen_at_publish.append(stored.status)
         await run.reply(sent.device_id, sent.command_id)
 
-    run = Run(sql_uow, RecordingDeviceCommandGateway(then=device_answers))
+    run = Run(sql_uow, RecordingDeviceCommandGateway(then=device_answers), engine)
     command = await run.send(home["ana"], home["device"])
     assert seen_at_publish == [CommandStatus.PENDING]
     assert command.status is CommandStatus.COMPLETED and command.sent_at == NOW
-    got = await uc.GetDeviceCommand(sql_uow(), run.clock, DEFAULT_POLICY)(
-        uc.GetDeviceCommandCommand(home["bruno"].id, home["device"].id, command.id))
-    assert state(got) == state(command) and got.result == {"done": True}
+    got = await read_command(run.engine, home["bruno"], home["device"].id, command.id)
+    assert {k: getattr(got, k) for k in state(command)} == state(command)
+    assert got.result == {"done": True} and not got.replied_late
 
 
 async def test_refusals_and_the_timeout_on_the_real_unit_of_work(sql_uow, home):
@@ -189,3 +221,42 @@ async def test_refusals_and_the_timeout_on_the_real_unit_of_work(sql_uow, home):
     assert state(await load(sql_uow, command.id)) == state(late)
     assert run.gateway.published == [PublishedCommand(home["device"].device_id, str(command.id),
                                                       "reboot", {"n": 1})]
+
+
+# -- reading a command back: the query over the views (moved from the use-case tests) ----
+
+@pytest.mark.parametrize(("ok", "status"), [(True, CommandStatus.COMPLETED),
+                                            (False, CommandStatus.FAILED)])
+async def test_the_reply_ends_the_command_and_anyone_who_sees_the_device_reads_it(
+        sql_uow, home, engine, ok, status):
+    run = Run(sql_uow, RecordingDeviceCommandGateway(), engine)
+    command = await run.send(home["ana"], home["device"])
+    run.clock.advance(timedelta(seconds=2))
+    done = await run.reply(home["device"].device_id, str(command.id), ok)
+    assert (done.status, done.completed_at) == (status, run.clock.now())
+    seen = await read_command(engine, home["bruno"], home["device"].id, command.id)
+    assert seen.status is status and seen.reply_ok is ok
+
+
+async def test_reading_a_command_checks_the_device_and_the_reader(sql_uow, home, engine):
+    zoe = a_user("Zoe")
+    marta = a_person(zoe, "Marta")
+    other = a_device(marta, f"bp-{uuid4().hex[:8]}")
+    await store(sql_uow, zoe, marta, other)
+    command = a_command(home["device"], home["ana"].id)
+    await add(sql_uow, command)
+    for reader, device_pk, command_id in ((zoe, home["device"].id, command.id),
+                                          (zoe, other.id, command.id),
+                                          (home["ana"], home["device"].id, uuid4()),
+                                          (home["ana"], other.id, command.id)):
+        with pytest.raises(NotFound):
+            await read_command(engine, reader, device_pk, command_id)
+
+
+async def test_a_command_is_read_in_one_statement_without_a_lock(sql_uow, home, engine):
+    command = a_command(home["device"], home["ana"].id)
+    await add(sql_uow, command)
+    with statements(engine) as run:
+        seen = await read_command(engine, home["bruno"], home["device"].id, command.id)
+    assert seen.id == command.id and seen.status is CommandStatus.PENDING
+    assert len(run.queries()) == 1 and "FOR UPDATE" not in run.queries()[0].upper()

@@ -30,6 +30,7 @@ from tests.integration.test_safety_persistence import (
     store,
 )
 from tests.integration.test_safety_persistence import ids as ids_of
+from tests.support.alerts import alerts_of, events_of_device, outbox_of
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +85,7 @@ async def test_concurrent_escalation_runs_escalate_each_alert_once(
     assert sum(map(sum, rounds)) == 10 and rounds[-1] == [0, 0, 0]
     async with sql_uow() as uow:
         for alert in opened:
-            rows = await uow.notifications.list_for_alert(alert.id)
+            rows = await outbox_of(uow, alert.id)
             assert Counter(n.escalation_level for n in rows) == {2: 4}  # 2 users × 2 channels
             assert (await uow.alerts.get(alert.id)).escalation_level == 2
 
@@ -122,7 +123,7 @@ async def test_a_message_taken_by_two_consumers_is_stored_once(sql_uow, family):
         with pytest.raises(Conflict):
             await duplicate
     async with sql_uow() as uow:
-        assert len(await uow.events.list_for_device(device.id)) == 1
+        assert len(await events_of_device(uow, device.id)) == 1
 
 
 async def test_two_serious_readings_at_once_join_one_alert(sql_uow, family, clock, ids,
@@ -135,6 +136,6 @@ async def test_two_serious_readings_at_once_join_one_alert(sql_uow, family, cloc
 
     await asyncio.gather(reading("m-1"), reading("m-2"))
     async with sql_uow() as uow:
-        [alert] = await uow.alerts.list_for_cared_persons(None)
+        [alert] = await alerts_of(uow)
         assert alert.occurrences == 2
-        assert len(await uow.events.list_for_device(device.id)) == 2
+        assert len(await events_of_device(uow, device.id)) == 2

@@ -7,17 +7,31 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from cuiot.adapters.persistence.orm.safety import device_messages, events
+from cuiot.adapters.persistence.orm.safety import (
+    device_messages,
+    devices,
+    events,
+    notifications,
+    rejected_messages,
+)
 from cuiot.application.safety.commands.device_messages import DeviceMessageCommand
-from cuiot.application.safety.commands.ingest import DUPLICATE, STORED, IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.safety.commands.ingest import (
+    DUPLICATE,
+    STORED,
+    IngestDeviceEventCommand,
+    IngestReadingCommand,
+)
 from cuiot.application.safety.commands.ingest_batch import IngestBatch
 from cuiot.domain.devices import DeviceStatus
+from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.sensor_events import DeviceType
 from tests.integration.test_safety_persistence import BP, NOW, a_device, a_person, a_user, store
+from tests.support.statements import statements
 
 NORMAL = {"systolic": 120, "diastolic": 80, "pulse": 72}
 
@@ -69,13 +83,15 @@ async def test_a_batch_is_stored_in_one_unit_of_work(home, ingest, sql_uow, engi
     async with sql_uow() as uow:
         device = await uow.devices.get(bp.id)
         alert = await uow.alerts.get_open(elena.id, bp.id, "blood_pressure")
-        told = await uow.notifications.list_for_alert(alert.id)
-        rejected = await uow.rejected_messages.list()
+    async with engine.connect() as conn:
+        told = (await conn.execute(select(func.count()).select_from(notifications).where(
+            notifications.c.alert_id == alert.id))).scalar_one()
+        rejected = (await conn.execute(select(rejected_messages.c.reason))).scalars().all()
     assert (device.status, device.last_seen_at, device.battery_level) == (
         DeviceStatus.ONLINE, clock.now(), 55)
     assert device.offline_due_at is not None and told
     assert outcomes[1].result.alert_ids == (alert.id,)
-    assert sorted(r.reason for r in rejected) == ["invalid_reading", "unknown_device"]
+    assert sorted(rejected) == ["invalid_reading", "unknown_device"]
 
 
 async def test_what_was_stored_before_is_a_duplicate_for_any_worker(home, ingest, engine):
@@ -96,3 +112,44 @@ async def test_the_latest_motion_is_kept_whatever_the_order(home, ingest, sql_uo
     async with sql_uow() as uow:
         assert (await uow.cared_persons.get(elena.id)).last_activity_at == NOW - timedelta(
             minutes=5)
+
+
+async def test_what_the_bulk_statements_write_the_session_sees(home, sql_uow, engine):
+    """A device and a person the session held before the batch path's UPDATEs are given
+    what those wrote (a command loading them in the same transaction sees it), and the
+    session does not write them again at commit."""
+    elena, bp = home
+    later = NOW + timedelta(minutes=1)
+    async with sql_uow() as uow:
+        held = await uow.devices.get(bp.id)
+        person = await uow.cared_persons.get(elena.id)
+        copy = (await uow.ingest.devices_by_device_id(["bp-1"]))["bp-1"].device
+        assert copy is not held
+        copy.mark_seen(later, DEFAULT_POLICY)
+        copy.report_battery(Decimal(40))
+        await uow.ingest.save_device_states([copy])
+        await uow.ingest.record_activity({elena.id: later})
+        assert await uow.devices.get(bp.id) is held
+        assert (held.status, held.last_seen_at, held.battery_level, held.offline_due_at) == (
+            DeviceStatus.ONLINE, later, 40, copy.offline_due_at)
+        assert (await uow.cared_persons.get(elena.id)).last_activity_at == later
+        assert person.last_activity_at == later
+        with statements(engine) as run:
+            await uow.commit()
+        assert run.writes() == []
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(devices).where(devices.c.id == bp.id))).one()
+    assert (row.status, row.last_seen_at, row.battery_level) == (DeviceStatus.ONLINE, later, 40)
+
+
+async def test_a_device_loaded_after_the_bulk_update_is_read_fresh(home, sql_uow):
+    _, bp = home
+    later = NOW + timedelta(minutes=1)
+    async with sql_uow() as uow:
+        copy = (await uow.ingest.devices_by_device_id(["bp-1"]))["bp-1"].device
+        copy.mark_seen(later, DEFAULT_POLICY)
+        await uow.ingest.save_device_states([copy])
+        loaded = await uow.devices.get(bp.id)
+        assert (loaded.status, loaded.last_seen_at) == (DeviceStatus.ONLINE, later)
+        by_name = await uow.devices.get_by_device_id("bp-1")
+        assert by_name is loaded

@@ -13,17 +13,18 @@ from uuid import uuid4
 
 import pytest
 from prometheus_client import CollectorRegistry
-from sqlalchemy import text
-
-from cuiot.adapters.persistence.database import READ_ONLY
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.adapters.mqtt.consumer import PahoMqttConsumer
 from cuiot.adapters.mqtt.processing import Backoff
+from cuiot.adapters.persistence.database import READ_ONLY
 from cuiot.domain.devices import DeviceStatus
+from cuiot.domain.rejections import RejectedMessage
 from cuiot.domain.sensor_events import Severity
+from tests.fakes.uow import InMemoryUnitOfWork
 from tests.integration.test_safety_flows import Safety, family, run  # noqa: F401
+from tests.support.alerts import alerts_of, events_of_device, outbox_of
 from tests.support.mosquitto import Mosquitto, Publisher, mosquitto  # noqa: F401
 
 TS = "2026-01-15T14:59:30Z"
@@ -97,9 +98,9 @@ async def test_a_critical_reading_reaches_an_alert_and_its_notifications(
         publisher.wait_all_acknowledged()
     await eventually(lambda: _stored(engine, "m-1"))
     async with sql_uow() as uow:
-        [event] = await uow.events.list_for_device(device.id)
-        [alert] = await uow.alerts.list_for_cared_persons([elena.id])
-        notifications = await uow.notifications.list_for_alert(alert.id)
+        [event] = await events_of_device(uow, device.id)
+        [alert] = await alerts_of(uow, elena.id)
+        notifications = await outbox_of(uow, alert.id)
         stored = await uow.devices.get(device.id)
     assert (event.severity, event.alert_id, event.msg_id) == (Severity.CRITICAL, alert.id, "m-1")
     assert (alert.severity, alert.alert_type) == (Severity.CRITICAL, "blood_pressure")
@@ -158,7 +159,7 @@ async def test_bad_messages_are_kept_and_never_hold_back_the_good_ones(
     await eventually(lambda: _count_is(engine, "SELECT count(*) FROM rejected_messages",
                                        len(bad)))
     async with sql_uow() as uow:
-        kept = await uow.rejected_messages.list()
+        kept = (await uow.session.scalars(select(RejectedMessage))).all()
     assert sorted((m.topic, m.payload.encode(), m.reason) for m in kept) == sorted(bad)
     assert {m.source for m in kept} == {"mqtt"}
     assert sample(registry, "cuiot_mqtt_messages_rejected_total", reason="invalid_reading") == 3
@@ -183,7 +184,7 @@ async def test_statuses_and_device_events_reach_the_device(mosquitto, start_cons
     await eventually(offline)
     async with sql_uow() as uow:
         stored = await uow.devices.get(device.id)
-        [alert] = await uow.alerts.list_for_cared_persons([elena.id])
+        [alert] = await alerts_of(uow, elena.id)
     assert stored.config == {"heartbeat_s": 60}
     assert (alert.alert_type, alert.severity) == ("device_offline", Severity.MEDIUM)
 

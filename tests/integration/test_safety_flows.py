@@ -12,18 +12,9 @@ from uuid import uuid4
 
 import pytest
 
-from cuiot.application.safety.commands.alerts import (
-    AcknowledgeAlert,
-    AlertCommand,
-    ListAlerts,
-    ListAlertsCommand,
-)
-from cuiot.application.safety.commands.devices import (
-    ListEvents,
-    ListEventsCommand,
-    RegisterDevice,
-    RegisterDeviceCommand,
-)
+from cuiot.adapters.persistence.views.safety import SqlAlertViews, SqlEventViews
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
+from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts
 from cuiot.application.safety.commands.ingest import (
     DUPLICATE,
@@ -34,6 +25,9 @@ from cuiot.application.safety.commands.ingest import (
     IngestReadingCommand,
 )
 from cuiot.application.safety.commands.monitoring import CheckDevicesOffline, CheckInactivity
+from cuiot.application.safety.queries.alerts import ListAlerts, ListAlertsQuery
+from cuiot.application.safety.queries.events import ListEvents, ListEventsQuery
+from cuiot.application.shared.queries import Window
 from cuiot.domain.alerts import AlertOpened, AlertStatus
 from cuiot.domain.care import CaregiverAssignment, LegalRepresentation, Relationship
 from cuiot.domain.devices import Device, DeviceStatus
@@ -43,16 +37,19 @@ from cuiot.domain.sensor_events import EventType, Severity
 from cuiot.domain.subscriptions import Subscription
 from cuiot.domain.users import Role
 from tests.integration.test_safety_persistence import BP, NOW, a_person, a_user, store
+from tests.support.alerts import SqlReads, alerts_of, events_of_device, outbox_of, viewer
 
 BP_NORMAL = {"systolic": 120, "diastolic": 80, "pulse": 72}
 
 
 class Safety:
-    """Runs a use case on a fresh SQL unit of work, with the ports it names."""
+    """Runs a use case on a fresh SQL unit of work, with the ports it names; ``read``
+    runs a query over its views."""
 
-    def __init__(self, sql_uow, clock, ids, rng, policy) -> None:
+    def __init__(self, sql_uow, engine, clock, ids, rng, policy) -> None:
         self.sql_uow, self.clock = sql_uow, clock
         self.ports = {"clock": clock, "ids": ids, "rng": rng, "policy": policy}
+        self.read = SqlReads(engine, clock)
 
     async def __call__(self, cls: type, cmd: Any = None) -> Any:
         names = inspect.signature(cls).parameters
@@ -71,8 +68,8 @@ class Safety:
 
 
 @pytest.fixture
-def run(sql_uow, clock, ids, rng, policy) -> Safety:
-    return Safety(sql_uow, clock, ids, rng, policy)
+def run(sql_uow, engine, clock, ids, rng, policy) -> Safety:
+    return Safety(sql_uow, engine, clock, ids, rng, policy)
 
 
 @pytest.fixture
@@ -97,7 +94,7 @@ async def family(sql_uow):
 
 async def told(sql_uow, alert_id, level: int) -> set[tuple[str, str]]:
     async with sql_uow() as uow:
-        rows = await uow.notifications.list_for_alert(alert_id)
+        rows = await outbox_of(uow, alert_id)
     return {(n.channel.value, n.address) for n in rows if n.escalation_level == level}
 
 
@@ -177,9 +174,9 @@ async def test_a_critical_reading_alerts_escalates_and_stops_when_acknowledged(
         await run(AcknowledgeAlert, AlertCommand(people["Zoe"].id, alert_id))
 
     async with sql_uow() as uow:
-        events = await uow.events.list_for_device(device.id)
+        events = await events_of_device(uow, device.id)
         alert = await uow.alerts.get(alert_id)
-        rows = await uow.notifications.list_for_alert(alert_id)
+        rows = await outbox_of(uow, alert_id)
         stored = await uow.devices.get(device.id)
     assert [e.msg_id for e in events] == ["m-2", "m-1"]
     assert {e.alert_id for e in events} == {alert_id}
@@ -195,7 +192,7 @@ async def test_an_impossible_reading_is_refused_and_nothing_is_stored(sql_uow, r
     with pytest.raises(InvalidReading):
         await run.reading(device, "m-1", {"systolic": 80, "diastolic": 90, "pulse": 70})
     async with sql_uow() as uow:
-        assert await uow.events.list_for_device(device.id) == []
+        assert await events_of_device(uow, device.id) == []
         assert await uow.events.get_by_msg_id(device.id, "m-1") is None
 
 
@@ -210,7 +207,7 @@ async def test_a_silent_device_goes_offline_once(sql_uow, run, family, clock):
     assert await run(CheckDevicesOffline) == 0
     async with sql_uow() as uow:
         stored = await uow.devices.get(device.id)
-        [offline] = await uow.alerts.list_for_cared_persons([elena.id])
+        [offline] = await alerts_of(uow, elena.id)
         latest = await uow.events.latest_of_type_for_cared_person(elena.id,
                                                                   EventType.DEVICE_OFFLINE)
     assert stored.status is DeviceStatus.OFFLINE and stored.offline_due_at is None
@@ -231,7 +228,7 @@ async def test_four_quiet_hours_in_the_day_raise_inactivity_once(sql_uow, run, f
     clock.advance(timedelta(minutes=10))
     assert await run(CheckInactivity) == 0  # once per quiet spell
     async with sql_uow() as uow:
-        [alert] = await uow.alerts.list_for_cared_persons([elena.id])
+        [alert] = await alerts_of(uow, elena.id)
     assert (alert.alert_type, alert.severity, alert.device_pk) == (
         "inactivity", Severity.HIGH, sensor.id)
 
@@ -242,34 +239,39 @@ async def test_events_and_alerts_are_listed_with_filters_and_pages(sql_uow, run,
     elena, people = family
     bp = await run.register(people["Ana"], elena, "bp-1")
     panic = await run.register(people["Ana"], elena, "panic-1", "panic_button")
-    await run.reading(bp, "m-1", BP_NORMAL)
+    [m1] = (await run.reading(bp, "m-1", BP_NORMAL)).events
     clock.advance(timedelta(minutes=1))
-    await run.reading(bp, "m-2", {"systolic": 150, "diastolic": 85, "pulse": 70})
+    [m2] = (await run.reading(bp, "m-2", {"systolic": 150, "diastolic": 85, "pulse": 70})).events
     clock.advance(timedelta(minutes=1))
-    await run(IngestDeviceEvent, IngestDeviceEventCommand(panic.device_id, "p-1", "pressed"))
-    ana = people["Ana"].id
+    [p1] = (await run(IngestDeviceEvent, IngestDeviceEventCommand(panic.device_id, "p-1",
+                                                                  "pressed"))).events
+    ana, zoe, root = (viewer(people[n]) for n in ("Ana", "Zoe", "Root"))
 
-    def events(**filters: Any):
-        return run(ListEvents, ListEventsCommand(ana, **filters))
+    def events(who=ana, limit: int = 100, offset: int = 0, **filters: Any):
+        return run.read(ListEvents, SqlEventViews,
+                        ListEventsQuery(who, window=Window(offset, limit), **filters))
+
+    def alerts(who=ana, limit: int = 100, offset: int = 0, **filters: Any):
+        return run.read(ListAlerts, SqlAlertViews,
+                        ListAlertsQuery(who, window=Window(offset, limit), **filters))
 
     assert [e.severity for e in await events()] == [Severity.CRITICAL, Severity.HIGH,
                                                     Severity.LOW]
-    assert [e.msg_id for e in await events(severity="high")] == ["m-2"]
-    assert [e.msg_id for e in await events(since=NOW + timedelta(minutes=1))] == ["p-1", "m-2"]
-    assert [e.msg_id for e in await events(offset=1, limit=1)] == ["m-2"]
-    assert await run(ListEvents, ListEventsCommand(people["Zoe"].id)) == []
+    assert [e.id for e in await events(severity="high")] == [m2.id]
+    assert [e.id for e in await events(since=NOW + timedelta(minutes=1))] == [p1.id, m2.id]
+    assert [e.id for e in await events(offset=1, limit=1)] == [m2.id, m1.id]  # one past the page
+    assert await events(zoe) == []
     with pytest.raises(NotFound):
-        await run(ListEvents, ListEventsCommand(people["Zoe"].id, cared_person_id=elena.id))
+        await events(zoe, cared_person_id=elena.id)
 
-    [panic_alert, bp_alert] = await run(ListAlerts, ListAlertsCommand(ana))
+    [panic_alert, bp_alert] = await alerts()
     assert (panic_alert.alert_type, bp_alert.alert_type) == ("panic_pressed", "blood_pressure")
-    await run(AcknowledgeAlert, AlertCommand(ana, bp_alert.id))
-    acknowledged = await run(ListAlerts, ListAlertsCommand(ana, status="acknowledged"))
+    await run(AcknowledgeAlert, AlertCommand(people["Ana"].id, bp_alert.id))
+    acknowledged = await alerts(status="acknowledged")
     assert [a.id for a in acknowledged] == [bp_alert.id]
-    critical = await run(ListAlerts, ListAlertsCommand(ana, severity="critical"))
+    critical = await alerts(severity="critical")
     assert [a.id for a in critical] == [panic_alert.id]
-    assert [a.id for a in await run(ListAlerts, ListAlertsCommand(ana, offset=1))] == [
-        bp_alert.id]
-    everything = await run(ListAlerts, ListAlertsCommand(people["Root"].id))  # admins: all
+    assert [a.id for a in await alerts(offset=1)] == [bp_alert.id]
+    everything = await alerts(root)  # admins: all
     assert len(everything) == 2
-    assert await run(ListAlerts, ListAlertsCommand(people["Zoe"].id)) == []
+    assert await alerts(zoe) == []

@@ -14,8 +14,11 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
-from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.adapters.persistence.orm.safety import alerts, devices, events, notifications
+from cuiot.application.safety.commands.dispatch import DispatchDueNotifications
+from cuiot.application.safety.commands.escalation import EscalateDueAlerts
+from cuiot.application.safety.ports import DeliveryFailed
+from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.domain.alerts import Alert, AlertStatus
 from cuiot.domain.care import CaredPerson
 from cuiot.domain.classification import Thresholds
@@ -26,6 +29,8 @@ from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
+from tests.support.alerts import alerts_of, events_of_device, outbox_of
+from tests.support.statements import statements
 
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 BP = {"systolic": 190, "diastolic": 100, "pulse": 80}
@@ -150,7 +155,7 @@ async def test_decimal_thresholds_in_a_config_are_stored_as_json_numbers(sql_uow
     assert thresholds.gas_smoke_critical_mg_m3 == Decimal("0.05")
 
 
-async def test_device_lookups_and_listings(sql_uow, holder, person):
+async def test_device_lookups(sql_uow, holder, person):
     other = a_person(holder, "Otro")
     first = a_device(person, "a", created_at=NOW - timedelta(days=2))
     second = a_device(person, "b", device_type=DeviceType.MOTION_SENSOR,
@@ -166,9 +171,7 @@ async def test_device_lookups_and_listings(sql_uow, holder, person):
         assert await repo.count_active_for_cared_persons([person.id]) == 2
         assert await repo.count_active_for_cared_persons([person.id, other.id]) == 3
         assert await repo.count_active_for_cared_persons([]) == 0
-        assert ids(await repo.list_for_cared_persons([person.id])) == ids([first, second, gone])
-        assert ids(await repo.list_for_cared_persons(None, 1, 2)) == ids([second, gone])
-        assert await repo.list_for_cared_persons([]) == []
+        # listing them is a read: test_devices_views.py
         motion = await repo.list_active_of_type(DeviceType.MOTION_SENSOR)
         assert ids(motion) == ids([second, elsewhere])
         assert ids(await repo.list_active_of_type(DeviceType.MOTION_SENSOR, 1, 5)) == [
@@ -237,16 +240,7 @@ async def test_event_queries(sql_uow, holder, person, stored):
         latest = await repo.latest_of_type_for_cared_person(person.id, EventType.BLOOD_PRESSURE)
         assert latest.id == high.id
         assert await repo.latest_of_type_for_cared_person(person.id, EventType.FALL) is None
-        # newest first; equal timestamps: the one received last first
-        assert ids(await repo.list_for_device(stored.id)) == ids([same_time, high, old])
-        assert ids(await repo.list_for_device(stored.id, 1, 1)) == ids([high])
-        assert ids(await repo.list_for_cared_persons(None)) == ids([theirs, same_time, high, old])
-        assert ids(await repo.list_for_cared_persons([person.id], severity=Severity.HIGH)) == [
-            high.id]
-        since = await repo.list_for_cared_persons([person.id], since=NOW - timedelta(hours=1))
-        assert ids(since) == ids([same_time, high])
-        assert ids(await repo.list_for_cared_persons(None, offset=3, limit=5)) == ids([old])
-        assert await repo.list_for_cared_persons([]) == []
+        # listing them is a read: test_safety_views.py
         assert await repo.stored_bytes_for_cared_persons([person.id]) == 35
         assert await repo.stored_bytes_for_cared_persons([person.id, other_person.id]) == 135
         assert await repo.stored_bytes_for_cared_persons([uuid4()]) == 0
@@ -260,8 +254,8 @@ async def test_a_device_message_is_stored_once(sql_uow, holder, person, stored):
         await store(sql_uow, an_event(stored, msg_id="m-1", at=NOW + timedelta(days=40)))
     await store(sql_uow, an_event(other, msg_id="m-1"))  # the same id from another device
     async with sql_uow() as uow:
-        assert len(await uow.events.list_for_device(stored.id)) == 3
-        assert len(await uow.events.list_for_device(other.id)) == 1
+        assert len(await events_of_device(uow, stored.id)) == 3
+        assert len(await events_of_device(uow, other.id)) == 1
 
 
 async def test_a_message_rolled_back_can_arrive_again(sql_uow, stored):
@@ -331,27 +325,6 @@ async def test_alerts_due_for_escalation(sql_uow, holder, stored):
             [most_overdue, sent])
 
 
-async def test_alert_listings_newest_first_with_filters(sql_uow, holder, person, stored):
-    other_person = a_person(holder, "Otro")
-    other_device = a_device(other_person, "bp-2")
-    old = an_alert(stored, at=NOW - timedelta(days=2), severity=Severity.HIGH)
-    mid = an_alert(stored, at=NOW - timedelta(days=1), alert_type="battery_low",
-                   severity=Severity.MEDIUM)
-    mid.acknowledge(holder.id, NOW)
-    new = an_alert(other_device, at=NOW)
-    await store(sql_uow, other_person, other_device, old, mid, new)
-    async with sql_uow() as uow:
-        repo = uow.alerts
-        assert ids(await repo.list_for_cared_persons(None)) == ids([new, mid, old])
-        assert ids(await repo.list_for_cared_persons([person.id])) == ids([mid, old])
-        assert ids(await repo.list_for_cared_persons(
-            None, status=AlertStatus.ACKNOWLEDGED)) == ids([mid])
-        assert ids(await repo.list_for_cared_persons(
-            [person.id], severity=Severity.HIGH)) == ids([old])
-        assert ids(await repo.list_for_cared_persons(None, offset=1, limit=1)) == ids([mid])
-        assert await repo.list_for_cared_persons([]) == []
-
-
 # -- the outbox ------------------------------------------------------------------------
 
 async def test_notification_round_trip_of_every_field(sql_uow, holder, stored):
@@ -372,16 +345,6 @@ async def test_notification_round_trip_of_every_field(sql_uow, holder, stored):
     assert loaded[1].status is DeliveryStatus.FAILED and loaded[1].next_attempt_at is None
     assert len(loaded[1].last_error) == 500 and loaded[1].alert_id is None
     assert loaded[2].sent_at == NOW + timedelta(seconds=3)
-
-
-async def test_notifications_of_an_alert_oldest_first(sql_uow, stored):
-    alert, other = an_alert(stored), an_alert(stored, alert_type="battery_low")
-    later = a_notification(alert, at=NOW + timedelta(minutes=2), escalation_level=2)
-    first = a_notification(alert, escalation_level=1)
-    await store(sql_uow, alert, other, later, first, a_notification(other))
-    async with sql_uow() as uow:
-        assert ids(await uow.notifications.list_for_alert(alert.id)) == ids([first, later])
-        assert await uow.notifications.list_for_alert(uuid4()) == []
 
 
 # -- the unit of work ------------------------------------------------------------------
@@ -409,6 +372,66 @@ async def test_changes_are_written_by_dirty_checking(sql_uow, holder, stored):
     assert delivered.status is DeliveryStatus.SENT
 
 
+async def test_a_page_of_alerts_changed_in_different_ways_is_written_in_two_statements(
+        sql_uow, engine, holder, stored, clock, ids, policy):
+    """Escalated (level 1 to 2), repeated (at level 3) and unhandled (the ladder ran out)
+    alerts change different columns; the page is still one executemany UPDATE, and its
+    outbox rows one INSERT (``orm.safety.write_whole_rows``)."""
+    def due(n: int, level: int, repeats: int = 0) -> Alert:
+        alert = an_alert(stored, at=NOW - timedelta(minutes=10, seconds=n),
+                         alert_type=f"t{n}")
+        alert.escalation_level, alert.repeats_at_max_level = level, repeats
+        return alert
+
+    page = [due(n, *[(1,), (3, 1), (3, 3)][n % 3]) for n in range(12)]
+    await store(sql_uow, *page)
+    with statements(engine) as run:
+        moved = await EscalateDueAlerts(sql_uow(), clock, ids, policy)()
+    assert moved == 12
+    assert [w.split()[:3] for w in run.writes()].count(["UPDATE", "alerts", "SET"]) == 1
+    assert len([w for w in run.writes() if w.startswith("INSERT INTO notifications")]) == 1
+    async with sql_uow() as uow:
+        stored_page = {a.id: a for a in await alerts_of(uow)}
+    assert {(a.escalation_level, a.repeats_at_max_level, a.status)
+            for a in stored_page.values()} == {(2, 0, AlertStatus.PENDING),
+                                               (3, 2, AlertStatus.PENDING),
+                                               (3, 3, AlertStatus.UNHANDLED)}
+
+
+async def test_a_dispatched_batch_writes_its_rows_and_alerts_in_one_statement_each(
+        sql_uow, engine, stored, clock, policy):
+    """Sent and retried outbox rows change different columns; still one UPDATE of the
+    outbox, and one of the alerts that became sent (held in one SELECT … FOR UPDATE)."""
+    opened = [an_alert(stored, alert_type=f"t{n}") for n in range(3)]
+    rows = [a_notification(opened[n % 3], address=f"u{n}@example.com") for n in range(9)]
+
+    class Sender:
+        async def send(self, notification: Notification) -> None:
+            if notification.address.startswith(("u1", "u4")):
+                raise DeliveryFailed("smtp: 451")
+
+    await store(sql_uow, *opened, *rows)
+    with statements(engine) as run:
+        result = await DispatchDueNotifications(sql_uow(), clock, policy, Sender())()
+    assert (result.sent, result.retried) == (7, 2)
+    writes = [" ".join(w.split()[:2]) for w in run.writes()]
+    assert sorted(writes) == ["UPDATE alerts", "UPDATE notifications"]
+    assert len([q for q in run.queries() if "FROM alerts" in q]) == 1
+    async with sql_uow() as uow:
+        assert {a.status for a in await alerts_of(uow)} == {AlertStatus.SENT}
+
+
+async def test_an_unchanged_alert_writes_nothing(sql_uow, engine, stored):
+    alert = an_alert(stored)
+    await store(sql_uow, alert)
+    with statements(engine) as run:
+        async with sql_uow() as uow:
+            loaded = await uow.alerts.get(alert.id)
+            loaded.occurrences = loaded.occurrences  # set, but no net change
+            await uow.commit()
+    assert run.writes() == []
+
+
 async def test_queries_see_what_the_unit_of_work_added(sql_uow, person, stored):
     async with sql_uow() as uow:
         await uow.devices.add(a_device(person, "bp-2"))
@@ -430,9 +453,9 @@ async def test_without_commit_nothing_is_written(sql_uow, person, stored):
         await uow.notifications.add(a_notification(alert))
         await uow.flush()
     async with sql_uow() as uow:
-        assert len(await uow.devices.list_for_cared_persons(None)) == 1
-        assert await uow.alerts.list_for_cared_persons(None) == []
-        assert await uow.notifications.list_for_alert(alert.id) == []
+        assert await uow.devices.get_by_device_id("bp-2") is None
+        assert await alerts_of(uow) == []
+        assert await outbox_of(uow, alert.id) == []
 
 
 # One refused commit per test: on SQLite a COMMIT refused by a deferred foreign key

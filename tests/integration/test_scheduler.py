@@ -11,8 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from prometheus_client import CollectorRegistry
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from cuiot.adapters.persistence.orm.billing import billing_records
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
 from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
@@ -21,6 +22,7 @@ from cuiot.domain.care import CaregiverAssignment
 from cuiot.domain.packages import default_catalogue
 from cuiot.domain.users import Role
 from cuiot.entrypoints.scheduler import Scheduler, exclusive
+from tests.support.alerts import outbox_of
 from tests.integration.test_safety_persistence import (
     BP,
     NOW,
@@ -78,7 +80,7 @@ async def family(sql_uow):
 async def alert_state(sql_uow, alert_id):
     async with sql_uow() as uow:
         alert = await uow.alerts.get(alert_id)
-        rows = await uow.notifications.list_for_alert(alert_id)
+        rows = await outbox_of(uow, alert_id)
     return alert, Counter(n.escalation_level for n in rows)
 
 
@@ -174,8 +176,9 @@ async def test_the_daily_billing_run_is_remembered_by_the_database(
     others = await asyncio.gather(*(s.tick() for s in schedulers[1:]))
     assert {o["billing"] for o in others} <= {"ok", "skipped"}
     async with sql_uow() as uow:
-        invoices = await uow.invoices.list_for_subscriptions([subscribed.subscription.id])
-    assert sorted(i.period_start for i in invoices) == [date(2026, 1, 15), date(2026, 2, 15)]
+        invoices = (await uow.connection.execute(select(billing_records.c.period_start).where(
+            billing_records.c.subscription_id == subscribed.subscription.id))).scalars()
+    assert sorted(invoices) == [date(2026, 1, 15), date(2026, 2, 15)]
 
 
 async def store_catalogue(sql_uow, offer, *users) -> None:

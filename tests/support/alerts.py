@@ -9,13 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from tests.fakes.system import (
-    FixedClock,
-    RecordingEventPublisher,
-    SeededRandomSource,
-    SequentialIdGenerator,
-)
-from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cuiot.adapters.persistence.orm.safety import alerts, events, notifications
+from cuiot.adapters.persistence.views import ReadSide
 from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts
 from cuiot.application.safety.commands.ingest import (
@@ -25,6 +23,7 @@ from cuiot.application.safety.commands.ingest import (
     IngestReadingCommand,
     IngestResult,
 )
+from cuiot.application.shared.queries import Viewer
 from cuiot.domain.alerts import Alert
 from cuiot.domain.care import (
     CaredPerson,
@@ -41,6 +40,13 @@ from cuiot.domain.policy import DEFAULT_POLICY, Policy
 from cuiot.domain.sensor_events import SensorEvent
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
+from tests.fakes.system import (
+    FixedClock,
+    RecordingEventPublisher,
+    SeededRandomSource,
+    SequentialIdGenerator,
+)
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 
 NOON = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # 12:00 in Buenos Aires
 BP_NORMAL = {"systolic": 120, "diastolic": 80, "pulse": 72}
@@ -172,3 +178,45 @@ class SafetyBench:
     def told_users(self, alert: Alert | None = None, level: int | None = None) -> set[UUID]:
         return {n.recipient_user_id for n in self.notifications(alert, level)
                 if n.recipient_user_id is not None}
+
+
+# --- the same on SQL: what tests read of the stored rows, and the queries over the views ---
+
+async def outbox_of(uow: Any, alert_id: UUID) -> list[Notification]:
+    """Outbox rows written for an alert, oldest first (read in ``uow``'s session)."""
+    c = notifications.c
+    return list((await uow.session.scalars(select(Notification).where(c.alert_id == alert_id)
+                                           .order_by(c.created_at, c.id))).all())
+
+
+async def alerts_of(uow: Any, *cared_person_ids: UUID) -> list[Alert]:
+    """Alerts of these cared persons (all when none is named), newest first."""
+    c = alerts.c
+    wanted = [c.cared_person_id.in_(cared_person_ids)] if cared_person_ids else []
+    return list((await uow.session.scalars(select(Alert).where(*wanted)
+                                           .order_by(c.created_at.desc(), c.id.desc()))).all())
+
+
+async def events_of_device(uow: Any, device_pk: UUID) -> list[SensorEvent]:
+    """A device's events, newest first (equal timestamps: the one received last first)."""
+    c = events.c
+    return list((await uow.session.scalars(
+        select(SensorEvent).where(c.device_pk == device_pk)
+        .order_by(c.timestamp.desc(), c.received_at.desc(), c.id.desc()))).all())
+
+
+class SqlReads:
+    """Runs a query handler over its views in a read transaction of its own, as a request
+    does (``entrypoints/http/deps.py: query``)."""
+
+    def __init__(self, engine: AsyncEngine, clock: FixedClock) -> None:
+        self.read_side, self.clock = ReadSide(engine), clock
+
+    async def __call__(self, handler: type, views: type, query: Any) -> Any:
+        async with self.read_side.transaction() as conn:
+            return await handler(views(conn), clock=self.clock)(query)
+
+
+def viewer(user: User, now: datetime = NOON) -> Viewer:
+    """The ``Viewer`` a request of ``user`` would carry at ``now``."""
+    return Viewer(user.id, user.is_admin(now))

@@ -1,4 +1,5 @@
-"""People acting on alerts: acknowledge, resolve, list, get; the dispatcher's mark-sent."""
+"""People acting on alerts: acknowledge, resolve; the dispatcher's mark-sent. (Listing
+and getting them are queries over the views: tests/integration/test_safety_views.py.)"""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import pytest
 
 from cuiot.application.safety.commands import alerts as uc
 from cuiot.domain.alerts import AlertAcknowledged, AlertStatus
-from cuiot.domain.errors import Conflict, NotFound, ValidationFailed
-from cuiot.domain.sensor_events import Severity
+from cuiot.domain.errors import Conflict, NotFound
 from cuiot.domain.users import Role
 from tests.support.alerts import BP_CRITICAL, SafetyBench
 
@@ -42,16 +42,10 @@ async def test_anyone_with_access_or_an_admin_may_acknowledge(bench, scene, who)
 async def test_someone_without_access_is_told_it_does_not_exist(bench, scene) -> None:
     _, alert, *_ = scene
     stranger = bench.user("Zoe")
-    for use_case in (uc.AcknowledgeAlert, uc.ResolveAlert, uc.GetAlert):
+    for use_case in (uc.AcknowledgeAlert, uc.ResolveAlert):
         with pytest.raises(NotFound):
             await bench.call(use_case, uc.AlertCommand(stranger.id, alert.id))
     assert bench.alert().status is AlertStatus.PENDING
-
-
-async def test_an_unknown_alert(bench, scene) -> None:
-    people, *_ = scene
-    with pytest.raises(NotFound):
-        await bench.call(uc.GetAlert, uc.AlertCommand(people["Ana"].id, people["Ana"].id))
 
 
 async def test_acknowledging_twice_is_a_conflict(bench, scene) -> None:
@@ -77,36 +71,6 @@ async def test_resolving_then_resolving_again(bench, scene) -> None:
     assert done.status is AlertStatus.RESOLVED and done.acknowledged_by == people["Carla"].id
     with pytest.raises(Conflict):
         await bench.call(uc.ResolveAlert, uc.AlertCommand(people["Carla"].id, alert.id))
-
-
-async def test_listing_filters_and_access(bench, scene) -> None:
-    people, alert, _, device = scene
-    await bench.reading(device, BP_CRITICAL, battery=5)  # a medium battery alert too
-    other = bench.person(bench.user("Otto"))
-    await bench.reading(await bench.device(other), BP_CRITICAL)
-    bruno = people["Bruno"].id
-
-    async def listed(**filters):
-        return await bench.call(uc.ListAlerts, uc.ListAlertsCommand(bruno, **filters))
-
-    assert len(await listed()) == 2
-    assert [a.alert_type for a in await listed(severity="medium")] == ["battery_low"]
-    assert [a.id for a in await listed(status="pending", severity="critical")] == [alert.id]
-    assert len(await listed(limit=1)) == 1
-    assert await listed(status="resolved") == []
-    admin = bench.user("Root", Role.ADMIN)
-    everything = await bench.call(uc.ListAlerts, uc.ListAlertsCommand(admin.id))
-    assert len(everything) == 3
-    with pytest.raises(NotFound):
-        await listed(cared_person_id=other.id)
-    with pytest.raises(ValidationFailed):
-        await listed(status="forgotten")
-
-
-async def test_get_alert(bench, scene) -> None:
-    people, alert, *_ = scene
-    got = await bench.call(uc.GetAlert, uc.AlertCommand(people["Eva"].id, alert.id))
-    assert (got.id, got.severity) == (alert.id, Severity.CRITICAL)
 
 
 async def test_a_delivered_notification_marks_the_alert_sent_once(bench, scene) -> None:

@@ -1,8 +1,7 @@
-"""Device use cases: who may register and manage devices, listings, authentication."""
+"""Device use cases: who may register and manage devices, authentication (listing and
+seeing them are queries: tests/integration/test_devices_views.py)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import pytest
 
@@ -17,9 +16,8 @@ from cuiot.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from cuiot.domain.sensor_events import Severity
 from cuiot.domain.users import Role
-from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
+from tests.support.alerts import BP_NORMAL, SafetyBench
 
 
 @pytest.fixture
@@ -108,20 +106,6 @@ async def test_registering_is_gated_by_the_package_limits(bench, family, monkeyp
     assert not bench.store.devices.items
 
 
-async def test_listing_and_getting_follow_access(bench, family) -> None:
-    person, _, bruno, *_ = family
-    device = await bench.device(person)
-    other = await bench.device(bench.person(bench.user("Otto")))
-    listed = await bench.call(uc.ListDevices, uc.ListDevicesCommand(bruno.id))
-    assert [d.id for d in listed] == [device.id]
-    admin_sees = await bench.call(uc.ListDevices, uc.ListDevicesCommand(
-        bench.user("Root", Role.ADMIN).id))
-    assert {d.id for d in admin_sees} == {device.id, other.id}
-    assert (await bench.call(uc.GetDevice, uc.DeviceCommand(bruno.id, device.id))).id == device.id
-    with pytest.raises(NotFound):
-        await bench.call(uc.GetDevice, uc.DeviceCommand(bruno.id, other.id))
-
-
 async def test_updating_and_removing_need_the_right_to_manage(bench, family) -> None:
     person, ana, bruno, *_ = family
     device = await bench.device(person)
@@ -136,26 +120,6 @@ async def test_updating_and_removing_need_the_right_to_manage(bench, family) -> 
     assert not removed.is_active
     with pytest.raises(Conflict):
         await bench.call(uc.RemoveDevice, uc.DeviceCommand(ana.id, device.id))
-
-
-async def test_events_of_a_device_and_of_the_people_one_may_see(bench, family) -> None:
-    person, _, bruno, *_ = family
-    device = await bench.device(person)
-    await bench.reading(device, BP_NORMAL)
-    bench.advance(minutes=1)
-    await bench.reading(device, BP_CRITICAL)
-    await bench.reading(await bench.device(bench.person(bench.user("Otto"))), BP_CRITICAL)
-    mine = await bench.call(uc.ListDeviceEvents, uc.ListDeviceEventsCommand(bruno.id, device.id))
-    assert [e.severity for e in mine] == [Severity.CRITICAL, Severity.LOW]  # newest first
-    critical = await bench.call(uc.ListEvents, uc.ListEventsCommand(bruno.id, severity="critical"))
-    assert [e.device_pk for e in critical] == [device.id]
-    recent = await bench.call(uc.ListEvents, uc.ListEventsCommand(
-        bruno.id, cared_person_id=person.id, since=bench.clock.now() - timedelta(seconds=30)))
-    assert len(recent) == 1
-    paged = await bench.call(uc.ListEvents, uc.ListEventsCommand(bruno.id, offset=1, limit=1))
-    assert [e.severity for e in paged] == [Severity.LOW]
-    with pytest.raises(ValidationFailed):
-        await bench.call(uc.ListEvents, uc.ListEventsCommand(bruno.id, severity="grave"))
 
 
 async def test_a_device_authenticates_with_its_own_key(bench, family) -> None:

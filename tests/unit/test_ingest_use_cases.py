@@ -3,6 +3,7 @@ notifications in the same unit of work, never gated by limits."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -88,7 +89,7 @@ async def test_the_same_msg_id_from_another_device_is_another_message(bench, sce
 async def test_unknown_and_removed_devices_are_refused(bench, scene) -> None:
     _, ana, device = scene
     with pytest.raises(NotFound):
-        await bench.reading(device.__class__(**{**vars(device), "device_id": "ghost"}), BP_NORMAL)
+        await bench.reading(replace(device, device_id="ghost"), BP_NORMAL)
     await bench.call(devices_uc.RemoveDevice, devices_uc.DeviceCommand(ana.id, device.id))
     with pytest.raises(NotFound):
         await bench.reading(device, BP_NORMAL)

@@ -1,5 +1,6 @@
 """A device posting its telemetry over HTTP (its own key; impossible readings kept as
-rejected), and naming devices for the people who look at alerts and events."""
+rejected). Naming devices for the people who look at alerts and events is now part of
+those reads' views (the device's id joined in)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,7 @@ from cuiot.application.safety.commands.devices import (
     RemoveDevice,
 )
 from cuiot.application.safety.commands.ingest import DUPLICATE, STORED
-from cuiot.application.safety.commands.telemetry import (
-    HttpTelemetryCommand,
-    IngestHttpTelemetry,
-    NameDevices,
-    NameDevicesCommand,
-)
+from cuiot.application.safety.commands.telemetry import HttpTelemetryCommand, IngestHttpTelemetry
 from cuiot.domain.errors import InvalidReading, Unauthenticated
 from cuiot.domain.sensor_events import Severity
 from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
@@ -98,13 +94,3 @@ async def test_an_impossible_reading_is_refused_and_kept_as_rejected(bench, scen
     assert rejected.received_at == bench.clock.now() and "systolic" in rejected.detail
     assert json.loads(rejected.payload)["msg_id"] == "m-9"
     assert not bench.events() and not bench.alerts()
-
-
-async def test_devices_are_named_only_for_people_who_may_see_them(bench, scene) -> None:
-    ana, _, device, _ = scene
-    stranger = bench.user("Bruno")
-    names = bench.use_case(NameDevices)
-    assert await names(NameDevicesCommand.of(ana.id, [device.id])) == {device.id: "bp-1"}
-    assert await names(NameDevicesCommand.of(stranger.id, [device.id])) == {}
-    assert await names(NameDevicesCommand.of(ana.id, [bench.ids.new_id()])) == {}
-    assert await names(NameDevicesCommand.of(ana.id, [])) == {}

@@ -2,7 +2,8 @@
 
 Every unit of work hands its domain events to the in-process publisher after commit.
 The bridge keeps the alert changes among them (a quick, non-blocking step on the commit
-path), then, on its own task, reads those alerts from the database as they now stand and
+path), then, on its own task, reads those alerts from the database as they now stand (a
+view on the primary, one statement a batch: a replica might not have the commit yet) and
 publishes their JSON on the stream — in this process, or through Redis to every worker,
 so a WebSocket on worker B sees an alert that worker A (or a `cuiot worker`) changed.
 
@@ -14,16 +15,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from prometheus_client import CollectorRegistry, Counter
 
 from cuiot.adapters.live import InProcessAlertStream, RedisAlertStream
+from cuiot.adapters.persistence.views import ReadSide
+from cuiot.adapters.persistence.views.safety import SqlAlertViews
 from cuiot.adapters.system import InProcessEventPublisher
-from cuiot.application.safety.queries.live_alerts import ReadAlertChanges, ReadAlertChangesCommand, change_name
-from cuiot.application.safety.ports import AlertStream
-from cuiot.application.shared.uow import UnitOfWork
+from cuiot.application.safety.ports import AlertChange, AlertStream
+from cuiot.application.safety.queries.live_alerts import (
+    ReadAlertChanges,
+    ReadAlertChangesQuery,
+    change_name,
+)
 from cuiot.domain.events import DomainEvent
 
 if TYPE_CHECKING:
@@ -34,15 +41,28 @@ MAX_PENDING = 10_000  # alert changes waiting to be read and published
 BATCH = 100
 STOP_SECONDS = 5.0
 
+Change = tuple[UUID, str]  # (alert id, change name)
+ChangeReader = Callable[[ReadAlertChangesQuery], Awaitable[list[AlertChange]]]
+
+
+def read_changes_on(read_side: ReadSide) -> ChangeReader:
+    """``ReadAlertChanges`` in a read transaction of its own on ``read_side``."""
+
+    async def read(query: ReadAlertChangesQuery) -> list[AlertChange]:
+        async with read_side.transaction() as conn:
+            return await ReadAlertChanges(SqlAlertViews(conn))(query)
+
+    return read
+
 
 class LiveAlertBridge:
     """Runner: ``start()`` listens to the publisher, ``stop()`` publishes what is still
     pending (for up to ``STOP_SECONDS``) and stops listening. Idempotent."""
 
-    def __init__(self, publisher: InProcessEventPublisher, uow_factory: Callable[[], UnitOfWork],
+    def __init__(self, publisher: InProcessEventPublisher, read_changes: ChangeReader,
                  stream: AlertStream, metrics_registry: CollectorRegistry | None = None) -> None:
-        self.publisher, self.uow_factory, self.stream = publisher, uow_factory, stream
-        self._pending: asyncio.Queue[tuple | None] = asyncio.Queue(MAX_PENDING)
+        self.publisher, self.read_changes, self.stream = publisher, read_changes, stream
+        self._pending: asyncio.Queue[Change | None] = asyncio.Queue(MAX_PENDING)
         self._unsubscribe: Callable[[], None] | None = None
         self._task: asyncio.Task[None] | None = None
         self.changes = Counter("cuiot_live_alert_changes_total",
@@ -90,16 +110,15 @@ class LiveAlertBridge:
             stopping = None in batch
             await self._publish(tuple(item for item in batch if item is not None))
 
-    async def _publish(self, changes: tuple[tuple, ...]) -> None:
+    async def _publish(self, changes: tuple[Change, ...]) -> None:
         if not changes:
             return
         try:
-            messages = await ReadAlertChanges(self.uow_factory())(
-                ReadAlertChangesCommand(changes))
+            messages = await self.read_changes(ReadAlertChangesQuery(changes))
             for message in messages:
                 await self.stream.publish(message)
             self.changes.labels("published").inc(len(messages))
-        except Exception:  # noqa: BLE001 - the stream is best effort; the loop goes on
+        except Exception:
             self.changes.labels("failed").inc(len(changes))
             logger.exception("live bridge: %d alert changes not published", len(changes))
 
@@ -114,8 +133,9 @@ class LiveAlerts:
     @classmethod
     def from_container(cls, container: Container) -> LiveAlerts:
         stream = alert_stream_for(container)
-        return cls(stream, LiveAlertBridge(container.publisher(), container.uow, stream,
-                                           container.metrics_registry()))
+        primary = ReadSide(container.engine())
+        return cls(stream, LiveAlertBridge(container.publisher(), read_changes_on(primary),
+                                           stream, container.metrics_registry()))
 
     async def start(self) -> None:
         await self.bridge.start()

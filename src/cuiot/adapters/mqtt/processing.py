@@ -21,9 +21,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import collections
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -49,8 +50,12 @@ from cuiot.application.safety.commands.device_messages import (
     RejectDeviceMessage,
     RejectDeviceMessageCommand,
 )
-from cuiot.application.safety.commands.ingest import DUPLICATE
-from cuiot.application.safety.commands.ingest_batch import IngestBatch, closes_batch
+from cuiot.application.safety.commands.ingest import (
+    DUPLICATE,
+    IngestDeviceEventCommand,
+    IngestReadingCommand,
+)
+from cuiot.application.safety.commands.ingest_batch import IngestBatch, Item, closes_batch
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.classification import Thresholds
@@ -58,8 +63,10 @@ from cuiot.domain.policy import Policy
 
 logger = logging.getLogger("cuiot.mqtt")
 PROCESSING_ERROR = "processing_error"
-USE_CASES = {TELEMETRY: IngestTelemetryMessage, EVENTS: IngestEventMessage,
-             STATUS: RecordStatusMessage, REPLY: RecordReplyMessage}
+DeviceUseCase = Callable[[DeviceMessageCommand[Any]], Awaitable[MessageOutcome]]
+USE_CASES: dict[str, Callable[[UnitOfWork, Clock, IdGenerator, Policy], DeviceUseCase]] = {
+    TELEMETRY: IngestTelemetryMessage, EVENTS: IngestEventMessage,
+    STATUS: RecordStatusMessage, REPLY: RecordReplyMessage}
 LABELS = {TELEMETRY: "telemetry", EVENTS: "event", STATUS: "status", REPLY: "command_reply"}
 LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 
@@ -89,7 +96,7 @@ class Backoff:
     attempts: int = 5  # before a failure that is not an outage is given up on
 
     def delay(self, attempt: int) -> float:
-        return min(self.most_s, self.first_s * 2 ** (attempt - 1))
+        return float(min(self.most_s, self.first_s * 2.0 ** (attempt - 1)))
 
 
 DEFAULT_BACKOFF = Backoff()
@@ -130,8 +137,15 @@ class Incoming:
     refused: Refused | None = None
 
     @property
+    def reading(self) -> IngestReadingCommand | IngestDeviceEventCommand | None:
+        """What ``IngestBatch`` stores (a reading or a device event); None otherwise."""
+        body = None if self.envelope is None else self.envelope.body
+        return body if isinstance(body, (IngestReadingCommand, IngestDeviceEventCommand)) \
+            else None
+
+    @property
     def batched(self) -> bool:
-        return self.envelope is not None and self.envelope.kind in BATCHED
+        return self.reading is not None
 
     @property
     def device(self) -> str:
@@ -156,7 +170,8 @@ class MessageProcessor:
 
     def closes_batch(self, incoming: Incoming) -> bool:
         """Must this message be handled at once, without waiting for others?"""
-        return incoming.batched and closes_batch(incoming.envelope.body, self._thresholds)
+        reading = incoming.reading
+        return reading is not None and closes_batch(reading, self._thresholds)
 
     async def process_batch(self, messages: list[Incoming]) -> list[MessageOutcome]:
         """Every message handled for good (committed) when this returns, in order."""
@@ -175,8 +190,12 @@ class MessageProcessor:
     async def _store_run(self, run: list[Incoming]) -> list[MessageOutcome]:
         if not run:
             return []
-        items = [DeviceMessageCommand(i.received.topic, i.received.payload, i.envelope.body)
-                 for i in run]
+        items: list[Item] = []
+        for i in run:
+            if isinstance(i.reading, IngestReadingCommand):
+                items.append(DeviceMessageCommand(i.received.topic, i.received.payload, i.reading))
+            elif isinstance(i.reading, IngestDeviceEventCommand):
+                items.append(DeviceMessageCommand(i.received.topic, i.received.payload, i.reading))
         attempt = 0
         while True:
             attempt += 1
@@ -246,16 +265,16 @@ class MessageProcessor:
     def _count_batch(self, run: list[Incoming], outcomes: list[MessageOutcome]) -> None:
         """As ``_count`` for each message, with one increment per counter and kind."""
         tally: collections.Counter[tuple[str, str]] = collections.Counter()
-        for incoming, outcome in zip(run, outcomes):
-            if outcome.outcome == REJECTED:
+        for incoming, outcome in zip(run, outcomes, strict=True):
+            if outcome.outcome == REJECTED or incoming.envelope is None:
                 self._count_rejected(incoming.received, outcome)
                 continue
             kind = LABELS[incoming.envelope.kind]
             tally[outcome.outcome, kind] += 1
             if outcome.outcome != DUPLICATE:
                 self._observe_lag(incoming.received, incoming.envelope)
-        for (outcome, kind), n in tally.items():
-            counter = self.metrics.duplicates if outcome == DUPLICATE else self.metrics.accepted
+        for (result, kind), n in tally.items():
+            counter = self.metrics.duplicates if result == DUPLICATE else self.metrics.accepted
             counter.labels(kind).inc(n)
 
     def _observe_lag(self, message: Received, envelope: Envelope) -> None:

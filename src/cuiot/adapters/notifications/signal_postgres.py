@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from cuiot.adapters.notifications.signal import InProcessOutboxSignal
-from cuiot.adapters.persistence.repositories.safety_alerts import OUTBOX_CHANNEL
+from cuiot.adapters.persistence.repositories.alerts import OUTBOX_CHANNEL
 
 logger = logging.getLogger("cuiot.notifications")
 

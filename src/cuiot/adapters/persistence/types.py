@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Numeric, String, TypeDecorator
@@ -48,3 +49,22 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         return None if value is None else Decimal(str(value))
+
+
+class EnumText(TypeDecorator[Any]):
+    """A ``StrEnum`` kept as its text value (a plain ``String`` column): a member or its
+    value in, the member out, so a mapped attribute loads as the domain's enum. Text is
+    written as given: the table's CHECK constraint, not this type, refuses a bad value."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int | None = None) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return value.value if isinstance(value, self.enum) else value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum(value)

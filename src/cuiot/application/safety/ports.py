@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.notifications import Notification
 if TYPE_CHECKING:
     from cuiot.domain.alerts import Alert, AlertStatus
     from cuiot.domain.devices import Device
+    from cuiot.domain.devices import DeviceStatus
     from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
 from typing import Protocol
-from cuiot.domain.device_commands import DeviceCommand
+from cuiot.domain.device_commands import CommandStatus, DeviceCommand
 from typing import Any, Protocol
 from collections.abc import AsyncIterator
 from typing import Any, Protocol, Self
@@ -33,11 +35,6 @@ class DeviceRepository(Protocol):
 
     async def get_by_device_id(self, device_id: str) -> Device | None:
         """The device whose MQTT ``device_id`` this is, active or not."""
-        ...
-
-    async def list_for_cared_persons(self, cared_person_ids: Iterable[UUID] | None,
-                                     offset: int = 0, limit: int = 100) -> list[Device]:
-        """Devices (active or not) of these cared persons, oldest registration first."""
         ...
 
     async def list_active_of_type(self, device_type: DeviceType, offset: int = 0,
@@ -66,22 +63,15 @@ class SensorEventRepository(Protocol):
         """The newest event (by timestamp) of this type for the cared person."""
         ...
 
-    async def list_for_device(self, device_pk: UUID, offset: int = 0,
-                              limit: int = 100) -> list[SensorEvent]:
-        """A device's events, newest first."""
-        ...
-
-    async def list_for_cared_persons(
-        self, cared_person_ids: Iterable[UUID] | None, *, severity: Severity | None = None,
-        since: datetime | None = None, offset: int = 0, limit: int = 100,
-    ) -> list[SensorEvent]:
-        """Events of these cared persons, newest first, optionally of one severity and
-        at or after ``since``."""
-        ...
-
 
 class AlertRepository(Protocol):
-    async def get(self, alert_id: UUID) -> Alert | None: ...
+    async def get(self, alert_id: UUID) -> Alert | None:
+        """The alert, held for this unit of work (SQL: ``FOR UPDATE``): to change it."""
+        ...
+
+    async def get_many(self, alert_ids: Iterable[UUID]) -> dict[UUID, Alert]:
+        """Those that exist, by id, held as ``get`` holds one, in one statement."""
+        ...
 
     async def add(self, alert: Alert) -> None: ...
 
@@ -95,22 +85,11 @@ class AlertRepository(Protocol):
         overdue first. SQL: ``FOR UPDATE SKIP LOCKED`` so workers never share one."""
         ...
 
-    async def list_for_cared_persons(
-        self, cared_person_ids: Iterable[UUID] | None, *, status: AlertStatus | None = None,
-        severity: Severity | None = None, offset: int = 0, limit: int = 100,
-    ) -> list[Alert]:
-        """Alerts of these cared persons, newest first, optionally filtered."""
-        ...
-
 
 class NotificationRepository(Protocol):
     async def get(self, notification_id: UUID) -> Notification | None: ...
 
     async def add(self, notification: Notification) -> None: ...
-
-    async def list_for_alert(self, alert_id: UUID) -> list[Notification]:
-        """Outbox rows written for an alert, oldest first."""
-        ...
 
     async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
         """Pending rows whose ``next_attempt_at`` is at or before ``now``, longest waiting
@@ -242,8 +221,199 @@ class OutboxSignal(Protocol):
 class RejectedMessageRepository(Protocol):
     async def add(self, message: RejectedMessage) -> None: ...
 
-    async def list(self, offset: int = 0, limit: int = 100) -> list[RejectedMessage]:
-        """Newest first."""
+
+# -- the read side: read models and the views that answer them (one SQL statement each) --
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """An alert as reads show it, with its person's and device's names joined in."""
+
+    id: UUID
+    alert_type: str
+    severity: Severity
+    status: AlertStatus
+    escalation_level: int
+    occurrences: int
+    cared_person_id: UUID
+    cared_person_name: str
+    device_pk: UUID
+    device_id: str
+    device_name: str
+    created_at: datetime
+    last_event_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: UUID | None
+    resolved_at: datetime | None
+    resolved_by: UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """A sensor event as reads show it, with its device's registered id."""
+
+    id: UUID
+    event_type: EventType
+    severity: Severity
+    device_pk: UUID
+    device_id: str
+    cared_person_id: UUID
+    timestamp: datetime
+    received_at: datetime
+    sensor_data: Mapping[str, Any]
+    alert_id: UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilter:
+    status: AlertStatus | None = None
+    severity: Severity | None = None
+    cared_person_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    cared_person_id: UUID | None = None
+    severity: Severity | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceLabel:
+    """What reads name a device and its person by."""
+
+    device_id: str
+    device_name: str
+    cared_person_name: str
+
+
+class AudienceViews(Protocol):
+    """Which cared persons a viewer may see (the access rule, as SQL)."""
+
+    async def may_see_person(self, viewer: Viewer, cared_person_id: UUID, today: date) -> bool:
+        ...
+
+    async def visible_person_ids(self, viewer: Viewer, today: date) -> frozenset[UUID]:
+        """Every person the viewer may see (for an admin: every person)."""
+        ...
+
+
+class LiveAudience(AudienceViews, Protocol):
+    """What the live stream checks, each answer read in a transaction of its own (a
+    WebSocket lives for hours: it holds no transaction open)."""
+
+    async def viewer(self, user_id: UUID, now: datetime) -> Viewer | None:
+        """The user with their roles active at ``now``; None if unknown or inactive."""
+        ...
+
+
+class AlertViews(AudienceViews, Protocol):
+    async def page(self, viewer: Viewer, today: date, only: AlertFilter,
+                   window: Window) -> list[AlertView]:
+        """Alerts of the persons the viewer may see, newest first: ``window.limit + 1``."""
+        ...
+
+    async def one(self, viewer: Viewer, today: date, alert_id: UUID) -> AlertView | None:
+        """The alert, if the viewer may see its person."""
+        ...
+
+    async def of_ids(self, alert_ids: Collection[UUID]) -> list[AlertView]:
+        """These alerts as they stand (the live stream, which checks access itself)."""
+        ...
+
+    async def label(self, device_pk: UUID) -> DeviceLabel | None: ...
+
+
+class EventViews(AudienceViews, Protocol):
+    async def page(self, viewer: Viewer, today: date, only: EventFilter,
+                   window: Window) -> list[EventView]:
+        """Events of the persons the viewer may see, newest first: ``window.limit + 1``."""
+        ...
+
+    async def of_device(self, viewer: Viewer, today: date, device_pk: UUID,
+                        window: Window) -> list[EventView]:
+        """A device's events, newest first, if the viewer may see its person."""
+        ...
+
+    async def may_see_device(self, viewer: Viewer, device_pk: UUID, today: date) -> bool: ...
+
+
+# -- devices, their commands and rejected messages, as reads show them -------------------
+
+@dataclass(frozen=True, slots=True)
+class DeviceView:
+    """A device as people see it (never its key's hash)."""
+
+    id: UUID
+    device_id: str
+    name: str
+    device_type: DeviceType
+    cared_person_id: UUID
+    location: str | None
+    config: Mapping[str, Any]
+    is_active: bool
+    status: DeviceStatus
+    last_seen_at: datetime | None
+    battery_level: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceCommandView:
+    id: UUID
+    device_pk: UUID
+    command: str
+    params: Mapping[str, Any]
+    status: CommandStatus
+    requested_by: UUID
+    created_at: datetime
+    timeout_at: datetime
+    sent_at: datetime | None
+    completed_at: datetime | None
+    result: Mapping[str, Any]
+    reply_ok: bool | None
+    replied_at: datetime | None
+
+    @property
+    def replied_late(self) -> bool:
+        """As ``DeviceCommand.replied_late``: answered only after it had timed out."""
+        return self.status is CommandStatus.TIMED_OUT and self.replied_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedMessageView:
+    id: UUID
+    received_at: datetime
+    source: str
+    topic: str
+    device_id: str | None
+    reason: str
+    detail: str
+    payload: str
+
+
+class DeviceViews(Protocol):
+    async def may_see_person(self, viewer: Viewer, cared_person_id: UUID, today: date) -> bool:
+        ...
+
+    async def page(self, viewer: Viewer, today: date, cared_person_id: UUID | None,
+                   window: Window) -> list[DeviceView]:
+        """Devices (active or not) of the persons the viewer may see (or of one of them),
+        oldest registration first: ``window.limit + 1`` rows at most."""
+        ...
+
+    async def one(self, viewer: Viewer, today: date, device_pk: UUID) -> DeviceView | None:
+        """The device, if the viewer may see its person."""
+        ...
+
+    async def command(self, viewer: Viewer, today: date, device_pk: UUID,
+                      command_id: UUID) -> DeviceCommandView | None:
+        """A command sent to that device, if the viewer may see the device's person."""
+        ...
+
+
+class RejectedMessageViews(Protocol):
+    async def page(self, window: Window) -> list[RejectedMessageView]:
+        """Newest first: ``window.limit + 1`` rows at most."""
         ...
 
     async def count_by_reason(self) -> dict[str, int]: ...

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 from uuid import UUID
 
 import typer
 
-from cuiot.application.safety.commands.alerts import (
-    AcknowledgeAlert,
-    AlertCommand,
-    ListAlerts,
-    ListAlertsCommand,
-    ResolveAlert,
-)
-from cuiot.application.safety.commands.devices import ListDevices, ListDevicesCommand
+from cuiot.adapters.persistence.views.safety import SqlAlertViews
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand, ResolveAlert
+from cuiot.application.safety.ports import AlertView
+from cuiot.application.safety.queries.alerts import ListAlerts, ListAlertsQuery, ShowAlert
+from cuiot.application.shared.queries import Viewer, Window
+from cuiot.adapters.persistence.views.devices import SqlDeviceViews
+from cuiot.application.safety.ports import DeviceView
+from cuiot.application.safety.queries.devices import ListDevices, ListDevicesQuery
 from cuiot.domain.alerts import Alert
-from cuiot.domain.devices import Device
+from cuiot.entrypoints.container import Container
 from cuiot.entrypoints.cli.output import emit, emit_one
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
@@ -26,20 +26,27 @@ alerts_app = typer.Typer(help="Alerts and their escalation.", no_args_is_help=Tr
 devices_app = typer.Typer(help="Devices in the homes.", no_args_is_help=True)
 
 ALERT_COLUMNS = ["id", "alert_type", "severity", "status", "escalation_level", "occurrences",
-                 "cared_person_id", "created_at"]
+                 "cared_person", "device", "created_at"]
 DEVICE_COLUMNS = ["id", "device_id", "name", "device_type", "status", "battery_level",
                   "last_seen_at", "active"]
 
 
-def alert_row(a: Alert) -> dict:
+def alert_row(a: AlertView) -> dict[str, Any]:
     return {"id": a.id, "alert_type": a.alert_type, "severity": a.severity, "status": a.status,
             "escalation_level": a.escalation_level, "occurrences": a.occurrences,
-            "cared_person_id": a.cared_person_id, "device_pk": a.device_pk,
-            "created_at": a.created_at, "acknowledged_at": a.acknowledged_at,
-            "resolved_at": a.resolved_at}
+            "cared_person_id": a.cared_person_id, "cared_person": a.cared_person_name,
+            "device_pk": a.device_pk, "device_id": a.device_id,
+            "device": f"{a.device_name} ({a.device_id})", "created_at": a.created_at,
+            "acknowledged_at": a.acknowledged_at, "resolved_at": a.resolved_at}
 
 
-def device_row(d: Device) -> dict:
+async def shown(c: Container, alert: Alert) -> dict[str, Any]:
+    """An alert a command returned, with its person's and device's names."""
+    async with c.read_side().transaction() as conn:
+        return alert_row(await ShowAlert(SqlAlertViews(conn), clock=c.clock())(alert))
+
+
+def device_row(d: DeviceView) -> dict:
     return {"id": d.id, "device_id": d.device_id, "name": d.name, "device_type": d.device_type,
             "cared_person_id": d.cared_person_id, "status": d.status,
             "battery_level": d.battery_level, "last_seen_at": d.last_seen_at,
@@ -55,10 +62,13 @@ def list_alerts(status: Optional[str] = typer.Option(
                 as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
     """Alerts, newest first."""
 
-    async def work(c):  # noqa: ANN001, ANN202
-        actor = await admin_actor(c, as_)
-        cmd = ListAlertsCommand(actor, status, severity, cared_person, offset, limit)
-        return [alert_row(a) for a in await use_case(c, ListAlerts)(cmd)]
+    async def work(c: Container) -> list[dict[str, Any]]:
+        actor = await admin_actor(c, as_)  # an active admin
+        query = ListAlertsQuery(Viewer(actor, is_admin=True), status, severity, cared_person,
+                                Window(offset, limit))
+        async with c.read_side().transaction() as conn:
+            alerts = await ListAlerts(SqlAlertViews(conn), clock=c.clock())(query)
+        return [alert_row(a) for a in alerts[:limit]]  # the one past the page: not shown
 
     emit(run(work), ALERT_COLUMNS, json_, "Alerts")
 
@@ -67,9 +77,9 @@ def list_alerts(status: Optional[str] = typer.Option(
 def acknowledge(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
     """Acknowledge an alert: its escalation stops."""
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        return alert_row(await use_case(c, AcknowledgeAlert)(AlertCommand(actor, alert_id)))
+        return await shown(c, await use_case(c, AcknowledgeAlert)(AlertCommand(actor, alert_id)))
 
     emit_one(run(work), json_, "Alert acknowledged")
 
@@ -78,9 +88,9 @@ def acknowledge(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSO
 def resolve(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
     """Resolve an alert (acknowledging it if nobody had)."""
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        return alert_row(await use_case(c, ResolveAlert)(AlertCommand(actor, alert_id)))
+        return await shown(c, await use_case(c, ResolveAlert)(AlertCommand(actor, alert_id)))
 
     emit_one(run(work), json_, "Alert resolved")
 
@@ -92,8 +102,10 @@ def list_devices(cared_person: Optional[UUID] = typer.Option(None, "--cared-pers
     """Registered devices."""
 
     async def work(c):  # noqa: ANN001, ANN202
-        actor = await admin_actor(c, as_)
-        cmd = ListDevicesCommand(actor, cared_person, offset, limit)
-        return [device_row(d) for d in await use_case(c, ListDevices)(cmd)]
+        viewer = Viewer(await admin_actor(c, as_), is_admin=True)
+        query = ListDevicesQuery(viewer, cared_person, Window(offset, limit))
+        async with c.read_side().transaction() as conn:
+            found = await ListDevices(SqlDeviceViews(conn), clock=c.clock())(query)
+        return [device_row(d) for d in found[:limit]]
 
     emit(run(work), DEVICE_COLUMNS, json_, "Devices")

@@ -9,7 +9,7 @@ from cuiot.entrypoints.http.care import routes as care
 from cuiot.entrypoints.http.identity import auth, users
 from cuiot.entrypoints.http.referrals import routes as referrals
 from cuiot.entrypoints.http.reviews import routes as reviews
-from cuiot.entrypoints.http.safety import alerts, device_commands, devices, ws
+from cuiot.entrypoints.http.safety import alerts, device_commands, devices, events, ws
 
 ROUTERS: list[APIRouter] = [
     auth.router,
@@ -17,6 +17,7 @@ ROUTERS: list[APIRouter] = [
     care.cared_persons, care.legal_capacity, care.institutions,
     billing.router,
     referrals.router, reviews.router,
-    devices.router, devices.events_router, device_commands.router, alerts.router,
+    devices.router, events.device_router, events.router, device_commands.router,
+    alerts.router,
     ws.router,
 ]

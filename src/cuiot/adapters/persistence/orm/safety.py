@@ -12,10 +12,13 @@ SQLite ignores the partitioning and gets the same columns.
 
 ``device_messages`` is the database's guard of ``msg_id`` idempotency: the events table
 is partitioned by time, so it cannot hold a unique (device, msg_id); this one row per
-message can. The repository writes it with the event, in the same transaction.
+message can. It is written with the event, in the same transaction (``claim_message``
+below; the batch path of device messages writes both with bulk statements).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -29,11 +32,18 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    event,
 )
+from sqlalchemy.orm.attributes import flag_modified, instance_state
 
 from cuiot.adapters.persistence.orm import fk, mapper_registry, mapping, metadata
-from cuiot.adapters.persistence.types import Json, UtcDateTime
+from cuiot.adapters.persistence.types import EnumText, Json, UtcDateTime
+from cuiot.domain.alerts import Alert, AlertStatus
+from cuiot.domain.device_commands import CommandStatus, DeviceCommand
+from cuiot.domain.devices import Device, DeviceStatus
+from cuiot.domain.notifications import Channel, DeliveryStatus, Notification
 from cuiot.domain.rejections import RejectedMessage
+from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
 
 DEVICE_TYPES = ("blood_pressure", "gas_sensor", "motion_sensor", "panic_button", "ip_camera")
 DEVICE_STATUSES = ("online", "offline", "unknown")
@@ -60,14 +70,14 @@ devices = Table(
     Column("id", Uuid, primary_key=True),
     Column("device_id", String(64), nullable=False),  # the MQTT topic name
     Column("name", String, nullable=False),
-    Column("device_type", String(20), nullable=False),
+    Column("device_type", EnumText(DeviceType, 20), nullable=False),
     Column("cared_person_id", Uuid, fk("cared_persons.id"), nullable=False),
     Column("api_key_hash", String(64), nullable=False),  # sha256, hex
     Column("created_at", UtcDateTime, nullable=False),
     Column("location", String),
     Column("config", Json, nullable=False),
     Column("is_active", Boolean, nullable=False),
-    Column("status", String(10), nullable=False),
+    Column("status", EnumText(DeviceStatus, 10), nullable=False),
     Column("last_seen_at", UtcDateTime),
     Column("battery_level", Integer),
     Column("offline_due_at", UtcDateTime),
@@ -89,8 +99,8 @@ events = Table(
     Column("timestamp", UtcDateTime, nullable=False),  # the partition key
     Column("device_pk", Uuid, fk("devices.id"), nullable=False),
     Column("cared_person_id", Uuid, fk("cared_persons.id"), nullable=False),
-    Column("event_type", String(20), nullable=False),
-    Column("severity", String(10), nullable=False),
+    Column("event_type", EnumText(EventType, 20), nullable=False),
+    Column("severity", EnumText(Severity, 10), nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Column("sensor_data", Json, nullable=False),
     Column("msg_id", String),  # NULL for events the backend derives
@@ -124,8 +134,8 @@ alerts = Table(
     Column("cared_person_id", Uuid, fk("cared_persons.id"), nullable=False),
     Column("device_pk", Uuid, fk("devices.id"), nullable=False),
     Column("alert_type", String(20), nullable=False),
-    Column("severity", String(10), nullable=False),
-    Column("status", String(15), nullable=False),
+    Column("severity", EnumText(Severity, 10), nullable=False),
+    Column("status", EnumText(AlertStatus, 15), nullable=False),
     Column("escalation_level", Integer, nullable=False),
     Column("repeats_at_max_level", Integer, nullable=False),
     Column("occurrences", Integer, nullable=False),
@@ -153,11 +163,12 @@ Index("ix_alerts_open_lookup", alerts.c.cared_person_id, alerts.c.device_pk,
       alerts.c.alert_type, alerts.c.status)
 Index("ix_alerts_status_next_escalation", alerts.c.status, alerts.c.next_escalation_at)
 Index("ix_alerts_cared_person_created", alerts.c.cared_person_id, alerts.c.created_at)
+Index("ix_alerts_created", alerts.c.created_at, alerts.c.id)  # an admin's newest first
 
 notifications = Table(
     "notifications", metadata,
     Column("id", Uuid, primary_key=True),
-    Column("channel", String(10), nullable=False),
+    Column("channel", EnumText(Channel, 10), nullable=False),
     Column("address", String, nullable=False),
     Column("subject", String, nullable=False),
     Column("body", Text, nullable=False),
@@ -167,7 +178,7 @@ notifications = Table(
     Column("alert_id", Uuid),  # alerts is partitioned: no foreign key can point at it
     Column("escalation_level", Integer),
     Column("payload", Json, nullable=False),
-    Column("status", String(10), nullable=False),
+    Column("status", EnumText(DeliveryStatus, 10), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime),
     Column("last_error", String(500)),
@@ -194,7 +205,7 @@ device_commands = Table(
     Column("device_pk", Uuid, fk("devices.id"), nullable=False),
     Column("command", String(64), nullable=False),
     Column("params", Json, nullable=False),
-    Column("status", String(10), nullable=False),
+    Column("status", EnumText(CommandStatus, 10), nullable=False),
     Column("requested_by", Uuid, fk("users.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("timeout_at", UtcDateTime, nullable=False),
@@ -236,3 +247,52 @@ Index("ix_rejected_messages_reason", rejected_messages.c.reason, rejected_messag
 @mapping
 def map_rejections() -> None:
     mapper_registry.map_imperatively(RejectedMessage, rejected_messages)
+
+
+@mapping
+def map_devices() -> None:
+    """A device and the commands sent to it: plain columns (their enums as ``EnumText``),
+    no children; a command names its device by ``device_pk`` only."""
+    mapper_registry.map_imperatively(Device, devices)
+    mapper_registry.map_imperatively(DeviceCommand, device_commands)
+
+
+def write_whole_rows(cls: type, table: Table) -> None:
+    """A changed row is written whole. The ORM turns consecutive UPDATEs that set the
+    same columns into one executemany; rows changed in different ways (escalated,
+    repeated or unhandled alerts; sent or retried outbox rows) would otherwise break a
+    flush of thousands into many statements. A row with no net change stays unwritten."""
+    columns = [c.key for c in table.c if not c.primary_key]
+
+    def whole(_mapper: Any, _connection: Any, target: Any) -> None:
+        state = instance_state(target)
+        values, before = state.dict, state.committed_state
+        if any(values.get(key) != before[key] for key in columns if key in before):
+            for key in columns:
+                flag_modified(target, key)
+
+    event.listen(cls, "before_update", whole)
+
+
+def claim_message(_mapper: Any, connection: Any, target: SensorEvent) -> None:
+    """A device's message is stored once: the event's ``device_messages`` row is written
+    in the same flush, and a second event of the same (device, msg_id) fails on its
+    primary key, even from another worker (which waits for the first one's commit)."""
+    if target.msg_id is not None:
+        connection.execute(device_messages.insert().values(
+            device_pk=target.device_pk, msg_id=target.msg_id, event_id=target.id,
+            event_timestamp=target.timestamp))
+
+
+@mapping
+def map_alerts_outbox_and_events() -> None:
+    """Alerts, outbox rows and sensor events: one row each, no child rows; their value
+    objects are columns (enums as text, the reading as JSON). The mapped primary keys of
+    ``alerts`` and ``events`` hold their partition column, so an UPDATE names the row's
+    partition."""
+    mapper_registry.map_imperatively(Alert, alerts)
+    mapper_registry.map_imperatively(Notification, notifications)
+    mapper_registry.map_imperatively(SensorEvent, events)
+    write_whole_rows(Alert, alerts)
+    write_whole_rows(Notification, notifications)
+    event.listen(SensorEvent, "after_insert", claim_message)

@@ -1,5 +1,6 @@
 """The batch path of device messages on SQL (``IngestRepository``): plain bulk
-statements on the safety tables, one per step whatever the batch's size.
+statements on the safety tables, one per step whatever the batch's size, run on the
+unit of work's session connection (its transaction).
 
 - devices and their persons' thresholds: one ``SELECT … JOIN … WHERE device_id IN``;
 - message ids: one ``INSERT INTO device_messages … ON CONFLICT DO NOTHING RETURNING``,
@@ -7,35 +8,38 @@ statements on the safety tables, one per step whatever the batch's size.
 - events: one ``INSERT`` of many rows; device states and motion times: one ``UPDATE``
   executed for many rows (asyncpg pipelines it).
 
-Nothing here enters the unit of work's identity maps: rows are written as given.
+The devices handed out are copies the session does not track: what the batch changes on
+them is written by those statements, never by the session's flush. The session stays
+true all the same: what it holds is flushed before the devices are read and before an
+UPDATE, and a device or person it holds is given the values an UPDATE wrote, so a
+command that loads one afterwards in the same transaction sees them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import Table, bindparam, insert, inspect, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
-from cuiot.adapters.persistence.repositories.safety import _device_from
-from cuiot.adapters.persistence.repositories.safety_events import _event_row
 from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.safety import device_messages, devices, events
 from cuiot.application.safety.ports import WatchedDevice
+from cuiot.domain.care import CaredPerson
 from cuiot.domain.devices import Device
 from cuiot.domain.sensor_events import SensorEvent
 
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_DEVICE_STATE = ("status", "last_seen_at", "offline_due_at", "battery_level")
 
 _SAVE_DEVICE_STATE = (
     update(devices).where(devices.c.id == bindparam("key"))
-    .values(status=bindparam("new_status"), last_seen_at=bindparam("new_last_seen_at"),
-            offline_due_at=bindparam("new_offline_due_at"),
-            battery_level=bindparam("new_battery_level"))
+    .values({name: bindparam(f"new_{name}") for name in _DEVICE_STATE})
 )
 _RECORD_ACTIVITY = (
     update(cared_persons)
@@ -47,8 +51,10 @@ _RECORD_ACTIVITY = (
 
 
 class SqlAlchemyIngestRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
+    uses_session: ClassVar[bool] = True
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
     async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
         if not device_ids:
@@ -57,46 +63,80 @@ class SqlAlchemyIngestRepository:
                 .join(cared_persons, cared_persons.c.id == devices.c.cared_person_id)
                 .where(devices.c.device_id.in_(list(device_ids))))
         found = {}
-        for row in (await self.conn.execute(stmt)).mappings():
+        for row in (await (await self._connection(flushed=True)).execute(stmt)).mappings():
             values = dict(row)
             thresholds = values.pop("person_thresholds") or {}
-            found[row["device_id"]] = WatchedDevice(_device_from(values, {}), dict(thresholds))
+            found[row["device_id"]] = WatchedDevice(Device(**values), dict(thresholds))
         return found
 
     async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:
         if not events:
             return set()
-        m = device_messages.c
-        stmt = (_INSERT[self.conn.dialect.name](device_messages).on_conflict_do_nothing()
-                .returning(m.device_pk, m.msg_id))
+        conn = await self._connection()
         rows = [{"device_pk": e.device_pk, "msg_id": e.msg_id, "event_id": e.id,
                  "event_timestamp": e.timestamp} for e in events]
-        result = await self.conn.execute(stmt, rows)
+        result = await conn.execute(_claim(conn.dialect.name), rows)
         return {(row.device_pk, row.msg_id) for row in result}
 
     async def add_events(self, stored: Sequence[SensorEvent]) -> None:
         if stored:
-            await self.conn.execute(insert(events), [_event_row(e) for e in stored])
+            await (await self._connection()).execute(
+                insert(events), [_values(e, events) for e in stored])
 
     async def save_device_states(self, changed: Sequence[Device]) -> None:
-        if changed:
-            await self.conn.execute(_SAVE_DEVICE_STATE, [_device_state(d) for d in changed])
+        if not changed:
+            return
+        await (await self._connection(flushed=True)).execute(_SAVE_DEVICE_STATE, [
+            {"key": d.id, **{f"new_{name}": getattr(d, name) for name in _DEVICE_STATE}}
+            for d in changed])
+        for device in changed:
+            self._written(Device, device.id, {name: getattr(device, name)
+                                              for name in _DEVICE_STATE})
 
     async def record_activity(self, latest: Mapping[UUID, datetime]) -> None:
-        if latest:
-            await self.conn.execute(_RECORD_ACTIVITY, [{"key": person_id, "at": at}
-                                                       for person_id, at in sorted(
-                                                           latest.items(), key=lambda i: i[0])])
+        if not latest:
+            return
+        ordered = sorted(latest.items(), key=lambda item: item[0])
+        await (await self._connection(flushed=True)).execute(
+            _RECORD_ACTIVITY, [{"key": person_id, "at": at} for person_id, at in ordered])
+        for person_id, at in ordered:
+            held = self._held(CaredPerson, person_id)
+            if held is not None and (held.last_activity_at is None
+                                     or held.last_activity_at < at):
+                self._written(CaredPerson, person_id, {"last_activity_at": at})
 
-    # the unit of work's repository protocol: nothing is tracked here
-    async def flush(self) -> None:
-        return None
+    async def _connection(self, flushed: bool = False) -> AsyncConnection:
+        """The session's connection; ``flushed``: once the session wrote what it holds
+        (the statement that follows may write the same rows)."""
+        if flushed:
+            await self.session.flush()
+        return await self.session.connection()
 
-    def seen(self) -> tuple[()]:
-        return ()
+    def _held(self, cls: type, key: UUID) -> Any:
+        """The object of that key the session holds, if any (none of a class not mapped)."""
+        if inspect(cls, raiseerr=False) is None:
+            return None
+        return self.session.identity_map.get(self.session.identity_key(cls, key))
+
+    def _written(self, cls: type, key: UUID, values: Mapping[str, Any]) -> None:
+        """What an UPDATE wrote, given to the object the session holds as loaded values
+        (not a change of its own to write again)."""
+        held = self._held(cls, key)
+        if held is not None:
+            for name, value in values.items():
+                set_committed_value(held, name, value)
 
 
-def _device_state(device: Device) -> dict[str, Any]:
-    return {"key": device.id, "new_status": device.status.value,
-            "new_last_seen_at": device.last_seen_at, "new_offline_due_at": device.offline_due_at,
-            "new_battery_level": device.battery_level}
+def _claim(dialect: str) -> ReturningInsert[tuple[UUID, str]]:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING`` the keys it inserted."""
+    m = device_messages.c
+    if dialect == "postgresql":
+        return postgresql.insert(device_messages).on_conflict_do_nothing().returning(
+            m.device_pk, m.msg_id)
+    return sqlite.insert(device_messages).on_conflict_do_nothing().returning(
+        m.device_pk, m.msg_id)
+
+
+def _values(entity: Any, table: Table) -> dict[str, Any]:
+    """A row of ``table`` from the attributes of the same names."""
+    return {column.key: getattr(entity, column.key) for column in table.columns}

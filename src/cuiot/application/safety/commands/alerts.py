@@ -1,8 +1,9 @@
-"""People acting on alerts: see them, acknowledge them (escalation stops), resolve them;
-and the dispatcher telling an alert that a notification of it was delivered.
+"""People acting on alerts: acknowledge them (escalation stops), resolve them; and the
+dispatcher telling an alert that a notification of it was delivered. (Seeing them is a
+query: ``queries/alerts.py``.)
 
-Only users with access to the cared person, or admins, may see or act on an alert;
-anyone else is told it does not exist.
+Only users with access to the cared person, or admins, may act on an alert; anyone else
+is told it does not exist.
 """
 
 from __future__ import annotations
@@ -12,30 +13,19 @@ from datetime import date, datetime
 from uuid import UUID
 
 from cuiot.application.shared.access import load_actor, may_access
-from cuiot.application.safety.commands.devices import parse_severity, visible_cared_person_ids
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.alerts import Alert, AlertStatus
-from cuiot.domain.errors import NotFound, ValidationFailed
+from cuiot.domain.alerts import Alert
+from cuiot.domain.errors import NotFound
 from cuiot.domain.users import User
 
 
 @dataclass(frozen=True, slots=True)
 class AlertCommand:
-    """Get, acknowledge or resolve one alert."""
+    """Acknowledge or resolve one alert."""
 
     actor_id: UUID
     alert_id: UUID
-
-
-@dataclass(frozen=True, slots=True)
-class ListAlertsCommand:
-    actor_id: UUID
-    status: str | None = None
-    severity: str | None = None
-    cared_person_id: UUID | None = None
-    offset: int = 0
-    limit: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +53,6 @@ class _AlertUseCase:
         return actor, alert
 
 
-class GetAlert(_AlertUseCase):
-    async def __call__(self, cmd: AlertCommand) -> Alert:
-        async with self.uow:
-            _, alert = await self._alert(cmd)
-            return alert
-
-
 class AcknowledgeAlert(_AlertUseCase):
     """Stops escalation. Acknowledging twice, or a resolved alert, is a ``Conflict``."""
 
@@ -90,26 +73,6 @@ class ResolveAlert(_AlertUseCase):
             alert.resolve(actor.id, self.clock.now())
             await self.uow.commit()
         return alert
-
-
-class ListAlerts(_AlertUseCase):
-    """Alerts of the cared persons the actor may see (admins: all), newest first."""
-
-    async def __call__(self, cmd: ListAlertsCommand) -> list[Alert]:
-        status, severity = parse_status(cmd.status), parse_severity(cmd.severity)
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            ids = await visible_cared_person_ids(self.uow, actor, cmd.cared_person_id,
-                                                 self.clock.now(), self.clock.today())
-            return await self.uow.alerts.list_for_cared_persons(
-                ids, status=status, severity=severity, offset=cmd.offset, limit=cmd.limit)
-
-
-def parse_status(value: str | None) -> AlertStatus | None:
-    try:
-        return None if value is None else AlertStatus(value)
-    except ValueError:
-        raise ValidationFailed(f"unknown alert status {value!r}", field="status") from None
 
 
 async def mark_alert_sent(uow: UnitOfWork, alert_id: UUID, at: datetime) -> bool:

@@ -1,10 +1,9 @@
-"""Commands to devices: send one, record the device's reply, see one, expire the
-unanswered.
+"""Commands to devices: send one, record the device's reply, expire the unanswered
+(reading one back: ``queries/device_commands.py``).
 
-Sending needs the same rights as changing the device (``UpdateDevice``); seeing a
-command, the right to see the device. The command is stored and committed first, and
-only then published, so that a device answering at once always finds it; a command the
-broker refuses fails at once. A reply after the timeout is kept but the command stays
+Sending needs the same rights as changing the device (``UpdateDevice``). The command is
+stored and committed first, and only then published, so that a device answering at once
+always finds it; a command the broker refuses fails at once. A reply after the timeout is kept but the command stays
 ``timed_out`` (see ``domain/device_commands.py``).
 """
 
@@ -15,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from cuiot.application.shared.access import load_actor
 from cuiot.application.safety.commands.devices import _DeviceUseCase
-from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.safety.ports import CommandNotDelivered, DeviceCommandGateway
+from cuiot.application.shared.access import load_actor
+from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.device_commands import DeviceCommand
 from cuiot.domain.errors import NotFound
@@ -33,13 +32,6 @@ class SendDeviceCommandCommand:
     device_pk: UUID
     command: str
     params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class GetDeviceCommandCommand:
-    actor_id: UUID
-    device_pk: UUID
-    command_id: UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +91,6 @@ class SendDeviceCommand(_DeviceUseCase):
                 command.mark_not_delivered(self.clock.now(), not_delivered)
             await self.uow.commit()
         return command
-
-
-class GetDeviceCommand(_DeviceUseCase):
-    async def __call__(self, cmd: GetDeviceCommandCommand) -> DeviceCommand:
-        async with self.uow:
-            device = await self._device(await load_actor(self.uow, cmd.actor_id), cmd.device_pk)
-            command = await self.uow.device_commands.get(cmd.command_id)
-            if command is None or command.device_pk != device.id:
-                raise NotFound("device command", cmd.command_id)
-            return command
 
 
 class RecordCommandReply:

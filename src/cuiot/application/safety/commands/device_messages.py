@@ -20,25 +20,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from cuiot.application.safety.commands.escalation import SafetyUseCase
-from cuiot.application.safety.commands.ingest import (
-    STORED,
-    IngestDeviceEvent,
-    IngestDeviceEventCommand,
-    IngestReading,
-    IngestReadingCommand,
-    IngestResult,
+from cuiot.application.safety.commands.device_commands import (
+    RecordCommandReply,
+    RecordCommandReplyCommand,
 )
-from cuiot.application.safety.commands.device_commands import RecordCommandReply, RecordCommandReplyCommand
-from cuiot.application.safety.commands.monitoring import RecordDeviceStatus, RecordDeviceStatusCommand
+from cuiot.application.safety.commands.escalation import SafetyUseCase
+from cuiot.application.safety.commands.ingest import IngestDeviceEvent, IngestReading
+from cuiot.application.safety.commands.monitoring import (
+    RecordDeviceStatus,
+    RecordDeviceStatusCommand,
+)
+from cuiot.application.safety.commands.readings import (
+    REFUSALS,
+    REJECTED,
+    SOURCE,
+    STORED,
+    DeviceMessageCommand,
+    IngestDeviceEventCommand,
+    IngestReadingCommand,
+    MessageOutcome,
+    refusal_reason,
+)
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.errors import DomainError, NotFound, ValidationFailed
 from cuiot.domain.rejections import RejectedMessage
 
-SOURCE = "mqtt"
-REJECTED = "rejected"
-REFUSALS = (ValidationFailed, NotFound)  # the message's own fault
+__all__ = ["REFUSALS", "REJECTED", "SOURCE", "CommandReply", "DeviceMessageCommand",
+           "IngestEventMessage", "IngestTelemetryMessage", "MessageBody", "MessageOutcome",
+           "RecordReplyMessage", "RecordStatusMessage", "RejectDeviceMessage",
+           "RejectDeviceMessageCommand", "keep_rejected", "refusal_reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +68,6 @@ B = TypeVar("B", IngestReadingCommand, IngestDeviceEventCommand, RecordDeviceSta
 
 
 @dataclass(frozen=True, slots=True)
-class DeviceMessageCommand(Generic[B]):
-    """``body`` is what the message says; ``topic`` and ``raw`` (the payload as received)
-    are kept if it is refused."""
-
-    topic: str
-    raw: bytes
-    body: B
-    source: str = SOURCE
-
-
-@dataclass(frozen=True, slots=True)
 class RejectDeviceMessageCommand:
     topic: str
     raw: bytes
@@ -76,30 +75,6 @@ class RejectDeviceMessageCommand:
     detail: str
     device_id: str | None = None
     source: str = SOURCE
-
-
-@dataclass(frozen=True, slots=True)
-class MessageOutcome:
-    """``result`` is what a stored reading or event gave (its events, alerts); ``error``
-    the domain's refusal of a rejected one."""
-
-    outcome: str  # stored, duplicate or rejected
-    reason: str | None = None  # why it was rejected
-    detail: str = ""
-    result: IngestResult | None = None
-    error: DomainError | None = None
-
-    @property
-    def accepted(self) -> bool:
-        return self.outcome != REJECTED
-
-
-def refusal_reason(error: DomainError) -> str:
-    """``unknown_device`` (or ``unknown_<entity>``) for what does not exist, else the
-    error's code (``invalid_reading``, ``validation_error``)."""
-    if isinstance(error, NotFound):
-        return "unknown_" + str(error.details.get("entity", "entity")).replace(" ", "_")
-    return error.code
 
 
 async def keep_rejected(uow: UnitOfWork, ids: IdGenerator, clock: Clock, *, raw: bytes,

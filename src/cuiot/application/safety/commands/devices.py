@@ -1,4 +1,5 @@
-"""Devices of a cared person: register, list, see, change, remove, and their events.
+"""Devices of a cared person: register, change, remove (reads: ``queries/devices.py``,
+``queries/events.py``).
 
 Everyone with access to the cared person may see the devices and their events. Only the
 account holder, the active legal representative, staff of the person's institution or
@@ -14,13 +15,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from cuiot.application.billing.commands import limits
-from cuiot.application.shared.access import (
-    accessible_cared_person,
-    accessible_cared_persons,
-    load_actor,
-    may_access,
-)
+from cuiot.application.billing import limits
+from cuiot.application.shared.access import accessible_cared_person, load_actor, may_access
 from cuiot.application.shared.ports import Clock, IdGenerator, RandomSource
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.capacity import representative_id_of
@@ -28,7 +24,7 @@ from cuiot.domain.care import CaredPerson
 from cuiot.domain.devices import Device, hash_api_key
 from cuiot.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cuiot.domain.policy import Policy
-from cuiot.domain.sensor_events import DeviceType, SensorEvent, Severity
+from cuiot.domain.sensor_events import DeviceType
 from cuiot.domain.users import User
 
 
@@ -50,16 +46,8 @@ class RegisteredDevice:
 
 
 @dataclass(frozen=True, slots=True)
-class ListDevicesCommand:
-    actor_id: UUID
-    cared_person_id: UUID | None = None
-    offset: int = 0
-    limit: int = 100
-
-
-@dataclass(frozen=True, slots=True)
 class DeviceCommand:
-    """Get or remove a device (``device_pk`` is the device's id, not its MQTT name)."""
+    """Remove a device (``device_pk`` is the device's id, not its MQTT name)."""
 
     actor_id: UUID
     device_pk: UUID
@@ -88,17 +76,6 @@ async def may_manage_devices(uow: UnitOfWork, user: User, person: CaredPerson,
         return False
     institution = await uow.institutions.get(person.institution_id)
     return institution is not None and institution.is_staff(user.id)
-
-
-async def visible_cared_person_ids(uow: UnitOfWork, user: User, cared_person_id: UUID | None,
-                                   now: datetime, today: date) -> list[UUID] | None:
-    """The cared persons a listing may show: one (if accessible), all (admins) or the
-    user's own. ``None`` means every cared person."""
-    if cared_person_id is not None:
-        return [(await accessible_cared_person(uow, user, cared_person_id, now, today)).id]
-    if user.is_admin(now):
-        return None
-    return [cp.id for cp in await accessible_cared_persons(uow, user, now, today)]
 
 
 def device_type(value: str) -> DeviceType:
@@ -157,21 +134,6 @@ class RegisterDevice(_DeviceUseCase):
         return RegisteredDevice(device, api_key)
 
 
-class ListDevices(_DeviceUseCase):
-    async def __call__(self, cmd: ListDevicesCommand) -> list[Device]:
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            ids = await visible_cared_person_ids(self.uow, actor, cmd.cared_person_id,
-                                                 self.clock.now(), self.clock.today())
-            return await self.uow.devices.list_for_cared_persons(ids, cmd.offset, cmd.limit)
-
-
-class GetDevice(_DeviceUseCase):
-    async def __call__(self, cmd: DeviceCommand) -> Device:
-        async with self.uow:
-            return await self._device(await load_actor(self.uow, cmd.actor_id), cmd.device_pk)
-
-
 class UpdateDevice(_DeviceUseCase):
     async def __call__(self, cmd: UpdateDeviceCommand) -> Device:
         async with self.uow:
@@ -192,50 +154,3 @@ class RemoveDevice(_DeviceUseCase):
             device.deactivate()
             await self.uow.commit()
         return device
-
-
-@dataclass(frozen=True, slots=True)
-class ListDeviceEventsCommand:
-    actor_id: UUID
-    device_pk: UUID
-    offset: int = 0
-    limit: int = 100
-
-
-@dataclass(frozen=True, slots=True)
-class ListEventsCommand:
-    actor_id: UUID
-    cared_person_id: UUID | None = None
-    severity: str | None = None
-    since: datetime | None = None
-    offset: int = 0
-    limit: int = 100
-
-
-class ListDeviceEvents(_DeviceUseCase):
-    """A device's events, newest first."""
-
-    async def __call__(self, cmd: ListDeviceEventsCommand) -> list[SensorEvent]:
-        async with self.uow:
-            device = await self._device(await load_actor(self.uow, cmd.actor_id), cmd.device_pk)
-            return await self.uow.events.list_for_device(device.id, cmd.offset, cmd.limit)
-
-
-class ListEvents(_DeviceUseCase):
-    """Events of the cared persons the actor may see, newest first."""
-
-    async def __call__(self, cmd: ListEventsCommand) -> list[SensorEvent]:
-        severity = parse_severity(cmd.severity)
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            ids = await visible_cared_person_ids(self.uow, actor, cmd.cared_person_id,
-                                                 self.clock.now(), self.clock.today())
-            return await self.uow.events.list_for_cared_persons(
-                ids, severity=severity, since=cmd.since, offset=cmd.offset, limit=cmd.limit)
-
-
-def parse_severity(value: str | None) -> Severity | None:
-    try:
-        return None if value is None else Severity(value)
-    except ValueError:
-        raise ValidationFailed(f"unknown severity {value!r}", field="severity") from None

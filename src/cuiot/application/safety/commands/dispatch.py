@@ -21,7 +21,6 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from cuiot.application.safety.commands.alerts import mark_alert_sent
 from cuiot.application.shared.ports import Clock
 from cuiot.application.safety.ports import ChannelSender, DeliveryFailed
 from cuiot.application.shared.uow import UnitOfWork
@@ -121,7 +120,8 @@ class DispatchDueNotifications:
                         Outcome.FAILED if failed else Outcome.RETRY, error)
 
     async def _mark_alerts_sent(self, batch: list[Notification], now: datetime) -> None:
-        # In a fixed order, so two dispatchers locking alerts never wait on each other.
+        """Pending alerts with a delivered notification become sent: the batch's alerts
+        are held in one go (in id order: two dispatchers never deadlock on them)."""
         delivered = {n.alert_id for n in batch if n.status is DeliveryStatus.SENT and n.alert_id}
-        for alert_id in sorted(delivered):
-            await mark_alert_sent(self.uow, alert_id, now)
+        for alert in (await self.uow.alerts.get_many(delivered)).values():
+            alert.mark_sent(now)

@@ -74,8 +74,9 @@ class Alerting:
         await write_notifications(self.uow, self.ids, alert, person, found, reason=reason,
                                   now=self.now)
 
-    async def notify_admins(self, alert: Alert, person: CaredPerson | None) -> None:
-        found = await admins(self.uow, self.now)
+    async def notify_admins(self, alert: Alert, person: CaredPerson | None,
+                            directory: Directory | None = None) -> None:
+        found = directory.admins if directory is not None else await admins(self.uow, self.now)
         await write_notifications(self.uow, self.ids, alert, person, found, reason="unhandled",
                                   now=self.now)
 
@@ -109,7 +110,8 @@ class EscalateDueAlerts(SafetyUseCase):
             alerting = self._alerting()
             due = await self.uow.alerts.list_due_for_escalation(alerting.now, cmd.limit)
             persons = await self.uow.cared_persons.get_many({a.cared_person_id for a in due})
-            directory = await Directory.load(self.uow, persons.values(), alerting.today)
+            directory = await Directory.load(self.uow, persons.values(), alerting.today,
+                                             alerting.now)
             moved = [await self._escalate(alert, persons.get(alert.cared_person_id), directory,
                                           alerting) for alert in due]
             await self.uow.commit()
@@ -126,6 +128,6 @@ class EscalateDueAlerts(SafetyUseCase):
                                       now=alerting.now)
             return True
         if alert.status is AlertStatus.UNHANDLED:
-            await alerting.notify_admins(alert, person)
+            await alerting.notify_admins(alert, person, directory)
             return True
         return False

@@ -1,67 +1,39 @@
-"""Ingestion of what devices send (MQTT or HTTP telemetry): readings and device events.
+"""Ingestion of what devices send (MQTT or HTTP telemetry), one message at a time:
+readings and device events.
 
-Each message is classified, stored once (by ``msg_id``), and — when serious — opens or
-joins an alert whose first notifications are written in the same unit of work. An
-impossible message raises ``InvalidReading``: the caller keeps it as rejected. Never
-gated by package limits or a suspended subscription.
+Each message is a batch of one through the batch path's ``BatchWriter`` (``ingest_batch``):
+classified, stored once (by ``msg_id``), and — when serious — opening or joining an alert
+whose first notifications are written in the same unit of work. An impossible message
+raises ``InvalidReading`` (an unknown or removed device ``NotFound``) and nothing is
+written: the caller keeps it as rejected. Never gated by package limits or a suspended
+subscription.
+
+The commands and outcomes live in ``readings`` (shared with the batch path); they are
+named here too, where their callers have always found them.
 """
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-from uuid import UUID
 
-from cuiot.application.safety.commands.escalation import Alerting, SafetyUseCase
-from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.care import CaredPerson
-from cuiot.domain.classification import (
-    Thresholds,
-    battery_level,
-    classify_battery,
-    classify_device_event,
-    classify_reading,
+from cuiot.application.safety.commands.escalation import SafetyUseCase
+from cuiot.application.safety.commands.ingest_batch import BatchWriter, Item
+from cuiot.application.safety.commands.readings import (
+    DUPLICATE,
+    STORED,
+    DeviceMessageCommand,
+    IngestDeviceEventCommand,
+    IngestReadingCommand,
+    IngestResult,
+    event_time,
 )
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.devices import Device, hash_api_key
-from cuiot.domain.errors import InvalidReading, NotFound, Unauthenticated
-from cuiot.domain.sensor_events import EventType, SensorEvent
+from cuiot.domain.errors import NotFound, Unauthenticated
 
-STORED, DUPLICATE = "stored", "duplicate"
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReadingCommand:
-    device_id: str
-    msg_id: str
-    type: str
-    data: dict[str, Any]
-    ts: datetime | None = None
-    battery_level: int | float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IngestDeviceEventCommand:
-    device_id: str
-    msg_id: str
-    event: str
-    data: dict[str, Any] = field(default_factory=dict)
-    ts: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    """``outcome`` is ``stored`` or ``duplicate``. An impossible battery level does not
-    cost the reading: it is left out and named in ``battery_rejected``."""
-
-    outcome: str
-    events: tuple[SensorEvent, ...] = ()
-    battery_rejected: str | None = None
-
-    @property
-    def alert_ids(self) -> tuple[UUID, ...]:
-        return tuple(e.alert_id for e in self.events if e.alert_id is not None)
+__all__ = ["DUPLICATE", "STORED", "IngestDeviceEvent", "IngestDeviceEventCommand",
+           "IngestReading", "IngestReadingCommand", "IngestResult", "active_device",
+           "check_device_key", "event_time"]
 
 
 async def active_device(uow: UnitOfWork, device_id: str) -> Device:
@@ -71,83 +43,27 @@ async def active_device(uow: UnitOfWork, device_id: str) -> Device:
     return device
 
 
-async def watched_person(uow: UnitOfWork, device: Device) -> CaredPerson:
-    person = await uow.cared_persons.get(device.cared_person_id)
-    if person is None:
-        raise NotFound("cared person", device.cared_person_id)
-    return person
+class _IngestOne(SafetyUseCase):
+    async def _ingest(self, item: Item) -> IngestResult:
+        """The message as a batch of one, committed unless it is refused (then raised)."""
+        async with self.uow:
+            watched = await self.uow.ingest.devices_by_device_id([item.body.device_id])
+            writer = BatchWriter(self.uow, self.clock, self.ids, self.policy)
+            [outcome] = await writer.write([item], watched, keep_rejected=False)
+            if outcome.error is not None:
+                raise outcome.error
+            await self.uow.commit()
+        return outcome.result or IngestResult(outcome.outcome)
 
 
-def event_time(ts: datetime | None, received_at: datetime) -> datetime:
-    """The device's time when it gave one (with a zone), else the receive time."""
-    if ts is None:
-        return received_at
-    if ts.tzinfo is None:
-        raise InvalidReading("ts has no time zone", field="ts", reason="naive_timestamp")
-    return ts
-
-
-class _Ingest(SafetyUseCase):
-    async def _seen_before(self, device: Device, msg_id: str) -> bool:
-        return await self.uow.events.get_by_msg_id(device.id, msg_id) is not None
-
-
-class IngestReading(_Ingest):
+class IngestReading(_IngestOne):
     async def __call__(self, cmd: IngestReadingCommand) -> IngestResult:
-        async with self.uow:
-            device = await active_device(self.uow, cmd.device_id)
-            if await self._seen_before(device, cmd.msg_id):
-                return IngestResult(DUPLICATE)
-            person = await watched_person(self.uow, device)
-            thresholds = Thresholds.resolve(self.policy, device.config, person.thresholds)
-            found = classify_reading(device.device_type, cmd.type, cmd.data, thresholds)
-            alerting = self._alerting()
-            timestamp = event_time(cmd.ts, alerting.now)
-            device.mark_seen(alerting.now, self.policy)
-            events = []
-            if found is not None:
-                events.append(await alerting.record(device, person, found, data=cmd.data,
-                                                    timestamp=timestamp, msg_id=cmd.msg_id))
-            rejected = await self._battery(cmd, device, person, thresholds, alerting, events)
-            await self.uow.commit()
-        return IngestResult(STORED, tuple(events), rejected)
-
-    async def _battery(self, cmd: IngestReadingCommand, device: Device, person: CaredPerson,
-                       thresholds: Thresholds, alerting: Alerting,
-                       events: list[SensorEvent]) -> str | None:
-        if cmd.battery_level is None:
-            return None
-        try:
-            level = battery_level(cmd.battery_level)
-        except InvalidReading as error:
-            return error.message
-        device.report_battery(level)
-        found = classify_battery(level, thresholds)
-        if found is not None:
-            events.append(await alerting.record(
-                device, person, found, data={"battery_level": cmd.battery_level},
-                timestamp=event_time(cmd.ts, alerting.now),
-                msg_id=None if events else cmd.msg_id))
-        return None
+        return await self._ingest(DeviceMessageCommand("", b"", cmd))
 
 
-class IngestDeviceEvent(_Ingest):
+class IngestDeviceEvent(_IngestOne):
     async def __call__(self, cmd: IngestDeviceEventCommand) -> IngestResult:
-        async with self.uow:
-            device = await active_device(self.uow, cmd.device_id)
-            if await self._seen_before(device, cmd.msg_id):
-                return IngestResult(DUPLICATE)
-            person = await watched_person(self.uow, device)
-            found = classify_device_event(device.device_type, cmd.event)
-            alerting = self._alerting()
-            timestamp = event_time(cmd.ts, alerting.now)
-            device.mark_seen(alerting.now, self.policy)
-            if found.event_type is EventType.MOTION:
-                person.record_activity(min(timestamp, alerting.now))
-            event = await alerting.record(device, person, found, data=cmd.data,
-                                          timestamp=timestamp, msg_id=cmd.msg_id)
-            await self.uow.commit()
-        return IngestResult(STORED, (event,))
+        return await self._ingest(DeviceMessageCommand("", b"", cmd))
 
 
 def check_device_key(device: Device | None, api_key: str) -> Device:

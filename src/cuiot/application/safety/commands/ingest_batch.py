@@ -12,34 +12,34 @@ One unit of work for a batch, and one round trip per step rather than per messag
    motion times in one; refused messages kept with their reason;
 6. one commit, after which the caller may acknowledge the whole batch.
 
-Each message's outcome is the one the per-message use cases (``ingest``) give it. A batch
-that fails as a whole is the caller's to retry message by message.
+The per-message use cases (``ingest``) are a batch of one through ``BatchWriter``, so a
+message's outcome is the same whichever way it comes. A batch that fails as a whole is
+the caller's to retry message by message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 from uuid import UUID
 
-from cuiot.application.safety.commands.device_messages import (
+from cuiot.application.safety.commands.escalation import Alerting, SafetyUseCase
+from cuiot.application.safety.commands.readings import (
+    DUPLICATE,
     REFUSALS,
     REJECTED,
-    DeviceMessageCommand,
-    MessageOutcome,
-    refusal_reason,
-)
-from cuiot.application.safety.commands.escalation import Alerting, SafetyUseCase
-from cuiot.application.safety.commands.ingest import (
-    DUPLICATE,
     STORED,
+    DeviceMessageCommand,
     IngestDeviceEventCommand,
     IngestReadingCommand,
     IngestResult,
+    MessageOutcome,
     event_time,
+    refusal_reason,
 )
 from cuiot.application.safety.ports import WatchedDevice
 from cuiot.domain.care import CaredPerson
@@ -83,6 +83,14 @@ class _Checked:
     moved_at: datetime | None = None  # a motion event's time
     error: DomainError | None = None
 
+    @property
+    def watched(self) -> Device:
+        """The message's device: known for every message that got past ``_check``'s
+        first step (the domain's reading of it needs the device)."""
+        if self.device is None:
+            raise AssertionError("no device: the message was refused")
+        return self.device
+
     @cached_property
     def claim(self) -> SensorEvent | None:
         """The event that carries the message's id (none for a battery-only report)."""
@@ -103,16 +111,19 @@ class _Written:
 
 
 class BatchWriter(SafetyUseCase):
-    """Steps 2 to 5 inside the caller's open unit of work (see the module's docstring)."""
+    """Steps 2 to 5 inside the caller's open unit of work (see the module's docstring).
+    ``keep_rejected=False``: a refused message is only named in its outcome (its caller
+    raises the refusal, and keeps it in a unit of work of its own if it wants to)."""
 
-    async def write(self, items: Sequence[Item],
-                    watched: Mapping[str, WatchedDevice]) -> list[MessageOutcome]:
+    async def write(self, items: Sequence[Item], watched: Mapping[str, WatchedDevice],
+                    keep_rejected: bool = True) -> list[MessageOutcome]:
         alerting = self._alerting()
         thresholds = self._thresholds(watched)
         checked = [self._check(item, watched, thresholds, alerting.now) for item in items]
         fresh = await self._claim(checked)
         written = _Written()
-        outcomes = [await self._store(one, fresh, alerting, written) for one in checked]
+        outcomes = [await self._store(one, fresh, alerting, written, keep_rejected)
+                    for one in checked]
         await self.uow.ingest.add_events(written.events)
         await self.uow.ingest.save_device_states(
             sorted(written.devices.values(), key=lambda d: d.id))
@@ -120,11 +131,11 @@ class BatchWriter(SafetyUseCase):
         return outcomes
 
     async def _store(self, one: _Checked, fresh: set[UUID], alerting: Alerting,
-                     written: _Written) -> MessageOutcome:
+                     written: _Written, keep_rejected: bool) -> MessageOutcome:
         """One message's outcome; what it changes is gathered in ``written``, and only an
         alert it opens or joins is written at once."""
         if one.error is not None:
-            return await self._reject(one, one.error)
+            return await self._reject(one, one.error, keep_rejected)
         if one.claim is not None and one.claim.id not in fresh:
             return MessageOutcome(DUPLICATE)
         device = self._heard(one, alerting.now, written.devices)
@@ -167,7 +178,7 @@ class BatchWriter(SafetyUseCase):
 
     def _reading(self, one: _Checked, body: IngestReadingCommand, thresholds: Thresholds,
                  timestamp: datetime, now: datetime) -> None:
-        found = classify_reading(one.device.device_type, body.type, body.data, thresholds)
+        found = classify_reading(one.watched.device_type, body.type, body.data, thresholds)
         if found is not None:
             one.events.append(self._event(one, found, body.data, timestamp, now, body.msg_id))
         if body.battery_level is None:
@@ -185,15 +196,15 @@ class BatchWriter(SafetyUseCase):
 
     def _device_event(self, one: _Checked, body: IngestDeviceEventCommand, timestamp: datetime,
                       now: datetime) -> None:
-        found = classify_device_event(one.device.device_type, body.event)
+        found = classify_device_event(one.watched.device_type, body.event)
         one.events.append(self._event(one, found, body.data, timestamp, now, body.msg_id))
         if found.event_type is EventType.MOTION:
             one.moved_at = min(timestamp, now)
 
-    def _event(self, one: _Checked, found: Classification, data: dict, timestamp: datetime,
-               now: datetime, msg_id: str | None) -> SensorEvent:
-        return SensorEvent.new(id=self.ids.new_id(), device_pk=one.device.id,
-                               cared_person_id=one.device.cared_person_id,
+    def _event(self, one: _Checked, found: Classification, data: dict[str, Any],
+               timestamp: datetime, now: datetime, msg_id: str | None) -> SensorEvent:
+        return SensorEvent.new(id=self.ids.new_id(), device_pk=one.watched.id,
+                               cared_person_id=one.watched.cared_person_id,
                                classification=found, timestamp=timestamp, received_at=now,
                                sensor_data=data, msg_id=msg_id)
 
@@ -205,14 +216,14 @@ class BatchWriter(SafetyUseCase):
         first: dict[tuple[UUID, str], SensorEvent] = {}
         for one in checked:
             claim = one.claim
-            if claim is not None:
+            if claim is not None and claim.msg_id is not None:
                 first.setdefault((claim.device_pk, claim.msg_id), claim)
         ordered = [first[key] for key in sorted(first, key=lambda k: (str(k[0]), k[1]))]
         claimed = await self.uow.ingest.claim_messages(ordered)
         return {event.id for key, event in first.items() if key in claimed}
 
     def _heard(self, one: _Checked, now: datetime, touched: dict[UUID, Device]) -> Device:
-        device = touched.setdefault(one.device.id, one.device)
+        device = touched.setdefault(one.watched.id, one.watched)
         device.mark_seen(now, self.policy)
         if one.battery is not None:
             device.report_battery(one.battery)
@@ -224,12 +235,14 @@ class BatchWriter(SafetyUseCase):
             persons[person_id] = await self.uow.cared_persons.get(person_id)
         return persons[person_id]
 
-    async def _reject(self, one: _Checked, error: DomainError) -> MessageOutcome:
+    async def _reject(self, one: _Checked, error: DomainError,
+                      keep: bool) -> MessageOutcome:
         item, reason = one.item, refusal_reason(error)
-        await self.uow.rejected_messages.add(RejectedMessage.of_bytes(
-            item.raw, id=self.ids.new_id(), received_at=self.clock.now(), source=item.source,
-            topic=item.topic, reason=reason, detail=error.message,
-            device_id=item.body.device_id))
+        if keep:
+            await self.uow.rejected_messages.add(RejectedMessage.of_bytes(
+                item.raw, id=self.ids.new_id(), received_at=self.clock.now(),
+                source=item.source, topic=item.topic, reason=reason, detail=error.message,
+                device_id=item.body.device_id))
         return MessageOutcome(REJECTED, reason, error.message, error=error)
 
 

@@ -20,7 +20,8 @@ from datetime import datetime
 from uuid import UUID
 
 from cuiot.application.safety.commands.escalation import Alerting, SafetyUseCase
-from cuiot.application.safety.commands.ingest import active_device, event_time
+from cuiot.application.safety.commands.ingest import active_device
+from cuiot.application.safety.commands.readings import event_time
 from cuiot.domain.classification import DEVICE_OFFLINE, INACTIVITY
 from cuiot.domain.devices import Device, DeviceStatus
 from cuiot.domain.errors import InvalidReading, ValidationFailed

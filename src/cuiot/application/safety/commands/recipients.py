@@ -54,17 +54,19 @@ class Recipients:
 
 @dataclass(frozen=True)
 class Directory:
-    """Everyone the ladder may name for some cared persons, loaded in a few queries
-    (their representations, institutions and users at once), then answered from memory:
-    the escalation job loads one for a whole page of alerts."""
+    """Everyone the ladder may name for some cared persons, and the admins, loaded in a
+    few queries (their representations, institutions and users at once), then answered
+    from memory: the escalation job loads one for a whole page of alerts, so nothing is
+    read (and nothing flushed early) while the page is escalated."""
 
     representatives: Mapping[UUID, UUID | None]  # cared person → active representative
     on_call: Mapping[UUID, tuple[UUID, ...]]  # institution → its on-call staff, sorted
     users: Mapping[UUID, User]
+    admins: Recipients = Recipients()  # active admins holding the role at load time
 
     @classmethod
-    async def load(cls, uow: UnitOfWork, persons: Iterable[CaredPerson],
-                   today: date) -> Directory:
+    async def load(cls, uow: UnitOfWork, persons: Iterable[CaredPerson], today: date,
+                   now: datetime) -> Directory:
         persons = list(persons)
         representations = defaultdict(list)
         for found in await uow.representations.list_for_cared_persons([p.id for p in persons]):
@@ -76,7 +78,8 @@ class Directory:
         on_call = {i.id: tuple(sorted(i.on_call_ids)) for i in institutions.values()}
         named = {u for p in persons for u in _everyone(p, representatives[p.id]) if u}
         named.update(u for staff in on_call.values() for u in staff)
-        return cls(representatives, on_call, await uow.users.get_many(named))
+        return cls(representatives, on_call, await uow.users.get_many(named),
+                   await admins(uow, now))
 
     def at_level(self, person: CaredPerson, level: int) -> Recipients:
         """Exactly who a level names, with no fallback."""
@@ -115,12 +118,9 @@ async def recipients_for(uow: UnitOfWork, person: CaredPerson | None, level: int
                          directory: Directory | None = None) -> Recipients:
     """Who to tell at ``level``; the next lower level when nobody is there, then admins.
     ``directory``: one already loaded with ``person`` in it (else it is loaded here)."""
-    if person is not None:
-        directory = directory or await Directory.load(uow, [person], today)
-        found = directory.named_at(person, level)
-        if found:
-            return found
-    return await admins(uow, now)
+    directory = directory or await Directory.load(uow, [person] if person else [], today, now)
+    found = directory.named_at(person, level) if person is not None else Recipients()
+    return found or directory.admins
 
 
 async def admins(uow: UnitOfWork, now: datetime) -> Recipients:
@@ -133,12 +133,13 @@ async def write_notifications(uow: UnitOfWork, ids: IdGenerator, alert: Alert,
     """One outbox row per recipient and channel, in the caller's unit of work."""
     rows = recipients.addresses() or [(Channel.LOG, LOG_ADDRESS, None)]
     subject, body = _message(alert, person, reason)
+    payload = _payload(alert, reason)
     written = []
     for channel, address, user_id in rows:
         notification = Notification(
             id=ids.new_id(), channel=channel, address=address, subject=subject, body=body,
             created_at=now, kind="alert", recipient_user_id=user_id, alert_id=alert.id,
-            escalation_level=alert.escalation_level, payload=_payload(alert, reason),
+            escalation_level=alert.escalation_level, payload=dict(payload),
         )
         await uow.notifications.add(notification)
         written.append(notification)

@@ -4,26 +4,18 @@
 telemetry topic, through the batch path of the MQTT consumer (``ingest_batch``). Its own
 key comes first (``Unauthenticated`` otherwise, and nothing is kept); an impossible reading is kept as a rejected message (source ``http``) and the
 ``InvalidReading`` raised again, so the device hears why.
-
-``NameDevices``: alerts and events point at a device by its primary key; people know it
-by its registered ``device_id``. Only devices the actor may see are named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
-from cuiot.application.shared.access import load_actor, may_access
 from cuiot.application.safety.commands.device_messages import DeviceMessageCommand
 from cuiot.application.safety.commands.escalation import SafetyUseCase
 from cuiot.application.safety.commands.ingest import IngestReadingCommand, IngestResult, check_device_key
 from cuiot.application.safety.commands.ingest_batch import BatchWriter
-from cuiot.application.shared.ports import Clock
-from cuiot.application.shared.uow import UnitOfWork
 
 SOURCE = "http"
 
@@ -67,40 +59,3 @@ class IngestHttpTelemetry(SafetyUseCase):
             raise outcome.error
         return outcome.result or IngestResult(outcome.outcome)
 
-
-@dataclass(frozen=True, slots=True)
-class NameDevicesCommand:
-    actor_id: UUID
-    device_pks: frozenset[UUID]
-
-    @classmethod
-    def of(cls, actor_id: UUID, device_pks: Iterable[UUID]) -> NameDevicesCommand:
-        return cls(actor_id, frozenset(device_pks))
-
-
-class NameDevices:
-    """Primary key → registered ``device_id`` of the given devices the actor may see
-    (others are left out, as if they did not exist)."""
-
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
-
-    async def __call__(self, cmd: NameDevicesCommand) -> dict[UUID, str]:
-        if not cmd.device_pks:
-            return {}
-        async with self.uow:
-            actor = await load_actor(self.uow, cmd.actor_id)
-            now, today = self.clock.now(), self.clock.today()
-            seen: dict[UUID, bool] = {}  # cared person → may the actor see them
-            names = {}
-            for device_pk in cmd.device_pks:
-                device = await self.uow.devices.get(device_pk)
-                if device is None:
-                    continue
-                if device.cared_person_id not in seen:
-                    person = await self.uow.cared_persons.get(device.cared_person_id)
-                    seen[device.cared_person_id] = person is not None and await may_access(
-                        self.uow, actor, person, now, today)
-                if seen[device.cared_person_id]:
-                    names[device_pk] = device.device_id
-            return names

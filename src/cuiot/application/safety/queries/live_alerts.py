@@ -1,11 +1,15 @@
 """The live alert stream's rules: what a change looks like and who may see it.
 
 - ``ReadAlertChanges``: after a commit, the changed alerts as they now stand in the
-  database, in the shape of the HTTP API's alerts (CONTRACTS.md), one message per alert.
+  database, in the shape of the HTTP API's alerts (CONTRACTS.md), one message per alert,
+  read in one statement.
 - ``AlertsVisibleTo``: the cared persons whose alerts a user may see (admins: all).
 - ``LiveAlertFilter``: one connection's gate. It knows the user's audience and checks a
-  cared person it has not heard of (access given since) with ``may_access``; answers are
-  kept for ``recheck_after``, then the audience is loaded again (access taken away).
+  cared person it has not heard of (access given since) against the access rule;
+  answers are kept for ``recheck_after``, then the audience is loaded again (access
+  taken away, the user deactivated).
+
+All of them are reads: views, no unit of work, no row lock.
 """
 
 from __future__ import annotations
@@ -14,14 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from cuiot.application.shared.access import accessible_cared_persons, load_actor, may_access
+from cuiot.application.safety.ports import AlertChange, AlertView, AlertViews, LiveAudience
 from cuiot.application.shared.ports import Clock
-from cuiot.application.safety.ports import AlertChange
-from cuiot.application.shared.uow import UnitOfWork
+from cuiot.application.shared.queries import Viewer
 from cuiot.domain.alerts import (
-    Alert,
     AlertAcknowledged,
-    AlertChanged,
     AlertEscalated,
     AlertJoined,
     AlertOpened,
@@ -29,9 +30,10 @@ from cuiot.domain.alerts import (
     AlertSent,
     AlertUnhandled,
 )
+from cuiot.domain.errors import Unauthenticated
 from cuiot.domain.events import DomainEvent
 
-CHANGE_NAMES: dict[type[AlertChanged], str] = {
+CHANGE_NAMES: dict[type[DomainEvent], str] = {
     AlertOpened: "opened", AlertJoined: "joined", AlertSent: "sent",
     AlertEscalated: "escalated", AlertAcknowledged: "acknowledged",
     AlertResolved: "resolved", AlertUnhandled: "unhandled",
@@ -47,23 +49,26 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def alert_json(alert: Alert, device_id: str | None) -> dict:
+def _text(value: UUID | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def alert_json(alert: AlertView) -> dict[str, object]:
     """The alert as the HTTP API shows it, in JSON values."""
     return {
         "id": str(alert.id), "alert_type": alert.alert_type, "severity": alert.severity.value,
         "status": alert.status.value, "escalation_level": alert.escalation_level,
         "occurrences": alert.occurrences, "cared_person_id": str(alert.cared_person_id),
-        "device_id": device_id, "device_pk": str(alert.device_pk),
+        "device_id": alert.device_id, "device_pk": str(alert.device_pk),
         "created_at": _iso(alert.created_at), "last_event_at": _iso(alert.last_event_at),
         "acknowledged_at": _iso(alert.acknowledged_at),
-        "acknowledged_by": str(alert.acknowledged_by) if alert.acknowledged_by else None,
-        "resolved_at": _iso(alert.resolved_at),
-        "resolved_by": str(alert.resolved_by) if alert.resolved_by else None,
+        "acknowledged_by": _text(alert.acknowledged_by),
+        "resolved_at": _iso(alert.resolved_at), "resolved_by": _text(alert.resolved_by),
     }
 
 
 @dataclass(frozen=True, slots=True)
-class ReadAlertChangesCommand:
+class ReadAlertChangesQuery:
     changes: tuple[tuple[UUID, str], ...]  # (alert id, change name), oldest first
 
 
@@ -71,33 +76,32 @@ class ReadAlertChanges:
     """One message per alert, its newest state; ``opened`` wins over later changes of
     the same batch so a client always learns an alert is new."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
+    def __init__(self, alerts: AlertViews) -> None:
+        self.alerts = alerts
 
-    async def __call__(self, cmd: ReadAlertChangesCommand) -> list[AlertChange]:
+    async def __call__(self, query: ReadAlertChangesQuery) -> list[AlertChange]:
         names: dict[UUID, str] = {}
-        for alert_id, name in cmd.changes:
+        for alert_id, name in query.changes:
             names[alert_id] = "opened" if names.get(alert_id) == "opened" else name
-        found: list[AlertChange] = []
-        async with self.uow:
-            for alert_id, name in names.items():
-                alert = await self.uow.alerts.get(alert_id)
-                if alert is not None:
-                    device = await self.uow.devices.get(alert.device_pk)
-                    found.append({"change": name, "alert": alert_json(
-                        alert, device.device_id if device else None)})
-        return found
+        found = {alert.id: alert for alert in await self.alerts.of_ids(list(names))}
+        return [{"change": name, "alert": alert_json(found[alert_id])}
+                for alert_id, name in names.items() if alert_id in found]
 
 
 @dataclass(frozen=True, slots=True)
-class AlertsVisibleToCommand:
-    actor_id: UUID
+class AlertsVisibleToQuery:
+    user_id: UUID
 
 
 @dataclass(frozen=True, slots=True)
 class Audience:
-    everyone: bool  # an admin
+    viewer: Viewer
     cared_person_ids: frozenset[UUID] = frozenset()
+
+    @property
+    def everyone(self) -> bool:
+        """An admin: every alert."""
+        return self.viewer.is_admin
 
     def sees(self, cared_person_id: UUID) -> bool:
         return self.everyone or cared_person_id in self.cared_person_ids
@@ -106,23 +110,23 @@ class Audience:
 class AlertsVisibleTo:
     """``Unauthenticated`` if the user is gone or inactive."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow, self.clock = uow, clock
+    def __init__(self, audience: LiveAudience, clock: Clock) -> None:
+        self.audience, self.clock = audience, clock
 
-    async def __call__(self, cmd: AlertsVisibleToCommand) -> Audience:
-        now, today = self.clock.now(), self.clock.today()
-        async with self.uow:
-            user = await load_actor(self.uow, cmd.actor_id)
-            if user.is_admin(now):
-                return Audience(everyone=True)
-            persons = await accessible_cared_persons(self.uow, user, now, today)
-        return Audience(everyone=False, cared_person_ids=frozenset(p.id for p in persons))
+    async def __call__(self, query: AlertsVisibleToQuery) -> Audience:
+        viewer = await self.audience.viewer(query.user_id, self.clock.now())
+        if viewer is None:
+            raise Unauthenticated("unknown or inactive user")
+        if viewer.is_admin:
+            return Audience(viewer)
+        return Audience(viewer, await self.audience.visible_person_ids(viewer,
+                                                                       self.clock.today()))
 
 
 @dataclass
 class LiveAlertFilter:
     user_id: UUID
-    uow: UnitOfWork
+    views: LiveAudience
     clock: Clock
     recheck_after: timedelta = timedelta(seconds=30)
     _audience: Audience | None = field(default=None, init=False)
@@ -137,8 +141,10 @@ class LiveAlertFilter:
             return True
         if cared_person_id in self._denied:
             return False
-        if await self._may_access(cared_person_id):
-            self._audience = Audience(False, audience.cared_person_ids | {cared_person_id})
+        if await self.views.may_see_person(audience.viewer, cared_person_id,
+                                           self.clock.today()):
+            self._audience = Audience(audience.viewer,
+                                      audience.cared_person_ids | {cared_person_id})
             return True
         self._denied.add(cared_person_id)
         return False
@@ -148,14 +154,7 @@ class LiveAlertFilter:
         now = self.clock.now()
         if self._audience is None or self._loaded_at is None or (
                 now - self._loaded_at >= self.recheck_after):
-            self._audience = await AlertsVisibleTo(self.uow, self.clock)(
-                AlertsVisibleToCommand(self.user_id))
+            self._audience = await AlertsVisibleTo(self.views, self.clock)(
+                AlertsVisibleToQuery(self.user_id))
             self._loaded_at, self._denied = now, set()
         return self._audience
-
-    async def _may_access(self, cared_person_id: UUID) -> bool:
-        now, today = self.clock.now(), self.clock.today()
-        async with self.uow:
-            user = await load_actor(self.uow, self.user_id)
-            person = await self.uow.cared_persons.get(cared_person_id)
-            return person is not None and await may_access(self.uow, user, person, now, today)

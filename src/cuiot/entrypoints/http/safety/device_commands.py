@@ -7,13 +7,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
 
+from cuiot.adapters.persistence.views.devices import SqlDeviceViews
 from cuiot.application.safety.commands.device_commands import (
-    GetDeviceCommand,
-    GetDeviceCommandCommand,
     SendDeviceCommand,
     SendDeviceCommandCommand,
 )
-from cuiot.entrypoints.http.deps import Principal, use
+from cuiot.application.safety.queries.device_commands import (
+    GetDeviceCommand,
+    GetDeviceCommandQuery,
+)
+from cuiot.application.shared.queries import Viewer
+from cuiot.entrypoints.http.deps import Principal, query, use
 from cuiot.entrypoints.http.safety.schemas import DeviceCommandIn, DeviceCommandOut
 
 router = APIRouter(prefix="/devices/{device_pk}/commands", tags=["devices"])
@@ -35,7 +39,8 @@ async def send_command(device_pk: UUID, body: DeviceCommandIn, principal: Princi
 @router.get("/{command_id}", response_model=DeviceCommandOut,
             summary="A command sent to a device, with its status and the device's reply")
 async def get_command(device_pk: UUID, command_id: UUID, principal: Principal,
-                      get: Annotated[GetDeviceCommand, Depends(use(GetDeviceCommand))],
+                      get: Annotated[GetDeviceCommand,
+                                     Depends(query(GetDeviceCommand, SqlDeviceViews))],
                       ) -> DeviceCommandOut:
-    return DeviceCommandOut.of(await get(GetDeviceCommandCommand(principal.user_id, device_pk,
-                                                                 command_id)))
+    viewer = Viewer.of(principal.user_id, principal.roles)
+    return DeviceCommandOut.of(await get(GetDeviceCommandQuery(viewer, device_pk, command_id)))

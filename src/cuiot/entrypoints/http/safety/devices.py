@@ -1,23 +1,17 @@
-"""/devices: register, list, see, change and remove devices, their events, and the
-telemetry a device posts itself; /events: the events of every person one may see."""
+"""/devices: register, list, see, change and remove devices, and the telemetry a device
+posts itself (their events: ``events.py``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, Security, status
+from fastapi import APIRouter, Depends, Path, Request, Response, Security, status
 from fastapi.security import APIKeyHeader
 
+from cuiot.adapters.persistence.views.devices import SqlDeviceViews
 from cuiot.application.safety.commands.devices import (
     DeviceCommand,
-    GetDevice,
-    ListDeviceEvents,
-    ListDeviceEventsCommand,
-    ListDevices,
-    ListDevicesCommand,
-    ListEvents,
-    ListEventsCommand,
     RegisterDevice,
     RegisterDeviceCommand,
     RemoveDevice,
@@ -25,38 +19,29 @@ from cuiot.application.safety.commands.devices import (
     UpdateDeviceCommand,
 )
 from cuiot.application.safety.commands.ingest import DUPLICATE
-from cuiot.application.safety.commands.telemetry import (
-    HttpTelemetryCommand,
-    IngestHttpTelemetry,
-    NameDevices,
-    NameDevicesCommand,
+from cuiot.application.safety.commands.telemetry import HttpTelemetryCommand, IngestHttpTelemetry
+from cuiot.application.safety.queries.devices import (
+    GetDevice,
+    GetDeviceQuery,
+    ListDevices,
+    ListDevicesQuery,
 )
-from cuiot.domain.sensor_events import SensorEvent
-from cuiot.entrypoints.http.deps import PageParams, Principal, use
-from cuiot.entrypoints.http.safety.schemas import EventOut, SeverityName
-from cuiot.entrypoints.http.schemas import Page
+from cuiot.application.shared.queries import Viewer, Window
+from cuiot.entrypoints.http.deps import PageParams, Principal, query, use
 from cuiot.entrypoints.http.safety.schemas import (
     DeviceChangesIn,
     DeviceIn,
     DeviceOut,
     RegisteredDeviceOut,
     RegisteredId,
-    Since,
     TelemetryIn,
     TelemetryOut,
 )
+from cuiot.entrypoints.http.schemas import Page
 
 router = APIRouter(prefix="/devices", tags=["devices"])
-events_router = APIRouter(prefix="/events", tags=["events"])
 device_key = APIKeyHeader(name="X-Device-Key", auto_error=False,
                           description="The device's own key, given once when it was registered")
-Names = Annotated[NameDevices, Depends(use(NameDevices))]
-
-
-async def _events_out(events: list[SensorEvent], principal: Principal,
-                      name: NameDevices) -> list[EventOut]:
-    device_ids = await name(NameDevicesCommand.of(principal.user_id, {e.device_pk for e in events}))
-    return [EventOut.of(e, device_ids) for e in events]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RegisteredDeviceOut,
@@ -72,17 +57,20 @@ async def register_device(body: DeviceIn, principal: Principal,
 @router.get("", response_model=Page[DeviceOut],
             summary="Devices of the people one may see (or of one of them)")
 async def list_devices(principal: Principal, page: PageParams,
-                       list_: Annotated[ListDevices, Depends(use(ListDevices))],
+                       list_: Annotated[ListDevices, Depends(query(ListDevices, SqlDeviceViews))],
                        cared_person_id: UUID | None = None) -> Page[DeviceOut]:
-    devices = await list_(ListDevicesCommand(principal.user_id, cared_person_id, page.offset,
-                                             page.limit + 1))
+    viewer = Viewer.of(principal.user_id, principal.roles)
+    devices = await list_(ListDevicesQuery(viewer, cared_person_id,
+                                           Window(page.offset, page.limit)))
     return Page.of([DeviceOut.of(d) for d in devices], page.offset, page.limit)
 
 
 @router.get("/{device_pk}", response_model=DeviceOut, summary="A device")
 async def get_device(device_pk: UUID, principal: Principal,
-                     get: Annotated[GetDevice, Depends(use(GetDevice))]) -> DeviceOut:
-    return DeviceOut.of(await get(DeviceCommand(principal.user_id, device_pk)))
+                     get: Annotated[GetDevice, Depends(query(GetDevice, SqlDeviceViews))],
+                     ) -> DeviceOut:
+    viewer = Viewer.of(principal.user_id, principal.roles)
+    return DeviceOut.of(await get(GetDeviceQuery(viewer, device_pk)))
 
 
 @router.patch("/{device_pk}", response_model=DeviceOut,
@@ -98,16 +86,6 @@ async def update_device(device_pk: UUID, body: DeviceChangesIn, principal: Princ
 async def remove_device(device_pk: UUID, principal: Principal,
                         remove: Annotated[RemoveDevice, Depends(use(RemoveDevice))]) -> DeviceOut:
     return DeviceOut.of(await remove(DeviceCommand(principal.user_id, device_pk)))
-
-
-@router.get("/{device_pk}/events", response_model=Page[EventOut],
-            summary="A device's events, newest first")
-async def device_events(device_pk: UUID, principal: Principal, page: PageParams, names: Names,
-                        list_: Annotated[ListDeviceEvents, Depends(use(ListDeviceEvents))],
-                        ) -> Page[EventOut]:
-    events = await list_(ListDeviceEventsCommand(principal.user_id, device_pk, page.offset,
-                                                 page.limit + 1))
-    return Page.of(await _events_out(events, principal, names), page.offset, page.limit)
 
 
 @router.post("/{device_id}/telemetry", status_code=status.HTTP_201_CREATED,
@@ -129,14 +107,3 @@ async def post_telemetry(device_id: Annotated[RegisteredId, Path()], body: Telem
         response.status_code = status.HTTP_200_OK
     return TelemetryOut.of(result)
 
-
-@events_router.get("", response_model=Page[EventOut],
-                   summary="Events of the people one may see, newest first")
-async def list_events(principal: Principal, page: PageParams, names: Names,
-                      list_: Annotated[ListEvents, Depends(use(ListEvents))],
-                      cared_person_id: UUID | None = None,
-                      severity: Annotated[SeverityName | None, Query()] = None,
-                      since: Annotated[Since | None, Query()] = None) -> Page[EventOut]:
-    events = await list_(ListEventsCommand(principal.user_id, cared_person_id, severity, since,
-                                           page.offset, page.limit + 1))
-    return Page.of(await _events_out(events, principal, names), page.offset, page.limit)

@@ -10,8 +10,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 from pydantic import BaseModel, Field
-from cuiot.domain.alerts import Alert
-from cuiot.domain.sensor_events import SensorEvent
+from cuiot.application.safety.ports import AlertView, EventView
 import json
 import math
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from cuiot.entrypoints.http.schemas import Strict
 from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints
 from cuiot.domain.device_commands import DeviceCommand
+from cuiot.application.safety.ports import DeviceCommandView, DeviceView
 
 
 SeverityName = Literal["low", "medium", "high", "critical"]
@@ -61,11 +61,11 @@ class AlertOut(BaseModel):
     resolved_by: UUID | None
 
     @classmethod
-    def of(cls, alert: Alert, device_ids: dict[UUID, str]) -> AlertOut:
+    def of(cls, alert: AlertView) -> AlertOut:
         return cls(id=alert.id, alert_type=alert.alert_type, severity=alert.severity.value,
                    status=alert.status.value, escalation_level=alert.escalation_level,
                    occurrences=alert.occurrences, cared_person_id=alert.cared_person_id,
-                   device_id=device_ids.get(alert.device_pk), device_pk=alert.device_pk,
+                   device_id=alert.device_id, device_pk=alert.device_pk,
                    created_at=alert.created_at, last_event_at=alert.last_event_at,
                    acknowledged_at=alert.acknowledged_at, acknowledged_by=alert.acknowledged_by,
                    resolved_at=alert.resolved_at, resolved_by=alert.resolved_by)
@@ -85,9 +85,9 @@ class EventOut(BaseModel):
     alert_id: UUID | None = Field(description="The alert it opened or joined, if any")
 
     @classmethod
-    def of(cls, event: SensorEvent, device_ids: dict[UUID, str]) -> EventOut:
+    def of(cls, event: EventView) -> EventOut:
         return cls(id=event.id, event_type=event.event_type.value,
-                   severity=event.severity.value, device_id=device_ids.get(event.device_pk),
+                   severity=event.severity.value, device_id=event.device_id,
                    device_pk=event.device_pk, cared_person_id=event.cared_person_id,
                    timestamp=event.timestamp, received_at=event.received_at,
                    sensor_data=dict(event.sensor_data), alert_id=event.alert_id)
@@ -206,7 +206,7 @@ class DeviceOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, device: Device) -> DeviceOut:
+    def of(cls, device: Device | DeviceView) -> DeviceOut:
         return cls(id=device.id, device_id=device.device_id, name=device.name,
                    device_type=device.device_type.value, cared_person_id=device.cared_person_id,
                    location=device.location, config=dict(device.config),
@@ -280,7 +280,7 @@ class DeviceCommandOut(BaseModel):
                                            "kept in result, the status stays timed_out")
 
     @classmethod
-    def of(cls, c: DeviceCommand) -> DeviceCommandOut:
+    def of(cls, c: DeviceCommand | DeviceCommandView) -> DeviceCommandOut:
         return cls(command_id=c.id, device_pk=c.device_pk, command=c.command,
                    params=dict(c.params), status=c.status.value, requested_by=c.requested_by,
                    created_at=c.created_at, sent_at=c.sent_at, timeout_at=c.timeout_at,

@@ -19,15 +19,17 @@ import contextlib
 import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from cuiot.adapters.persistence.views.safety import SqlLiveAudience
 from cuiot.application.identity.queries.authenticate import Principal
-from cuiot.application.safety.queries.live_alerts import LiveAlertFilter
 from cuiot.application.safety.ports import AlertStream, AlertSubscription
+from cuiot.application.safety.queries.live_alerts import LiveAlertFilter
 from cuiot.domain.errors import Unauthenticated
-from cuiot.entrypoints.container import Container, use_case
+from cuiot.entrypoints.container import Container
 from cuiot.entrypoints.http.deps import authenticate
 
 router = APIRouter(tags=["alerts"])
@@ -88,7 +90,7 @@ async def _subscribe(websocket: WebSocket) -> AlertSubscription | None:
         return None
     try:
         return await stream.subscribe()
-    except Exception:  # noqa: BLE001 - e.g. Redis unreachable: tell the client, log it
+    except Exception:
         logger.exception("live alerts: could not subscribe")
         return None
 
@@ -98,8 +100,8 @@ class LiveConnection:
                  token: str) -> None:
         self.websocket, self.container, self.token = websocket, container, token
         self.user_id = principal.user_id
-        self.filter = LiveAlertFilter(principal.user_id, container.uow(), container.clock(),
-                                      ACCESS_RECHECK)
+        self.filter = LiveAlertFilter(principal.user_id, SqlLiveAudience(container.read_side()),
+                                      container.clock(), ACCESS_RECHECK)
         self._sending = asyncio.Lock()
         self.close_code = 1000
 
@@ -145,7 +147,7 @@ class LiveConnection:
                 return
             await self._send({"type": "ping"})
 
-    async def _send(self, message: dict) -> None:
+    async def _send(self, message: dict[str, Any]) -> None:
         async with self._sending:
             await self.websocket.send_json(message)
 
