@@ -40,7 +40,7 @@ def pipeline_runners(c: Container, *, mqtt: bool = True, mqtt5: bool | None = No
     if target is not None:
         external = s.mqtt_url is not None
         runners.append(PahoMqttConsumer(
-            target, uow_factory=c.uow, clock=c.clock(), ids=c.ids(), policy=c.policy(),
+            target, uow_factory=lambda: c.uow(), clock=c.clock(), ids=c.ids(), policy=c.policy(),
             metrics_registry=c.metrics_registry(), client_id=s.mqtt_client_id,
             shared_group=s.mqtt_shared_group if external else None,  # MQTT 5 only
             mqtt5=external if mqtt5 is None else mqtt5))
@@ -49,7 +49,7 @@ def pipeline_runners(c: Container, *, mqtt: bool = True, mqtt5: bool | None = No
                            sms_webhook_url=s.sms_webhook_url, push_webhook_url=s.push_webhook_url,
                            timeout_seconds=s.notification_timeout_seconds)
     runners.extend(outbox_listeners(c))
-    runners.append(OutboxDispatcher(c.uow, c.clock(), c.policy(), router, c.metrics_registry(),
+    runners.append(OutboxDispatcher(lambda: c.uow(), c.clock(), c.policy(), router, c.metrics_registry(),
                                     tick_seconds=s.dispatch_tick_seconds,
                                     signal=c.outbox_bell()))
     return runners

@@ -142,7 +142,7 @@ class Scheduler:
 
     @classmethod
     def from_container(cls, container: Container) -> Scheduler:
-        return cls(container.uow, container.clock(), container.ids(), container.policy(),
+        return cls(lambda: container.uow(), container.clock(), container.ids(), container.policy(),
                    tick_seconds=container.settings().scheduler_tick_seconds,
                    engine=container.engine(), metrics_registry=container.metrics_registry())
 

@@ -1,6 +1,7 @@
 """The unit of work on SQLAlchemy: one ``AsyncSession`` and its transaction per
-``async with``. The session is the identity map: what a use case adds or changes is
-written at commit, in the order the mapped relationships and foreign keys require.
+``async with``. The session is the identity map and does the dirty checking: what a use
+case adds or changes is written at commit (or when a query needs it), in the order the
+mapped relationships and foreign keys require, and an unchanged object writes nothing.
 
 After a commit that wrote outbox rows it rings the outbox signal (this process's
 dispatcher, or Redis); on PostgreSQL the notification repository has also sent
@@ -11,13 +12,74 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import make_transient
 
 from cuiot.adapters.persistence.errors import conflict
 from cuiot.adapters.persistence.orm import start_mappers
-from cuiot.adapters.persistence.repositories.registry import REPOSITORIES
-from cuiot.application.safety.ports import OutboxSignal
+from cuiot.adapters.persistence.repositories.alerts import (
+    SqlAlchemyAlertRepository,
+    SqlAlchemyNotificationRepository,
+)
+from cuiot.adapters.persistence.repositories.billing import (
+    SqlAlchemyInvoiceRepository,
+    SqlAlchemyPackageRepository,
+    SqlAlchemySubscriptionRepository,
+)
+from cuiot.adapters.persistence.repositories.care import (
+    SqlAlchemyCaredPersonRepository,
+    SqlAlchemyInstitutionRepository,
+    SqlAlchemyRepresentationRepository,
+)
+from cuiot.adapters.persistence.repositories.device_commands import (
+    SqlAlchemyDeviceCommandRepository,
+)
+from cuiot.adapters.persistence.repositories.events import SqlAlchemySensorEventRepository
+from cuiot.adapters.persistence.repositories.identity import (
+    SqlAlchemyPasswordResetRepository,
+    SqlAlchemyRefreshTokenFamilyRepository,
+    SqlAlchemyUserRepository,
+)
+from cuiot.adapters.persistence.repositories.referrals import (
+    SqlAlchemyCommissionRepository,
+    SqlAlchemyReferralRepository,
+)
+from cuiot.adapters.persistence.repositories.rejections import SqlAlchemyRejectedMessageRepository
+from cuiot.adapters.persistence.repositories.reviews import (
+    SqlAlchemyReviewRepository,
+    SqlAlchemyScoreRepository,
+)
+from cuiot.adapters.persistence.repositories.safety import SqlAlchemyDeviceRepository
+from cuiot.adapters.persistence.repositories.safety_ingest import SqlAlchemyIngestRepository
+from cuiot.application.billing.ports import (
+    InvoiceRepository,
+    PackageRepository,
+    SubscriptionRepository,
+)
+from cuiot.application.care.ports import (
+    CaredPersonRepository,
+    InstitutionRepository,
+    RepresentationRepository,
+)
+from cuiot.application.identity.ports import (
+    PasswordResetRepository,
+    RefreshTokenFamilyRepository,
+    UserRepository,
+)
+from cuiot.application.referrals.ports import CommissionRepository, ReferralRepository
+from cuiot.application.reviews.ports import ReviewRepository, ScoreRepository
+from cuiot.application.safety.ports import (
+    AlertRepository,
+    DeviceCommandRepository,
+    DeviceRepository,
+    IngestRepository,
+    NotificationRepository,
+    OutboxSignal,
+    RejectedMessageRepository,
+    SensorEventRepository,
+)
 from cuiot.application.shared.ports import EventPublisher
 from cuiot.application.shared.uow import UnitOfWorkBase
 from cuiot.domain.events import Aggregate
@@ -27,6 +89,28 @@ start_mappers()
 
 
 class SqlAlchemyUnitOfWork(UnitOfWorkBase):
+    # Typed by their ports: assigning each SQL repository checks that it keeps its port.
+    users: UserRepository
+    token_families: RefreshTokenFamilyRepository
+    password_resets: PasswordResetRepository
+    institutions: InstitutionRepository
+    cared_persons: CaredPersonRepository
+    representations: RepresentationRepository
+    packages: PackageRepository
+    subscriptions: SubscriptionRepository
+    invoices: InvoiceRepository
+    referrals: ReferralRepository
+    commissions: CommissionRepository
+    reviews: ReviewRepository
+    scores: ScoreRepository
+    devices: DeviceRepository
+    events: SensorEventRepository
+    ingest: IngestRepository
+    alerts: AlertRepository
+    notifications: NotificationRepository
+    rejected_messages: RejectedMessageRepository
+    device_commands: DeviceCommandRepository
+
     def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None,
                  outbox_signal: OutboxSignal | None = None) -> None:
         super().__init__(publisher, outbox_signal)
@@ -34,7 +118,8 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._session: AsyncSession | None = None
         self._conn: AsyncConnection | None = None
-        self._repositories: list[Any] = []
+        self._held: list[Any] = []
+        self._added: list[Any] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -44,60 +129,81 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
 
     @property
     def connection(self) -> AsyncConnection:
-        """The session's connection, for the bulk Core statements of the ingest path."""
+        """The session's connection, for Core statements in the same transaction."""
         if self._conn is None:
             raise RuntimeError("the unit of work is not open: use 'async with uow:'")
         return self._conn
 
     async def _begin(self) -> None:
-        self._session = self._sessions()
-        self._conn = await self._session.connection()
-        self._repositories = []
-        for name, cls in REPOSITORIES.items():
-            repository = cls(self._session) if getattr(cls, "uses_session", False) \
-                else cls(self._conn)
-            setattr(self, name, repository)
-            self._repositories.append(repository)
+        session = self._session = self._sessions()
+        # The session's identity map holds objects weakly: keep each one this unit of
+        # work loads or adds, so the events an aggregate recorded survive until commit
+        # even if the use case let go of it.
+        self._held, self._added = [], []
+        event.listen(session.sync_session, "loaded_as_persistent", self._hold)
+        event.listen(session.sync_session, "transient_to_pending", self._hold_new)
+        self._conn = await session.connection()
+        self.users = SqlAlchemyUserRepository(session)
+        self.token_families = SqlAlchemyRefreshTokenFamilyRepository(session)
+        self.password_resets = SqlAlchemyPasswordResetRepository(session)
+        self.institutions = SqlAlchemyInstitutionRepository(session)
+        self.cared_persons = SqlAlchemyCaredPersonRepository(session)
+        self.representations = SqlAlchemyRepresentationRepository(session)
+        self.packages = SqlAlchemyPackageRepository(session)
+        self.subscriptions = SqlAlchemySubscriptionRepository(session)
+        self.invoices = SqlAlchemyInvoiceRepository(session)
+        self.referrals = SqlAlchemyReferralRepository(session)
+        self.commissions = SqlAlchemyCommissionRepository(session)
+        self.reviews = SqlAlchemyReviewRepository(session)
+        self.scores = SqlAlchemyScoreRepository(session)
+        self.devices = SqlAlchemyDeviceRepository(session)
+        self.events = SqlAlchemySensorEventRepository(session)
+        self.ingest = SqlAlchemyIngestRepository(session)  # bulk Core statements
+        self.alerts = SqlAlchemyAlertRepository(session)
+        self.notifications = self._outbox = SqlAlchemyNotificationRepository(session)
+        self.rejected_messages = SqlAlchemyRejectedMessageRepository(session)
+        self.device_commands = SqlAlchemyDeviceCommandRepository(session)
+
+    def _hold(self, _session: Any, instance: Any) -> None:
+        self._held.append(instance)
+
+    def _hold_new(self, _session: Any, instance: Any) -> None:
+        self._held.append(instance)
+        self._added.append(instance)
 
     async def _end(self) -> None:
         if self._session is not None:
             await self._session.close()
-        self._session, self._conn = None, None
+        self._session, self._conn, self._held, self._added = None, None, [], []
 
     async def flush(self) -> None:
         """Write every new or changed entity now (the transaction stays open)."""
         try:
             await self.session.flush()
-            for repository in self._repositories:
-                if not getattr(repository, "uses_session", False):
-                    await repository.flush()
         except IntegrityError as exc:
             raise conflict(exc) from exc
 
     async def _commit(self) -> None:
         await self.flush()
-        try:
-            await self.session.commit()
-        except IntegrityError as exc:
-            # A failed COMMIT can leave the driver's transaction open (SQLite, deferred
-            # foreign keys): never hand that connection back to the pool.
-            await self.connection.invalidate()
-            raise conflict(exc) from exc
+        await self.session.commit()
 
     async def _rollback(self) -> None:
-        if self._session is not None and (self._conn is None or not self._conn.invalidated):
-            # Detach first: a rollback would expire what the use case loaded, and it may
-            # still read it (a query's result, an error's details) once the block ends.
-            self._session.expunge_all()
-            await self._session.rollback()
+        if self._session is None:
+            return
+        # Detach first: a rollback would expire what the use case loaded, and it may still
+        # read it (a query's result, an error's details) once the block ends. What it
+        # added was never stored: transient again, so a later unit of work may add it.
+        self._session.expunge_all()
+        for instance in self._added:
+            make_transient(instance)
+        await self._session.rollback()
 
     def _wrote_outbox(self) -> bool:
-        return bool(self.notifications.added)
+        return bool(self._outbox.added)
 
     def _seen(self) -> Iterable[Aggregate]:
-        session = self.session
-        yield from (e for e in session.identity_map.values() if isinstance(e, Aggregate))
-        yield from (e for e in session.new if isinstance(e, Aggregate))
-        for repository in self._repositories:
-            if not getattr(repository, "uses_session", False):
-                yield from (e for e in repository.seen() if isinstance(e, Aggregate))
+        seen: set[int] = set()
+        for entity in self._held:
+            if isinstance(entity, Aggregate) and id(entity) not in seen:
+                seen.add(id(entity))
+                yield entity

@@ -96,7 +96,8 @@ class UnitOfWorkBase:
         await self._begin()
         return self
 
-    async def __aexit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
         try:
             if not self._committed:
                 await self.rollback()

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from cuiot.application.billing.commands.packages import SeedCatalogue
 from cuiot.entrypoints.cli.output import console, emit_one
 from cuiot.entrypoints.cli.runtime import run
 from cuiot.entrypoints.cli.users import JSON
-from cuiot.entrypoints.container import use_case
+from cuiot.entrypoints.container import Container, use_case
 
 
 def seed(demo: bool = typer.Option(False, "--demo", help="Add a demo family, devices and a week of readings."),
          json_: bool = JSON) -> None:
     """Seed the default package catalogue (idempotent)."""
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> dict[str, Any]:
         added = await use_case(c, SeedCatalogue)()
         summary = {"packages_added": len(added)}
         if demo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
@@ -25,7 +26,8 @@ bearer = HTTPBearer(auto_error=False, description="The access token from /auth/l
 
 
 def get_container(request: Request) -> Container:
-    return request.app.state.container
+    container: Container = request.app.state.container
+    return container
 
 
 def use(cls: type[T]) -> Callable[[Request], T]:
@@ -50,10 +52,15 @@ ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
 def query(handler: Callable[..., T], *views: Callable[[AsyncConnection], Any]
           ) -> Callable[..., T]:
     """``Depends(query(ListAlerts, SqlAlertViews))``: the query handler with its views
-    bound to the request's read transaction, then the container's ``clock``."""
+    bound to the request's read transaction, then the container's ``clock`` (and its
+    ``policy`` when the handler takes one)."""
+
+    wants_policy = "policy" in inspect.signature(handler).parameters
 
     def build(request: Request, conn: ReadConnection) -> T:
-        return handler(*(view(conn) for view in views), clock=get_container(request).clock())
+        container = get_container(request)
+        extra = {"policy": container.policy()} if wants_policy else {}
+        return handler(*(view(conn) for view in views), clock=container.clock(), **extra)
 
     build.__name__ = f"query_{getattr(handler, '__name__', 'handler')}"
     return build
