@@ -13,17 +13,16 @@ from typing import Any, TypeVar
 
 from dependency_injector import containers, providers
 from prometheus_client import CollectorRegistry
-
-from cuiot.adapters.notifications.signal import InProcessOutboxSignal
-from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal
-from cuiot.adapters.persistence.database import create_engine, is_sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
-from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.cache.memory import InMemoryRateLimiter, InMemoryRevocationList
 from cuiot.adapters.cache.redis import RedisRateLimiter, RedisRevocationList, connect_redis
 from cuiot.adapters.mqtt.gateway import PahoDeviceCommandGateway
+from cuiot.adapters.notifications.signal import InProcessOutboxSignal
+from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal
+from cuiot.adapters.persistence.database import create_engine, create_read_engine, is_sqlite
+from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from cuiot.adapters.security.jwt_tokens import PyJwtTokenIssuer
 from cuiot.adapters.system import (
@@ -55,14 +54,20 @@ def outbox_transport_for(settings: Settings) -> str:
     return "redis" if settings.redis_url else "in_process"
 
 
-def command_gateway(settings: Settings, registry: CollectorRegistry) -> PahoDeviceCommandGateway | None:
+def command_gateway(settings: Settings,
+                    registry: CollectorRegistry) -> PahoDeviceCommandGateway | None:
     target = mqtt_target(settings)
     return None if target is None else PahoDeviceCommandGateway(target, registry=registry)
 
 
 def read_engine_for(settings: Settings, primary: AsyncEngine) -> AsyncEngine:
-    """The replica's engine when ``CUIOT_DATABASE_READ_URL`` is set, else the primary's."""
-    return create_engine(settings.database_read_url) if settings.database_read_url else primary
+    """The replica's engine when ``CUIOT_DATABASE_READ_URL`` is set; else, on PostgreSQL,
+    read-only sessions of its own on the primary; on SQLite, the primary's engine."""
+    if settings.database_read_url:
+        return create_read_engine(settings.database_read_url)
+    if is_sqlite(settings.database_url):
+        return primary
+    return create_read_engine(settings.database_url)
 
 
 class Container(containers.DeclarativeContainer):

@@ -53,6 +53,24 @@ def _sqlite_begin_immediate(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# The read side's PostgreSQL sessions: read-only, and one generic plan per prepared
+# statement. A view's statement is the same text on every request with other parameters;
+# PostgreSQL would otherwise plan it again on each execution (the access subquery over
+# the monthly partitions took longer to plan than to run) and prune partitions at run time
+# anyway.
+READ_SESSION = {"plan_cache_mode": "force_generic_plan", "default_transaction_read_only": "on"}
+
+
+def create_read_engine(url: str) -> AsyncEngine:
+    """An engine for queries only (``CUIOT_DATABASE_READ_URL``, or the primary's URL)."""
+    if is_sqlite(url):
+        return create_engine(url)
+    # No ping at checkout (a round trip on every request): a connection found dead fails
+    # that one request, and the pool replaces it.
+    return create_engine(url, connect_args={"server_settings": READ_SESSION},
+                         pool_size=10, max_overflow=10, pool_pre_ping=False)
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     for key, codec in JSON_CODEC.items():
         kwargs.setdefault(key, codec)

@@ -10,14 +10,13 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from cuiot.entrypoints.alert_metrics import AlertMetrics
 from cuiot.entrypoints.container import Container, build_container
-from cuiot.entrypoints.http import errors
-from cuiot.entrypoints.live import LiveAlerts
-from cuiot.entrypoints.pipeline import Runner
+from cuiot.entrypoints.http import errors, health
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.http.middleware import RateLimit, RefuseNul, RequestContext
-from cuiot.entrypoints.http import health
 from cuiot.entrypoints.http.routers import ROUTERS
 from cuiot.entrypoints.http.schemas import ERRORS
+from cuiot.entrypoints.live import LiveAlerts
+from cuiot.entrypoints.pipeline import Runner
 
 DESCRIPTION = """CUIOT watches over people who live alone or in care.
 
@@ -51,7 +50,7 @@ def create_app(container: Container | None = None,
                 await runner.stop()
         if settings.redis_url:
             await container.redis().aclose()
-        if settings.database_read_url:
+        if container.read_engine() is not container.engine():
             await container.read_engine().dispose()
         await container.engine().dispose()
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cuiot.adapters.persistence.views.identity import SqlPrincipalViews
@@ -30,10 +30,10 @@ def get_container(request: Request) -> Container:
     return container
 
 
-def use(cls: type[T]) -> Callable[[Request], T]:
+def use(cls: type[T]) -> Callable[[Request], Awaitable[T]]:
     """``Depends(use(SomeUseCase))``: a use case with a fresh unit of work."""
 
-    def build(request: Request) -> T:
+    async def build(request: Request) -> T:
         return use_case(get_container(request), cls)
 
     build.__name__ = f"use_{cls.__name__}"
@@ -50,14 +50,14 @@ ReadConnection = Annotated[AsyncConnection, Depends(read_connection)]
 
 
 def query(handler: Callable[..., T], *views: Callable[[AsyncConnection], Any]
-          ) -> Callable[..., T]:
+          ) -> Callable[..., Awaitable[T]]:
     """``Depends(query(ListAlerts, SqlAlertViews))``: the query handler with its views
     bound to the request's read transaction, then the container's ``clock`` (and its
     ``policy`` when the handler takes one)."""
 
     wants_policy = "policy" in inspect.signature(handler).parameters
 
-    def build(request: Request, conn: ReadConnection) -> T:
+    async def build(request: Request, conn: ReadConnection) -> T:
         container = get_container(request)
         extra = {"policy": container.policy()} if wants_policy else {}
         return handler(*(view(conn) for view in views), clock=container.clock(), **extra)
@@ -87,10 +87,17 @@ async def current_principal(
 Principal = Annotated[AuthPrincipal, Depends(current_principal)]
 
 
+@dataclass(frozen=True, slots=True)
 class Paging:
-    def __init__(self, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> None:
-        self.offset, self.limit = offset, limit
+    offset: int = 0
+    limit: int = 50
 
 
-PageParams = Annotated[Paging, Depends()]
+async def paging(offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Paging:
+    """``?offset=&limit=`` (dependencies are coroutines here: a plain function or class
+    would cost each request a hop to the thread pool)."""
+    return Paging(offset, limit)
+
+
+PageParams = Annotated[Paging, Depends(paging)]

@@ -9,10 +9,11 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Uuid, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cuiot.adapters.persistence.orm.identity import user_roles, users
+from cuiot.adapters.persistence.types import UtcDateTime
 from cuiot.application.identity.ports import RoleView, UserView
 from cuiot.application.shared.queries import Window
 from cuiot.domain.users import Role
@@ -25,16 +26,20 @@ def _role_active(now: datetime) -> ColumnElement[bool]:
     return or_(user_roles.c.expires_at.is_(None), user_roles.c.expires_at > now)
 
 
+# Every authenticated request runs it: built once, the user and the time bound per call.
+_PRINCIPAL = (
+    select(users.c.id, user_roles.c.role)
+    .outerjoin(user_roles, (user_roles.c.user_id == users.c.id)
+               & _role_active(bindparam("now", type_=UtcDateTime())))
+    .where(users.c.id == bindparam("user_id", type_=Uuid()), users.c.is_active))
+
+
 class SqlPrincipalViews:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
     async def active_roles(self, user_id: UUID, now: datetime) -> frozenset[Role] | None:
-        r = user_roles.c
-        rows = (await self.conn.execute(
-            select(users.c.id, r.role)
-            .outerjoin(user_roles, (r.user_id == users.c.id) & _role_active(now))
-            .where(users.c.id == user_id, users.c.is_active))).all()
+        rows = (await self.conn.execute(_PRINCIPAL, {"user_id": user_id, "now": now})).all()
         if not rows:
             return None
         return frozenset(Role(role) for _, role in rows if role is not None)

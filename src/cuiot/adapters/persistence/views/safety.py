@@ -246,15 +246,14 @@ def _device_seen(admin: bool) -> Select[Any]:
 
 
 def _alert(row: Row[Any]) -> AlertView:
-    return AlertView(
-        id=row.id, alert_type=row.alert_type, severity=row.severity, status=row.status,
-        escalation_level=row.escalation_level, occurrences=row.occurrences,
-        cared_person_id=row.cared_person_id,
-        cared_person_name=f"{row.first_name} {row.last_name}", device_pk=row.device_pk,
-        device_id=row.device_id, device_name=row.device_name, created_at=row.created_at,
-        last_event_at=row.last_event_at, acknowledged_at=row.acknowledged_at,
-        acknowledged_by=row.acknowledged_by, resolved_at=row.resolved_at,
-        resolved_by=row.resolved_by)
+    # Unpacked by position (ALERT_COLUMNS, then the names): a page has up to 201 rows.
+    (id_, alert_type, severity, status, level, occurrences, person, device_pk, created_at,
+     last_event_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
+     first_name, last_name, device_id, device_name) = row
+    return AlertView(id_, alert_type, severity, status, level, occurrences, person,
+                     f"{first_name} {last_name}", device_pk, device_id, device_name,
+                     created_at, last_event_at, acknowledged_at, acknowledged_by,
+                     resolved_at, resolved_by)
 
 
 def _event(row: Row[Any]) -> EventView:

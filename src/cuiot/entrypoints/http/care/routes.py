@@ -5,12 +5,10 @@ Whoever may not see a cared person or an institution gets a 404, never a 403."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, status
-from sqlalchemy.ext.asyncio import AsyncConnection
+from fastapi import APIRouter, Depends, status
 
 from cuiot.adapters.persistence.views.care import SqlCareViews
 from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
@@ -70,26 +68,12 @@ from cuiot.entrypoints.http.care.schemas import (
 from cuiot.entrypoints.http.deps import (
     PageParams,
     Principal,
-    ReadConnection,
-    get_container,
     query,
     use,
 )
 from cuiot.entrypoints.http.schemas import Page
 
 T = TypeVar("T")
-
-
-def judged(handler: Callable[..., T]) -> Callable[[Request, AsyncConnection], T]:
-    """``Depends(judged(CheckLegalCapacity))``: ``query(...)`` for a query that also
-    applies the policy (the right to contract, the age of majority)."""
-
-    def build(request: Request, conn: ReadConnection) -> T:
-        container = get_container(request)
-        return handler(SqlCareViews(conn), clock=container.clock(), policy=container.policy())
-
-    build.__name__ = f"judged_{getattr(handler, '__name__', 'query')}"
-    return build
 
 
 def viewer_of(principal: AuthPrincipal) -> Viewer:
@@ -107,8 +91,8 @@ GetPerson = Annotated[GetCaredPerson, Depends(query(GetCaredPerson, SqlCareViews
 UpdatePerson = Annotated[UpdateCaredPerson, Depends(use(UpdateCaredPerson))]
 AddMemberUseCase = Annotated[AddMember, Depends(use(AddMember))]
 AssignCaregiverUseCase = Annotated[AssignCaregiver, Depends(use(AssignCaregiver))]
-CheckCapacity = Annotated[CheckLegalCapacity, Depends(judged(CheckLegalCapacity))]
-CheckRight = Annotated[CheckContractingRight, Depends(judged(CheckContractingRight))]
+CheckCapacity = Annotated[CheckLegalCapacity, Depends(query(CheckLegalCapacity, SqlCareViews))]
+CheckRight = Annotated[CheckContractingRight, Depends(query(CheckContractingRight, SqlCareViews))]
 RequestRep = Annotated[RequestRepresentation, Depends(use(RequestRepresentation))]
 VerifyRep = Annotated[VerifyRepresentation, Depends(use(VerifyRepresentation))]
 GetRep = Annotated[GetRepresentative, Depends(query(GetRepresentative, SqlCareViews))]

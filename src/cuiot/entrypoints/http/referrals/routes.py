@@ -6,13 +6,11 @@ Every list and total is the caller's own; the routes that take an id are admin-o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, status
-from sqlalchemy.ext.asyncio import AsyncConnection
+from fastapi import APIRouter, Depends, status
 
 from cuiot.adapters.persistence.views.referrals import SqlReferralViews
 from cuiot.application.referrals.commands.commissions import PayCommission, PayCommissionCommand
@@ -40,12 +38,9 @@ from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.http.deps import (
     PageParams,
     Principal,
-    ReadConnection,
-    get_container,
     query,
     use,
 )
-from cuiot.entrypoints.http.schemas import Page
 from cuiot.entrypoints.http.referrals.schemas import (
     CommissionOut,
     CommissionStatsOut,
@@ -56,23 +51,12 @@ from cuiot.entrypoints.http.referrals.schemas import (
     ValidateCodeIn,
     ValidationOut,
 )
+from cuiot.entrypoints.http.schemas import Page
 
 router = APIRouter()
 REFERRALS: list[str | Enum] = ["referrals"]
 COMMISSIONS: list[str | Enum] = ["referral commissions"]
 Q = TypeVar("Q", ValidateReferral, ReferralStats, CommissionStats)
-
-
-def with_policy(handler: type[Q]) -> Callable[[Request, AsyncConnection], Q]:
-    """``query(handler, SqlReferralViews)`` for a handler that also takes the policy."""
-
-    def build(request: Request, conn: ReadConnection) -> Q:
-        container = get_container(request)
-        return handler(SqlReferralViews(conn), clock=container.clock(),
-                       policy=container.policy())
-
-    build.__name__ = f"query_{handler.__name__}"
-    return build
 
 
 def viewer(principal: Principal) -> Viewer:
@@ -93,7 +77,7 @@ async def generate_code(body: GenerateCodeIn, principal: Principal,
 @router.post("/referrals/validate", response_model=ValidationOut, tags=REFERRALS,
              summary="Whether a code can be used to register (public, no token)")
 async def validate(body: ValidateCodeIn,
-                   check: Annotated[ValidateReferral, Depends(with_policy(ValidateReferral))],
+                   check: Annotated[ValidateReferral, Depends(query(ValidateReferral, SqlReferralViews))],
                    ) -> ValidationOut:
     return ValidationOut.of(await check(ValidateReferralQuery(body.code, body.email)))
 
@@ -112,7 +96,7 @@ async def my_referrals(principal: Principal, page: PageParams,
 @router.get("/referrals/stats", response_model=ReferralStatsOut, tags=REFERRALS,
             summary="The caller's referrals by status, conversion rate and commission totals")
 async def referral_stats(principal: Principal,
-                         stats: Annotated[ReferralStats, Depends(with_policy(ReferralStats))],
+                         stats: Annotated[ReferralStats, Depends(query(ReferralStats, SqlReferralViews))],
                          ) -> ReferralStatsOut:
     return ReferralStatsOut.of(await stats(ReferralStatsQuery(viewer(principal))))
 
@@ -151,6 +135,6 @@ async def mark_paid(commission_id: UUID, principal: Principal,
             summary="The caller's commission totals by status and by type")
 async def commission_stats(principal: Principal,
                            stats: Annotated[CommissionStats,
-                                            Depends(with_policy(CommissionStats))],
+                                            Depends(query(CommissionStats, SqlReferralViews))],
                            ) -> CommissionStatsOut:
     return CommissionStatsOut.of(await stats(CommissionStatsQuery(viewer(principal))))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
 from cuiot.adapters.persistence.views.reviews import SqlReviewViews
 from cuiot.application.reviews.commands.reviews import (
@@ -30,12 +30,9 @@ from cuiot.entrypoints.http.deps import (
     PageParams,
     Paging,
     Principal,
-    ReadConnection,
-    get_container,
     query,
     use,
 )
-from cuiot.entrypoints.http.schemas import Page
 from cuiot.entrypoints.http.reviews.schemas import (
     CaregiverReviewIn,
     InstitutionReviewIn,
@@ -43,18 +40,13 @@ from cuiot.entrypoints.http.reviews.schemas import (
     ReviewOut,
     ScoreOut,
 )
+from cuiot.entrypoints.http.schemas import Page
 
 router = APIRouter(tags=["reviews and scores"])
 
 
-def get_score(request: Request, conn: ReadConnection) -> GetScore:
-    """``query(GetScore, SqlReviewViews)`` with the container's policy (the prior)."""
-    container = get_container(request)
-    return GetScore(SqlReviewViews(conn), clock=container.clock(), policy=container.policy())
-
-
 Lister = Annotated[ListReviewsOf, Depends(query(ListReviewsOf, SqlReviewViews))]
-Scorer = Annotated[GetScore, Depends(get_score)]
+Scorer = Annotated[GetScore, Depends(query(GetScore, SqlReviewViews))]
 
 
 async def _page_of(list_: ListReviewsOf, kind: str, reviewed_id: UUID,

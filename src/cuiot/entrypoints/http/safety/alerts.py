@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from cuiot.adapters.persistence.views.safety import SqlAlertViews
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand, ResolveAlert
@@ -32,11 +32,11 @@ async def list_alerts(principal: Principal, page: PageParams,
                       list_: Annotated[ListAlerts, Depends(query(ListAlerts, SqlAlertViews))],
                       status: Annotated[AlertStatusName | None, Query()] = None,
                       severity: Annotated[SeverityName | None, Query()] = None,
-                      cared_person_id: UUID | None = None) -> Page[AlertOut]:
+                      cared_person_id: UUID | None = None) -> Response:
     viewer = Viewer.of(principal.user_id, principal.roles)
     alerts = await list_(ListAlertsQuery(viewer, status, severity, cared_person_id,
                                          Window(page.offset, page.limit)))
-    return Page.of([AlertOut.of(a) for a in alerts], page.offset, page.limit)
+    return Page[AlertOut].json([AlertOut.of(a) for a in alerts], page.offset, page.limit)
 
 
 @router.get("/{alert_id}", response_model=AlertOut, summary="An alert")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from cuiot.adapters.persistence.views.safety import SqlEventViews
 from cuiot.application.safety.queries.events import (
@@ -30,11 +30,11 @@ async def list_events(principal: Principal, page: PageParams,
                       list_: Annotated[ListEvents, Depends(query(ListEvents, SqlEventViews))],
                       cared_person_id: UUID | None = None,
                       severity: Annotated[SeverityName | None, Query()] = None,
-                      since: Annotated[Since | None, Query()] = None) -> Page[EventOut]:
+                      since: Annotated[Since | None, Query()] = None) -> Response:
     viewer = Viewer.of(principal.user_id, principal.roles)
     events = await list_(ListEventsQuery(viewer, cared_person_id, severity, since,
                                          Window(page.offset, page.limit)))
-    return Page.of([EventOut.of(e) for e in events], page.offset, page.limit)
+    return Page[EventOut].json([EventOut.of(e) for e in events], page.offset, page.limit)
 
 
 @device_router.get("/{device_pk}/events", response_model=Page[EventOut],
@@ -42,8 +42,8 @@ async def list_events(principal: Principal, page: PageParams,
 async def device_events(device_pk: UUID, principal: Principal, page: PageParams,
                         list_: Annotated[ListDeviceEvents,
                                          Depends(query(ListDeviceEvents, SqlEventViews))],
-                        ) -> Page[EventOut]:
+                        ) -> Response:
     viewer = Viewer.of(principal.user_id, principal.roles)
     events = await list_(ListDeviceEventsQuery(viewer, device_pk,
                                                Window(page.offset, page.limit)))
-    return Page.of([EventOut.of(e) for e in events], page.offset, page.limit)
+    return Page[EventOut].json([EventOut.of(e) for e in events], page.offset, page.limit)

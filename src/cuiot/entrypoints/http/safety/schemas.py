@@ -6,15 +6,12 @@ people and devices know; ``device_pk`` its key in this API (``/devices/{device_p
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
-from uuid import UUID
-from pydantic import BaseModel, Field
-from cuiot.application.safety.ports import AlertView, EventView
 import json
 import math
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
+from uuid import UUID
+
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -25,16 +22,14 @@ from pydantic import (
     StrictInt,
     StringConstraints,
 )
+
 from cuiot.application.safety.commands.devices import RegisteredDevice
 from cuiot.application.safety.commands.ingest import DUPLICATE, STORED, IngestResult
+from cuiot.application.safety.ports import AlertView, DeviceCommandView, DeviceView, EventView
+from cuiot.domain.device_commands import DeviceCommand
 from cuiot.domain.devices import Device
 from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS, SENSOR_DATA_MAX_BYTES
 from cuiot.entrypoints.http.schemas import Strict
-from typing import Annotated, Any
-from pydantic import BaseModel, Field, StringConstraints
-from cuiot.domain.device_commands import DeviceCommand
-from cuiot.application.safety.ports import DeviceCommandView, DeviceView
-
 
 SeverityName = Literal["low", "medium", "high", "critical"]
 AlertStatusName = Literal["pending", "sent", "acknowledged", "resolved", "unhandled"]
@@ -62,7 +57,8 @@ class AlertOut(BaseModel):
 
     @classmethod
     def of(cls, alert: AlertView) -> AlertOut:
-        return cls(id=alert.id, alert_type=alert.alert_type, severity=alert.severity.value,
+        """From a view's row, typed already: built without validating it again."""
+        return cls.model_construct(id=alert.id, alert_type=alert.alert_type, severity=alert.severity.value,
                    status=alert.status.value, escalation_level=alert.escalation_level,
                    occurrences=alert.occurrences, cared_person_id=alert.cared_person_id,
                    device_id=alert.device_id, device_pk=alert.device_pk,
@@ -86,7 +82,8 @@ class EventOut(BaseModel):
 
     @classmethod
     def of(cls, event: EventView) -> EventOut:
-        return cls(id=event.id, event_type=event.event_type.value,
+        """From a view's row, typed already: built without validating it again."""
+        return cls.model_construct(id=event.id, event_type=event.event_type.value,
                    severity=event.severity.value, device_id=event.device_id,
                    device_pk=event.device_pk, cared_person_id=event.cared_person_id,
                    timestamp=event.timestamp, received_at=event.received_at,
