@@ -75,6 +75,7 @@ users = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 Index("uq_users_email_lower", func.lower(users.c.email), unique=True)
+Index("ix_users_created", users.c.created_at, users.c.id)  # the admin's user list
 
 roles = Table(
     "roles", metadata,

@@ -115,6 +115,9 @@ Index("ix_referral_commissions_referrer_period",
       referral_commissions.c.referrer_id, referral_commissions.c.period)
 Index("ix_referral_commissions_status_period",
       referral_commissions.c.status, referral_commissions.c.period)
+Index("ix_referral_commissions_period_created",  # the admin's list of every commission
+      referral_commissions.c.period, referral_commissions.c.created_at,
+      referral_commissions.c.id)
 
 
 @mapping

@@ -92,6 +92,7 @@ devices = Table(
 Index("ix_devices_cared_person_created", devices.c.cared_person_id, devices.c.created_at)
 Index("ix_devices_type_created", devices.c.device_type, devices.c.created_at)
 Index("ix_devices_offline_due_at", devices.c.offline_due_at)
+Index("ix_devices_created", devices.c.created_at, devices.c.id)  # an admin's device list
 
 events = Table(
     "events", metadata,
