@@ -146,7 +146,8 @@ class CuiotProcess:
 
 
 @contextlib.contextmanager
-def cuiot_processes(count: int, args: list[str], env: dict[str, str]) -> Iterator[list[CuiotProcess]]:
+def cuiot_processes(count: int, args: list[str],
+                    env: dict[str, str]) -> Iterator[list[CuiotProcess]]:
     """``count`` processes of ``cuiot ARGS``, all stopped at the end, whatever happens."""
     started: list[CuiotProcess] = []
     try:

@@ -42,10 +42,7 @@ from paho.mqtt.client import CallbackAPIVersion, Client
 from paho.mqtt.enums import MQTTProtocolVersion
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from tests.support.mosquitto import Mosquitto, throwaway_mosquitto
-from tests.support.servers import fresh_postgres_database, postgres_server
 
-from tests.fakes.system import PlainPasswordHasher
 from cuiot.adapters.mqtt.client import BrokerAddress, session_properties
 from cuiot.adapters.mqtt.envelope import subscriptions
 from cuiot.adapters.persistence.database import create_engine
@@ -54,9 +51,12 @@ from cuiot.adapters.persistence.orm.safety import devices
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.system import SecretsRandomSource, SystemClock, Uuid4IdGenerator
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
-from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
+from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.domain.policy import DEFAULT_POLICY
+from tests.fakes.system import PlainPasswordHasher
+from tests.support.mosquitto import Mosquitto, throwaway_mosquitto
+from tests.support.servers import fresh_postgres_database, postgres_server
 
 DATABASES = ("postgres", "sqlite")
 CONSUMER_CLIENT_ID = "cuiot-consumer"  # CUIOT_MQTT_CLIENT_ID's default
@@ -89,7 +89,7 @@ def in_thread(fn: Any, *args: Any) -> Any:
     def target() -> None:
         try:
             result["value"] = fn(*args)
-        except BaseException as error:  # noqa: BLE001 - re-raised in the caller
+        except BaseException as error:
             result["error"] = error
 
     thread = threading.Thread(target=target)
@@ -135,7 +135,8 @@ def mqtt_client(url: str, client_id: str | None = None,
     """A paho MQTT 5 client (not connected) for the broker at ``url``; ``kwargs`` go to
     paho (``manual_ack=True``)."""
     address = BrokerAddress.parse(url)
-    client = Client(CallbackAPIVersion.VERSION2, client_id=client_id or f"bench-{uuid.uuid4().hex[:8]}",
+    client = Client(CallbackAPIVersion.VERSION2,
+                    client_id=client_id or f"bench-{uuid.uuid4().hex[:8]}",
                     protocol=MQTTProtocolVersion.MQTTv5, **kwargs)
     return client, address
 
@@ -204,7 +205,8 @@ class Publisher:
         deadline = time.monotonic() + timeout
         while self.acknowledged < self.sent:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.sent - self.acknowledged} messages not taken by the broker")
+                raise TimeoutError(
+                    f"{self.sent - self.acknowledged} messages not taken by the broker")
             time.sleep(0.01)
 
 
@@ -231,10 +233,14 @@ class Account:
     person_ids: list[UUID]
 
 
-async def seed_account(engine: AsyncEngine, persons: int = 1, *, self_care: bool = False) -> Account:
+async def seed_account(engine: AsyncEngine, persons: int = 1, *,
+                       self_care: bool = False) -> Account:
     """A user and ``persons`` cared persons, through the use cases."""
     clock, ids, policy = SystemClock(DEFAULT_POLICY.timezone), Uuid4IdGenerator(), DEFAULT_POLICY
-    uow = lambda: SqlAlchemyUnitOfWork(engine)
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(engine)
+
     user = await RegisterUser(uow(), clock, ids, PlainPasswordHasher(), policy)(RegisterUserCommand(
         f"bench-{uuid.uuid4().hex[:8]}@example.com", "una clave larga", "Bench", "User",
         date_of_birth=date(1950, 1, 1)))
@@ -254,7 +260,8 @@ async def seed_devices(engine: AsyncEngine, account: Account, count: int, *,
     (the account's by default): the first through ``RegisterDevice``, the others bulk
     copies of its row. Returns device_id → primary key."""
     persons = list(person_ids or account.person_ids)
-    first = await RegisterDevice(SqlAlchemyUnitOfWork(engine), SystemClock(DEFAULT_POLICY.timezone), Uuid4IdGenerator(),
+    first = await RegisterDevice(SqlAlchemyUnitOfWork(engine),
+                                 SystemClock(DEFAULT_POLICY.timezone), Uuid4IdGenerator(),
                                  SecretsRandomSource(), DEFAULT_POLICY)(RegisterDeviceCommand(
         account.user_id, f"{prefix}-0", f"{prefix} 0", device_type, persons[0]))
     async with engine.begin() as conn:
@@ -360,7 +367,8 @@ async def message_problems(engine: AsyncEngine, msg_ids: Sequence[str],
         if lost:
             problems.append(f"{len(lost)} messages have no {table} row, e.g. {sorted(lost)[:3]}")
         if doubled:
-            problems.append(f"{len(doubled)} messages have several {table} rows, e.g. {doubled[:3]}")
+            problems.append(
+                f"{len(doubled)} messages have several {table} rows, e.g. {doubled[:3]}")
     return problems
 
 

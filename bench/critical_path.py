@@ -1,4 +1,5 @@
-"""Critical path: how long a hypertensive crisis takes from publish to the alert row and to the first webhook, under ingest load.
+"""Critical path: how long a hypertensive crisis takes from publish to the alert row and
+to the first webhook, under ingest load.
 
     python -m bench critical-path [--seconds 60] [--rate R] [--burst 2000] [--devices 200]
                                   [--database postgres|sqlite] [--src DIR]

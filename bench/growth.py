@@ -38,9 +38,9 @@ from bench.common import (
 from bench.ingest import Drain, Fleet, drain_worker, seed_fleet
 from bench.report import Report
 from cuiot.adapters.persistence.partitions import ensure_partitions
-from cuiot.adapters.system import SystemClock
 from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.safety import SqlEventViews
+from cuiot.adapters.system import SystemClock
 from cuiot.application.safety.queries.events import ListEvents, ListEventsQuery
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.policy import DEFAULT_POLICY
@@ -56,7 +56,9 @@ INSERT INTO events (id, "timestamp", device_pk, cared_person_id, event_type, sev
 SELECT gen_random_uuid(), at, fleet.id, fleet.cared_person_id, 'blood_pressure', 'low', at,
        '{{"systolic": 122, "diastolic": 79, "pulse": 71}}'::jsonb, 'old-' || g, 120, NULL
 FROM generate_series(1, CAST(:size AS integer)) AS g
-CROSS JOIN LATERAL (SELECT now() - (g::float8 / CAST(:size AS integer)) * interval '{HISTORY_DAYS} days' AS at) AS t
+CROSS JOIN LATERAL (
+    SELECT now() - (g::float8 / CAST(:size AS integer)) * interval '{HISTORY_DAYS} days' AS at
+) AS t
 JOIN fleet ON fleet.k = g % (SELECT count(*) FROM fleet)
 """
 

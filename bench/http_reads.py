@@ -24,8 +24,6 @@ from collections.abc import Iterator
 
 import bcrypt
 import httpx
-from tests.support.redis_server import delete_keys, redis_server
-from tests.support.servers import free_port
 
 from bench._load import Load, Logins, find_wrk, login_stream, run_load
 from bench._reads_support import (
@@ -37,6 +35,8 @@ from bench._reads_support import (
 )
 from bench.common import migrated_database, sigterm_as_interrupt
 from bench.report import Report
+from tests.support.redis_server import delete_keys, redis_server
+from tests.support.servers import free_port
 
 FAMILY_EMAIL, FAMILY_PASSWORD = "familia@bench.example", "una clave larga"
 FAMILY_OF = 3  # cared persons the family user is a member of

@@ -1,4 +1,5 @@
-"""Ingest: the real `cuiot worker` draining a broker queue and keeping up live, against a raw consumer.
+"""Ingest: the real `cuiot worker` draining a broker queue and keeping up live, against a
+raw consumer.
 
     python -m bench ingest [--messages 10000] [--devices 200] [--database postgres|sqlite]
                            [--live-seconds 10] [--live-rate R] [--src DIR]

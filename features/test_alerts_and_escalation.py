@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.support.alerts import SafetyBench
 
 from cuiot.application.safety.commands.alerts import (
     AcknowledgeAlert,
@@ -25,6 +24,7 @@ from cuiot.domain.packages import BillingCycle, PackageType, default_catalogue
 from cuiot.domain.sensor_events import Severity
 from cuiot.domain.subscriptions import Subscription
 from cuiot.domain.users import Role
+from tests.support.alerts import SafetyBench
 
 scenarios("alerts_and_escalation.feature")
 

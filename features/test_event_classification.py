@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.support.alerts import SafetyBench
 
 from cuiot.application.safety.commands.devices import UpdateDevice, UpdateDeviceCommand
 from cuiot.application.safety.commands.ingest import IngestDeviceEventCommand, IngestReadingCommand
@@ -25,6 +24,7 @@ from cuiot.domain.classification import Thresholds
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.errors import InvalidReading
 from cuiot.domain.sensor_events import EventType, Severity
+from tests.support.alerts import SafetyBench
 
 scenarios("event_classification.feature")
 

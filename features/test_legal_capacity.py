@@ -13,7 +13,6 @@ from uuid import UUID
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
 
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
@@ -52,6 +51,7 @@ from cuiot.domain.care import CaredPerson
 from cuiot.domain.errors import Conflict, DomainError, Forbidden, LegalCapacityDenied
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.users import Role, User
+from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
 
 scenarios("legal_capacity.feature")
 

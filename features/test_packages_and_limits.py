@@ -9,6 +9,15 @@ from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
+
+from cuiot.application.billing.commands.packages import CreatePackage, CreatePackageCommand
+from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.billing.limits import ensure_within_limits
+from cuiot.domain.billing_limits import BYTES_PER_GB
+from cuiot.domain.errors import DomainError, PackageLimitExceeded
+from cuiot.domain.packages import BillingCycle
+from cuiot.domain.subscriptions import SubscriptionStatus
 from tests.support.billing import (
     CYCLES,
     DIMENSIONS,
@@ -20,15 +29,6 @@ from tests.support.billing import (
     parse_day,
     parse_number,
 )
-
-from cuiot.application.billing.commands.packages import CreatePackage, CreatePackageCommand
-from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
-from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
-from cuiot.application.billing.limits import ensure_within_limits
-from cuiot.domain.billing_limits import BYTES_PER_GB
-from cuiot.domain.errors import DomainError, PackageLimitExceeded
-from cuiot.domain.packages import BillingCycle
-from cuiot.domain.subscriptions import SubscriptionStatus
 
 scenarios("packages_and_limits.feature")
 

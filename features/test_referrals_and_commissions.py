@@ -16,12 +16,6 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.fakes.system import (
-    FixedClock,
-    RecordingEventPublisher,
-    SeededRandomSource,
-    SequentialIdGenerator,
-)
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.orm.referrals import referrals
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
@@ -67,6 +61,12 @@ from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.referrals import Referral, ReferralCode
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
+from tests.fakes.system import (
+    FixedClock,
+    RecordingEventPublisher,
+    SeededRandomSource,
+    SequentialIdGenerator,
+)
 
 scenarios("referrals_and_commissions.feature")
 

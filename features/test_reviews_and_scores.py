@@ -15,7 +15,6 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.fakes.system import FixedClock, SequentialIdGenerator
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.persistence.views import ReadSide
@@ -41,6 +40,7 @@ from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.reviews import Review, ReviewedKind, review_class, round_half_up
 from cuiot.domain.users import Role, RoleGrant, User
 from cuiot.domain.values import EmailAddress
+from tests.fakes.system import FixedClock, SequentialIdGenerator
 
 scenarios("reviews_and_scores.feature")
 
@@ -349,7 +349,7 @@ def _(scene: Scene, reviewer: str, reviewed: str, person: str, rating: str) -> N
 def _(scene: Scene, reviewer: str, reviewed: str, datatable: list[list[str]]) -> None:
     header, *rows = datatable
     for days_ago, row in enumerate(rows):
-        cells = dict(zip(header, row))
+        cells = dict(zip(header, row, strict=True))
         categories = {CATEGORY[k]: int(v) for k, v in cells.items() if k != "estrellas" and v}
         on = scene.clock.today() - timedelta(days=days_ago)
         scene.write(reviewer, reviewed, int(cells["estrellas"]), on=on, categories=categories)

@@ -8,16 +8,6 @@ from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from tests.fakes.billing import InMemoryInvoiceViews
-from tests.support.billing import (
-    CYCLES,
-    DIMENSIONS,
-    PACKAGE_TYPES,
-    BillingWorld,
-    amount_text,
-    parse_cents,
-    parse_day,
-)
 
 from cuiot.application.billing.commands.billing_run import (
     BillingRunSummary,
@@ -45,6 +35,16 @@ from cuiot.domain.errors import (
 from cuiot.domain.invoices import Invoice, InvoiceKind
 from cuiot.domain.subscriptions import Subscription
 from cuiot.domain.users import CapacityStatus
+from tests.fakes.billing import InMemoryInvoiceViews
+from tests.support.billing import (
+    CYCLES,
+    DIMENSIONS,
+    PACKAGE_TYPES,
+    BillingWorld,
+    amount_text,
+    parse_cents,
+    parse_day,
+)
 
 scenarios("subscriptions_and_invoices.feature")
 

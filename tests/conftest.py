@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
+from cuiot.domain.policy import DEFAULT_POLICY, Policy
 from tests.fakes.system import (
     FixedClock,
     PlainPasswordHasher,
@@ -14,7 +15,7 @@ from tests.fakes.system import (
     SequentialIdGenerator,
 )
 from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
-from cuiot.domain.policy import DEFAULT_POLICY, Policy
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -22,7 +23,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
-NOON_2026_01_15 = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)  # 12:00 in Buenos Aires
+NOON_2026_01_15 = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # 12:00 in Buenos Aires
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from cuiot.application.identity.commands.users import CreateAdmin, CreateAdminCommand
-from cuiot.entrypoints.container import Container, build_container, use_case
+from cuiot.entrypoints.container import Container, build_container, dispose_engines, use_case
 from cuiot.entrypoints.http.app import create_app
 from cuiot.entrypoints.settings import Settings
 
@@ -76,5 +76,5 @@ async def api(api_settings: Settings) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://cuiot.test") as client:
         yield Api(client, container)
-    await container.engine().dispose()
+    await dispose_engines(container)
     await asyncio.sleep(0)

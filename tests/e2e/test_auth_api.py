@@ -23,18 +23,22 @@ async def test_register_login_me_and_refresh_rotation(api):
     login = await api.client.post("/api/v1/auth/login",
                                   json={"email": "LUCIA@example.com", "password": PASSWORD})
     pair = login.json()
-    assert login.status_code == 200 and pair["token_type"] == "bearer" and pair["expires_in"] == 1800
+    assert (login.status_code == 200 and pair["token_type"] == "bearer"
+            and pair["expires_in"] == 1800)
     me = await api.client.get("/api/v1/users/me",
                               headers={"Authorization": f"Bearer {pair['access_token']}"})
     assert me.status_code == 200 and me.json()["first_name"] == "Lucía"
-    renewed = await api.client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    renewed = await api.client.post("/api/v1/auth/refresh",
+                                    json={"refresh_token": pair["refresh_token"]})
     assert renewed.status_code == 200
     new = renewed.json()
     assert new["refresh_token"] != pair["refresh_token"]
     # The spent refresh token again: 401, and the whole login is over.
-    reused = await api.client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    reused = await api.client.post("/api/v1/auth/refresh",
+                                   json={"refresh_token": pair["refresh_token"]})
     assert reused.status_code == 401 and reused.json()["error"] == "unauthenticated"
-    after = await api.client.post("/api/v1/auth/refresh", json={"refresh_token": new["refresh_token"]})
+    after = await api.client.post("/api/v1/auth/refresh",
+                                  json={"refresh_token": new["refresh_token"]})
     assert after.status_code == 401
 
 
@@ -53,7 +57,8 @@ async def test_five_failed_logins_lock_the_email_with_retry_after(api):
     await api.register("lucia@example.com")
     for _ in range(5):
         failed = await api.client.post("/api/v1/auth/login",
-                                       json={"email": "lucia@example.com", "password": "mala clave"})
+                                       json={"email": "lucia@example.com",
+                                             "password": "mala clave"})
         assert failed.status_code == 401
     locked = await api.client.post("/api/v1/auth/login",
                                    json={"email": "lucia@example.com", "password": PASSWORD})
@@ -77,7 +82,8 @@ async def test_token_attacks_all_get_401(api):
     wrong_key = jwt.encode(claims, "another secret of enough length for hs256!!", algorithm="HS256")
     expired = jwt.encode(claims | {"exp": int(time.time()) - 10},
                          api.container.secret(), algorithm="HS256")
-    tampered = f"{header}.{_b64(claims | {'sub': '00000000-0000-0000-0000-000000000001'})}.{signature}"
+    someone_else = claims | {"sub": "00000000-0000-0000-0000-000000000001"}
+    tampered = f"{header}.{_b64(someone_else)}.{signature}"
     login = await api.client.post("/api/v1/auth/login",
                                   json={"email": "lucia@example.com", "password": PASSWORD})
     refresh_as_access = login.json()["refresh_token"]
@@ -101,14 +107,17 @@ async def test_logout_revokes_the_access_token_and_the_session(api):
                                 json={"refresh_token": pair["refresh_token"]})
     assert out.status_code == 204
     assert (await api.client.get("/api/v1/users/me", headers=headers)).status_code == 401
-    refreshed = await api.client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    refreshed = await api.client.post("/api/v1/auth/refresh",
+                                      json={"refresh_token": pair["refresh_token"]})
     assert refreshed.status_code == 401
 
 
 async def test_forgot_and_reset_password(api):
     await api.register("lucia@example.com")
-    accepted = await api.client.post("/api/v1/auth/forgot-password", json={"email": "lucia@example.com"})
-    unknown = await api.client.post("/api/v1/auth/forgot-password", json={"email": "nadie@example.com"})
+    accepted = await api.client.post("/api/v1/auth/forgot-password",
+                                     json={"email": "lucia@example.com"})
+    unknown = await api.client.post("/api/v1/auth/forgot-password",
+                                    json={"email": "nadie@example.com"})
     assert accepted.status_code == unknown.status_code == 202
     async with api.container.uow() as uow:
         token = await _reset_token_from_outbox(uow)
@@ -135,7 +144,8 @@ async def _reset_token_from_outbox(uow) -> str:
 async def test_profile_update_and_admin_role_management(api):
     admin = await api.admin()
     lucia = await api.user("lucia@example.com")
-    changed = await api.client.patch("/api/v1/users/me", headers=lucia, json={"phone": "+54 11 5555-0101"})
+    changed = await api.client.patch("/api/v1/users/me", headers=lucia,
+                                     json={"phone": "+54 11 5555-0101"})
     assert changed.status_code == 200 and changed.json()["phone"] == "+54 11 5555-0101"
     lucia_id = changed.json()["id"]
     forbidden = await api.client.get("/api/v1/users", headers=lucia)
@@ -166,8 +176,10 @@ async def test_the_profile_and_the_user_list_are_one_statement_after_authenticat
 async def test_forgot_password_cannot_flood_an_inbox(api):
     await api.register("lucia@example.com")
     for _ in range(3):
-        sent = await api.client.post("/api/v1/auth/forgot-password", json={"email": "lucia@example.com"})
+        sent = await api.client.post("/api/v1/auth/forgot-password",
+                                     json={"email": "lucia@example.com"})
         assert sent.status_code == 202
-    held = await api.client.post("/api/v1/auth/forgot-password", json={"email": "lucia@example.com"})
+    held = await api.client.post("/api/v1/auth/forgot-password",
+                                 json={"email": "lucia@example.com"})
     assert held.status_code == 429 and held.json()["error"] == "rate_limited"
     assert int(held.headers["retry-after"]) > 0

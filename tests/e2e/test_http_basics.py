@@ -9,7 +9,7 @@ import logging
 import httpx
 
 from cuiot.adapters.persistence.migrate import head_revision
-from cuiot.entrypoints.container import build_container
+from cuiot.entrypoints.container import build_container, dispose_engines
 from cuiot.entrypoints.http.app import create_app
 from tests.e2e.conftest import PASSWORD, settings_for
 
@@ -74,13 +74,14 @@ async def test_each_request_is_logged_once_with_its_id_and_no_secret(database_ur
     caplog.handler.addFilter(RedactingFilter())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         await c.post("/api/v1/auth/register", json={
-            "email": "lucia@example.com", "password": PASSWORD, "first_name": "L", "last_name": "F"})
+            "email": "lucia@example.com", "password": PASSWORD, "first_name": "L",
+            "last_name": "F"})
         login = await c.post("/api/v1/auth/login", json={"email": "lucia@example.com",
                                                           "password": PASSWORD})
         token = login.json()["access_token"]
         await c.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}",
                                                    "X-Request-ID": "req-42"})
-    await container.engine().dispose()
+    await dispose_engines(container)
     access = [r for r in caplog.records if r.name == "cuiot.http.access"]
     assert len(access) == 3
     last = json.loads(JsonFormatter().format(access[-1]))

@@ -17,7 +17,8 @@ async def test_rate_limit_per_client_with_retry_after(api):
     statuses = [(await api.client.get("/api/v1/users/me")).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
     limited = await api.client.get("/api/v1/users/me")
-    assert limited.json()["error"] == "rate_limited" and 0 < int(limited.headers["retry-after"]) <= 60
+    assert (limited.json()["error"] == "rate_limited"
+            and 0 < int(limited.headers["retry-after"]) <= 60)
     assert (await api.client.get("/health")).status_code == 200  # health is never limited
 
 

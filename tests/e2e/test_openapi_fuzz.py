@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.application.identity.commands.login import Login, LoginCommand
 from cuiot.application.identity.commands.users import CreateAdmin, CreateAdminCommand
-from cuiot.entrypoints.container import build_container, use_case
+from cuiot.entrypoints.container import build_container, dispose_engines, use_case
 from cuiot.entrypoints.http.app import create_app
 from tests.e2e.conftest import PASSWORD, settings_for
 
@@ -36,16 +36,17 @@ def _admin_token(database_url: str) -> str:
     async def token() -> str:
         try:
             await use_case(container, CreateAdmin)(CreateAdminCommand("fuzz@example.com", PASSWORD))
-            return (await use_case(container, Login)(LoginCommand("fuzz@example.com", PASSWORD))).access_token
+            pair = await use_case(container, Login)(LoginCommand("fuzz@example.com", PASSWORD))
+            return pair.access_token
         finally:
-            await container.engine().dispose()
+            await dispose_engines(container)
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, token()).result()
 
 
 @pytest.fixture
-def app_schema(database_url: str):  # noqa: ANN201
+def app_schema(database_url: str):
     container = build_container(settings_for(database_url))
     container.engine.override(providers.Singleton(create_engine, database_url, poolclass=NullPool))
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(container))
@@ -59,16 +60,16 @@ def test_no_server_error_and_every_response_matches_the_schema(database_url, app
     for operation in operations:
         try:
             _fuzz(operation, token)
-        except Exception as error:  # noqa: BLE001 - collected, reported all at once below
+        except Exception as error:
             failures[operation.label] = str(error)[:2000]
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())
 
 
-def _fuzz(operation, token: str) -> None:  # noqa: ANN001
+def _fuzz(operation, token: str) -> None:
     @given(case=operation.as_strategy())
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
-    def check(case) -> None:  # noqa: ANN001
+    def check(case) -> None:
         # Every check but two, neither about server errors or response shapes:
         # - a business rule may refuse schema-valid data (a password of 80 bytes fits
         #   the schema's 200 characters, not bcrypt's 72 bytes) with a 4xx;

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from cuiot.entrypoints.container import build_container
+from cuiot.entrypoints.container import build_container, dispose_engines
 from cuiot.entrypoints.http.app import create_app
 from tests.e2e.conftest import Api, settings_for
 
@@ -33,8 +33,7 @@ async def test_reads_go_to_the_replica_and_commands_to_the_primary(
         _catch_up(primary, replica)
         me = await client.get("/api/v1/users/me", headers=headers)
         assert me.status_code == 200 and me.json()["email"] == "lag@example.com"
-    await container.read_engine().dispose()
-    await container.engine().dispose()
+    await dispose_engines(container)
 
 
 def _catch_up(primary: Path, replica: Path) -> None:

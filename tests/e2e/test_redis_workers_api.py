@@ -8,14 +8,14 @@ from contextlib import AsyncExitStack
 import httpx
 import pytest
 
-from cuiot.entrypoints.container import build_container
+from cuiot.entrypoints.container import build_container, dispose_engines
 from cuiot.entrypoints.http.app import create_app
 from tests.e2e.conftest import PASSWORD, settings_for
 from tests.support.redis_server import redis_prefix, redis_url  # noqa: F401
 
 
 @pytest.fixture
-async def workers(database_url, redis_url, redis_prefix) -> AsyncIterator[list[httpx.AsyncClient]]:  # noqa: F811
+async def workers(database_url, redis_url, redis_prefix) -> AsyncIterator[list[httpx.AsyncClient]]:
     prefix = f"{redis_prefix}{id(object())}:"
     async with AsyncExitStack() as stack:
         clients, containers = [], []
@@ -29,7 +29,7 @@ async def workers(database_url, redis_url, redis_prefix) -> AsyncIterator[list[h
         yield clients
         for container in containers:
             await container.redis().aclose()
-            await container.engine().dispose()
+            await dispose_engines(container)
 
 
 async def test_the_rate_budget_is_shared_by_the_workers(workers):

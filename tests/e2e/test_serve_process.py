@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+
 import httpx
 import paho.mqtt.client as mqtt
 
@@ -41,7 +42,8 @@ def test_serve_runs_the_whole_pipeline_and_stops_cleanly(database_url, tmp_path)
         assert wait_for(lambda: _answers(f"{base}/health"), timeout=30), "serve did not start"
         _press_panic_button(broker_port)
         token = httpx.post(f"{base}/api/v1/auth/login", json={
-            "email": demo["family_login"], "password": demo["family_password"]}).json()["access_token"]
+            "email": demo["family_login"], "password": demo["family_password"],
+        }).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
 
         def alert_sent() -> bool:

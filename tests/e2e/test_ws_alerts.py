@@ -19,8 +19,8 @@ import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
 from cuiot.entrypoints.container import Container, build_container, use_case

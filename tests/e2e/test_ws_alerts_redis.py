@@ -26,12 +26,12 @@ from tests.support.redis_server import redis_prefix, redis_url  # noqa: F401
 
 
 @pytest.fixture
-def prefix(redis_prefix: str) -> str:  # noqa: F811
+def prefix(redis_prefix: str) -> str:
     return f"{redis_prefix}{uuid.uuid4().hex[:8]}:"
 
 
 @pytest.fixture
-async def workers(database_url, redis_url, prefix) -> AsyncIterator[tuple[Worker, Worker]]:  # noqa: F811
+async def workers(database_url, redis_url, prefix) -> AsyncIterator[tuple[Worker, Worker]]:
     settings = settings_for(database_url, redis_url=redis_url, redis_prefix=prefix)
     async with running_worker(settings) as a, running_worker(settings) as b:
         yield a, b
@@ -56,7 +56,7 @@ async def test_an_alert_opened_on_one_worker_reaches_every_worker_once(workers):
 # --- the Redis stream on its own ----------------------------------------------------------
 
 @pytest.fixture
-async def redis(redis_url, prefix) -> AsyncIterator[Redis]:  # noqa: F811
+async def redis(redis_url, prefix) -> AsyncIterator[Redis]:
     client = Redis.from_url(redis_url, client_name=f"{prefix}live".replace(":", "-"))
     yield client
     await client.aclose()

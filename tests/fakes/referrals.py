@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from tests.fakes.base import InMemoryRepository
 from cuiot.domain.errors import Conflict
 from cuiot.domain.referrals import (
     Commission,
@@ -14,6 +13,7 @@ from cuiot.domain.referrals import (
     ReferralStatus,
 )
 from cuiot.domain.values import EmailAddress
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryReferralRepository(InMemoryRepository[Referral]):

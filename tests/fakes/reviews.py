@@ -4,8 +4,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from tests.fakes.base import InMemoryRepository
 from cuiot.domain.reviews import RatingTally, Review, ReviewedKind, Score
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryReviewRepository(InMemoryRepository[Review]):

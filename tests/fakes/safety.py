@@ -4,12 +4,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
-from tests.fakes.base import InMemoryRepository
 from cuiot.domain.alerts import Alert
 from cuiot.domain.devices import Device
 from cuiot.domain.errors import Conflict
 from cuiot.domain.notifications import Notification
 from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent
+from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryDeviceRepository(InMemoryRepository[Device]):

@@ -6,7 +6,7 @@ import itertools
 import random
 import secrets
 import string
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ class FixedClock:
     def __init__(self, now: datetime, tz: str = "America/Argentina/Buenos_Aires") -> None:
         if now.tzinfo is None:
             raise ValueError("FixedClock needs an aware datetime")
-        self._now = now.astimezone(timezone.utc)
+        self._now = now.astimezone(UTC)
         self._tz = ZoneInfo(tz)
 
     def now(self) -> datetime:
@@ -29,7 +29,7 @@ class FixedClock:
         return self._now.astimezone(self._tz).date()
 
     def set(self, now: datetime) -> None:
-        self._now = now.astimezone(timezone.utc)
+        self._now = now.astimezone(UTC)
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta

@@ -5,8 +5,12 @@ SQL one, rings the outbox signal after a commit that added notifications."""
 from __future__ import annotations
 
 import copy
-from typing import Iterable
+from collections.abc import Iterable
 
+from cuiot.application.safety.ports import OutboxSignal
+from cuiot.application.shared.ports import EventPublisher
+from cuiot.application.shared.uow import UnitOfWorkBase
+from cuiot.domain.events import Aggregate
 from tests.fakes.auth import (
     InMemoryPasswordResetRepository,
     InMemoryRefreshTokenFamilyRepository,
@@ -22,8 +26,8 @@ from tests.fakes.care import (
     InMemoryInstitutionRepository,
     InMemoryRepresentationRepository,
 )
-from tests.fakes.ingest import InMemoryIngestRepository
 from tests.fakes.device_commands import InMemoryDeviceCommandRepository
+from tests.fakes.ingest import InMemoryIngestRepository
 from tests.fakes.referrals import InMemoryCommissionRepository, InMemoryReferralRepository
 from tests.fakes.rejections import InMemoryRejectedMessageRepository
 from tests.fakes.reviews import InMemoryReviewRepository, InMemoryScoreRepository
@@ -34,10 +38,6 @@ from tests.fakes.safety import (
     InMemorySensorEventRepository,
 )
 from tests.fakes.users import InMemoryUserRepository
-from cuiot.application.shared.ports import EventPublisher
-from cuiot.application.safety.ports import OutboxSignal
-from cuiot.application.shared.uow import UnitOfWorkBase
-from cuiot.domain.events import Aggregate
 
 
 def _state(entity: object) -> object:
@@ -111,7 +111,8 @@ class InMemoryUnitOfWork(UnitOfWorkBase):
             restored = {}
             for key, old in before.items():
                 live = repo.items.get(key)
-                restored[key] = live if live is not None and _state(live) == _state(old) else copy.deepcopy(old)
+                unchanged = live is not None and _state(live) == _state(old)
+                restored[key] = live if unchanged else copy.deepcopy(old)
             repo.items = restored
 
     def _wrote_outbox(self) -> bool:

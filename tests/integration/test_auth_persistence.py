@@ -74,7 +74,8 @@ async def test_a_family_round_trips_every_field(sql_uow: UowFactory) -> None:
     used.revoke(NOW + timedelta(hours=2), RevokeReason.REUSE)
     await stored(sql_uow, user, fresh, used)
     async with sql_uow() as uow:
-        got_fresh, got_used = await uow.token_families.get(fresh.id), await uow.token_families.get(used.id)
+        got_fresh = await uow.token_families.get(fresh.id)
+        got_used = await uow.token_families.get(used.id)
     assert fields(got_fresh) == fields(fresh) and fields(got_used) == fields(used)
     assert got_used.revoke_reason is RevokeReason.REUSE
     assert got_fresh.last_used_at is None and got_fresh.revoked_at is None

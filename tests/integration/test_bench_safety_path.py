@@ -11,6 +11,7 @@ import argparse
 from types import ModuleType
 
 import pytest
+
 from bench import critical_path, growth, ingest
 from bench.report import Report
 

@@ -283,7 +283,8 @@ async def test_period_ended_and_in_force_subscriptions_across_both_tables(sql_uo
     home = an_institution(boss)
     day = date(2026, 2, 15)
     ends = {}
-    for user, end in zip(users, (day - timedelta(days=1), day, day + timedelta(days=1))):
+    for user, end in zip(users, (day - timedelta(days=1), day, day + timedelta(days=1)),
+                         strict=False):
         ends[end] = a_subscription(offer["basic"], user, start=add_months(end, -1))
     expired = a_subscription(offer["basic"], users[3], start=date(2025, 12, 1),
                              status=SubscriptionStatus.EXPIRED)
@@ -405,7 +406,10 @@ async def test_pending_and_overdue_queries_and_their_boundaries(sql_uow, subscri
     paid = an_invoice(mine, 10, issued=day - timedelta(days=30))
     paid.pay(NOW)
     await store(sql_uow, *due_before, due_on_day, *overdue, paid)
-    by_id = lambda found: sorted(i.id for i in found)
+
+    def by_id(found):
+        return sorted(i.id for i in found)
+
     async with sql_uow() as uow:
         repo = uow.invoices
         assert [i.id for i in await repo.list_pending_due_before(day)] == by_id(due_before)

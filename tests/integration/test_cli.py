@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cuiot.entrypoints.cli import app
 from cuiot.entrypoints.cli.runtime import set_container
-from cuiot.entrypoints.container import build_container
+from cuiot.entrypoints.container import build_container, dispose_engines
 from cuiot.entrypoints.settings import Settings
 
 runner = CliRunner()
@@ -21,14 +21,14 @@ runner = CliRunner()
 def cli(database_url: str) -> Iterator[callable]:
     set_container(build_container(Settings(database_url=database_url, bcrypt_rounds=4)))
 
-    def invoke(*args: str, input: str | None = None):  # noqa: A002, ANN202
+    def invoke(*args: str, input: str | None = None):
         return runner.invoke(app, list(args), input=input)
 
     yield invoke
     set_container(None)
 
 
-def as_json(result) -> object:  # noqa: ANN001
+def as_json(result) -> object:
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -124,7 +124,8 @@ def test_package_admin_commands(cli):
     assert as_json(cli("packages", "list", "--json")) == []
     assert len(as_json(cli("packages", "list", "--all", "--json"))) == 1
     zero = cli("packages", "create", "--type", "basic", "--name", "Cero", "--monthly-cents", "1",
-               "--max-users", "0", "--max-devices", "1", "--max-storage-gb", "1", "--support", "chat")
+               "--max-users", "0", "--max-devices", "1", "--max-storage-gb", "1",
+               "--support", "chat")
     assert zero.exit_code != 0 and "Traceback" not in zero.output
 
 
@@ -148,7 +149,8 @@ def test_demo_family_devices_and_alerts(cli, database_url):
     alerts = as_json(cli("alerts", "list", "--json"))
     assert [(a["alert_type"], a["severity"], a["status"]) for a in alerts] == [
         ("panic_pressed", "critical", "pending")]
-    assert alerts[0]["device_pk"] == next(d["id"] for d in devices if d["device_id"] == "panic-rosa-01")
+    assert alerts[0]["device_pk"] == next(d["id"] for d in devices
+                                          if d["device_id"] == "panic-rosa-01")
     acked = as_json(cli("alerts", "ack", alerts[0]["id"], "--json"))
     assert acked["status"] == "acknowledged"
     assert as_json(cli("alerts", "resolve", alerts[0]["id"], "--json"))["status"] == "resolved"
@@ -169,7 +171,7 @@ def _press_panic_button() -> None:
             await use_case(c, IngestDeviceEvent)(
                 IngestDeviceEventCommand("panic-rosa-01", "press-1", "pressed", {}))
         finally:
-            await c.engine().dispose()
+            await dispose_engines(c)
 
     asyncio.run(press())
 
@@ -177,8 +179,8 @@ def _press_panic_button() -> None:
 def test_a_deactivated_admin_cannot_act_even_when_named(cli):
     import asyncio
 
-    from cuiot.entrypoints.cli.runtime import container
     from cuiot.domain.values import EmailAddress
+    from cuiot.entrypoints.cli.runtime import container
 
     cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
     cli("admin", "create", "--email", "ops@example.com", "--password", "otra clave larga")
@@ -190,7 +192,7 @@ def test_a_deactivated_admin_cannot_act_even_when_named(cli):
                 (await uow.users.get_by_email(EmailAddress("ops@example.com"))).is_active = False
                 await uow.commit()
         finally:
-            await c.engine().dispose()
+            await dispose_engines(c)
 
     asyncio.run(deactivate())
     named = cli("users", "list", "--as", "ops@example.com")

@@ -207,7 +207,8 @@ async def test_who_may_send_and_what_is_refused(api, gateway, broker_url):
     sent = (await api.client.post(url, headers=home["ana"], json={"command": "reboot"})).json()
     for headers, path in ((home["zoe"], f"{url}/{sent['command_id']}"),
                           (home["ana"], f"{url}/{uuid4()}"),
-                          (home["ana"], f"/api/v1/devices/{uuid4()}/commands/{sent['command_id']}")):
+                          (home["ana"],
+                           f"/api/v1/devices/{uuid4()}/commands/{sent['command_id']}")):
         missing = await api.client.get(path, headers=headers)
         assert (missing.status_code, missing.json()["error"]) == (404, "not_found")
 

@@ -41,7 +41,8 @@ TIMEOUT = DEFAULT_POLICY.device_command_timeout
 
 
 def a_command(device, requested_by, *, at=NOW, **fields: Any) -> DeviceCommand:
-    command = DeviceCommand.issue(id=uuid4(), device=device, command=fields.pop("command", "reboot"),
+    command = DeviceCommand.issue(id=uuid4(), device=device,
+                                  command=fields.pop("command", "reboot"),
                                   params=fields.pop("params", {}), requested_by=requested_by,
                                   now=at, policy=DEFAULT_POLICY)
     for name, value in fields.items():

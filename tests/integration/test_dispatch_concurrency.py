@@ -11,7 +11,10 @@ from datetime import timedelta
 import pytest
 
 from cuiot.adapters.notifications.router import ChannelRouter
-from cuiot.application.safety.commands.dispatch import DispatchDueNotifications, DispatchDueNotificationsCommand
+from cuiot.application.safety.commands.dispatch import (
+    DispatchDueNotifications,
+    DispatchDueNotificationsCommand,
+)
 from cuiot.domain.notifications import DeliveryStatus
 from tests.integration.test_dispatch_webhook import SECRET, WebhookServer, a_hook, load
 from tests.integration.test_safety_persistence import NOW, store

@@ -148,7 +148,7 @@ async def test_the_listener_listens_again_after_its_connection_is_killed(
 
 
 async def test_redis_carries_the_ring_between_processes_on_sqlite(
-        database_url, redis_url, redis_prefix, ringing_uow, sql_uow, stored, bell,  # noqa: F811
+        database_url, redis_url, redis_prefix, ringing_uow, sql_uow, stored, bell,
         dispatching, webhooks):
     if is_postgres(database_url):
         pytest.skip("on PostgreSQL the database carries the signal")

@@ -14,7 +14,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from cuiot.adapters.notifications.router import ChannelRouter
-from cuiot.application.safety.commands.dispatch import DispatchDueNotifications, DispatchDueNotificationsCommand
+from cuiot.application.safety.commands.dispatch import (
+    DispatchDueNotifications,
+    DispatchDueNotificationsCommand,
+)
 from cuiot.domain.notifications import Channel, DeliveryStatus
 from tests.integration.test_dispatch_webhook import a_hook, load
 from tests.integration.test_safety_persistence import store

@@ -19,7 +19,10 @@ import pytest
 
 from cuiot.adapters.notifications.router import ChannelRouter
 from cuiot.adapters.notifications.webhook import signature
-from cuiot.application.safety.commands.dispatch import DispatchDueNotifications, DispatchDueNotificationsCommand
+from cuiot.application.safety.commands.dispatch import (
+    DispatchDueNotifications,
+    DispatchDueNotificationsCommand,
+)
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.notifications import Channel, DeliveryStatus, Notification
 from tests.integration.test_safety_persistence import (

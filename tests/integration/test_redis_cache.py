@@ -15,18 +15,18 @@ from redis.asyncio import Redis
 from cuiot.adapters.cache.redis import RedisRateLimiter, RedisRevocationList, connect_redis
 from cuiot.application.identity.commands.login import Login, LoginCommand
 from cuiot.domain.errors import RateLimited, Unauthenticated
-from tests.support.redis_server import redis_prefix, redis_url  # noqa: F401
 from tests.support.auth import AuthBench
+from tests.support.redis_server import redis_prefix, redis_url  # noqa: F401
 
 
 @pytest.fixture
-def prefix(redis_prefix: str) -> str:  # noqa: F811
+def prefix(redis_prefix: str) -> str:
     """This test's own keys, inside the run's prefix."""
     return f"{redis_prefix}{uuid.uuid4().hex[:8]}:"
 
 
 @pytest.fixture
-async def clients(redis_url: str) -> AsyncIterator[list[Redis]]:  # noqa: F811
+async def clients(redis_url: str) -> AsyncIterator[list[Redis]]:
     """Two separate connection pools: two workers."""
     made = [connect_redis(redis_url), connect_redis(redis_url)]
     yield made

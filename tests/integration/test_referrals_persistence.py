@@ -125,7 +125,8 @@ async def test_referral_round_trip_of_every_field(sql_uow, referrer):
                       subscription_id=uuid4(), first_paid_period=date(2026, 1, 1))
     await store(sql_uow, referrer, referred, fresh, full)
     async with sql_uow() as uow:
-        loaded_fresh, loaded_full = await uow.referrals.get(fresh.id), await uow.referrals.get(full.id)
+        loaded_fresh = await uow.referrals.get(fresh.id)
+        loaded_full = await uow.referrals.get(full.id)
     assert state(loaded_fresh) == state(fresh) and loaded_fresh.registered_at is None
     assert state(loaded_full) == state(full)
     assert loaded_full.converted_at.tzinfo is not None and loaded_full.code == full.code
@@ -179,8 +180,8 @@ async def test_converted_count_is_half_open_and_expiry_uses_both_cutoffs(sql_uow
                             registered_at=NOW - timedelta(days=1), referred_user_id=u.id,
                             converted_at=at, subscription_id=uuid4(),
                             first_paid_period=date(2026, 1, 1))
-                 for i, (u, at) in enumerate(zip(users, (start - timedelta(seconds=1), start,
-                                                         end)))]
+                 for i, (u, at) in enumerate(zip(users, (start - timedelta(seconds=1), start, end),
+                                                        strict=True))]
     old_pending = a_referral(referrer, "p1@example.com", created_at=NOW - timedelta(days=40))
     new_pending = a_referral(referrer, "p2@example.com", created_at=NOW)
     await store(sql_uow, referrer, *users, *converted, old_pending, new_pending)
@@ -218,7 +219,8 @@ async def test_commission_queries_and_totals_in_sql(sql_uow, engine, referrer):
         repo = uow.commissions
         assert (await repo.get_for_referral(r1.id, CommissionType.RECURRING,
                                             date(2026, 2, 1))).id == later.id
-        assert await repo.get_for_referral(r2.id, CommissionType.RECURRING, date(2026, 2, 1)) is None
+        assert await repo.get_for_referral(r2.id, CommissionType.RECURRING,
+                                           date(2026, 2, 1)) is None
         assert await repo.count_for_referral(r1.id, CommissionType.RECURRING) == 2
         assert [c.id for c in await repo.list_pending_for_referral(r1.id)] == [later.id]
     async with ReadSide(engine).transaction() as conn:
@@ -382,7 +384,8 @@ async def test_refer_register_pay_and_pay_the_commission(
     async with sql_uow() as uow:
         converted = await uow.referrals.get(referral.id)
     commissions = await read(ListMyCommissions, ListMyCommissionsQuery(Viewer(referrer.id)))
-    assert converted.status is ReferralStatus.CONVERTED and converted.referred_user_id == referred.id
+    assert (converted.status is ReferralStatus.CONVERTED
+            and converted.referred_user_id == referred.id)
     assert (converted.subscription_id, converted.first_paid_period) == (subscription_id,
                                                                         date(2026, 1, 1))
     [commission] = commissions

@@ -13,7 +13,6 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.fakes.system import FixedClock, SequentialIdGenerator
 from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.reviews import SqlReviewViews
 from cuiot.application.reviews.commands.reviews import (
@@ -37,6 +36,7 @@ from cuiot.domain.policy import Policy
 from cuiot.domain.reviews import Review, ReviewedKind, Score, review_class, score_class
 from cuiot.domain.users import Role, RoleGrant, User
 from cuiot.domain.values import EmailAddress, Rating
+from tests.fakes.system import FixedClock, SequentialIdGenerator
 
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 CAREGIVER, INSTITUTION = ReviewedKind.CAREGIVER, ReviewedKind.INSTITUTION
@@ -118,7 +118,7 @@ async def test_a_review_of_each_kind_comes_back_whole(sql_uow, cast: Cast) -> No
     async with sql_uow() as uow:
         loaded = [await uow.reviews.get(r.id) for r in (by_carer, of_home, plain)]
         assert await uow.reviews.get(uuid4()) is None
-    for original, again in zip((by_carer, of_home, plain), loaded):
+    for original, again in zip((by_carer, of_home, plain), loaded, strict=True):
         assert state(again) == state(original)
     assert loaded[0].created_at.tzinfo is not None and loaded[2].category_ratings == {}
     assert loaded[1].kind is INSTITUTION and loaded[2].hidden_by is None

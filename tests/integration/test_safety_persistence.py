@@ -15,10 +15,10 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from cuiot.adapters.persistence.orm.safety import alerts, devices, events, notifications
+from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.application.safety.commands.dispatch import DispatchDueNotifications
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts
 from cuiot.application.safety.ports import DeliveryFailed
-from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.domain.alerts import Alert, AlertStatus
 from cuiot.domain.care import CaredPerson
 from cuiot.domain.classification import Thresholds

@@ -14,15 +14,14 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import select, text
 
 from cuiot.adapters.persistence.orm.billing import billing_records
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
-from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.care import CaregiverAssignment
 from cuiot.domain.packages import default_catalogue
 from cuiot.domain.users import Role
 from cuiot.entrypoints.scheduler import Scheduler, exclusive
-from tests.support.alerts import outbox_of
 from tests.integration.test_safety_persistence import (
     BP,
     NOW,
@@ -32,6 +31,7 @@ from tests.integration.test_safety_persistence import (
     an_alert,
     store,
 )
+from tests.support.alerts import outbox_of
 
 TWO_MINUTES = timedelta(minutes=2)  # the critical timeout
 

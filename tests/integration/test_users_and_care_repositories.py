@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -19,7 +19,7 @@ from cuiot.domain.users import CapacityStatus, Role, User
 from cuiot.domain.values import EmailAddress
 from tests.support.statements import statements
 
-NOW = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 
 
 def a_user(email: str = "ana@example.com") -> User:
@@ -91,7 +91,8 @@ async def test_email_unique_ignoring_case_in_the_database(sql_uow):
 
 def a_scene() -> tuple[list[User], Institution, CaredPerson, LegalRepresentation]:
     """A holder, a member, an on-call carer, an institution, a person and a representation."""
-    holder, member, carer = a_user("h@example.com"), a_user("m@example.com"), a_user("c@example.com")
+    holder, member, carer = (a_user("h@example.com"), a_user("m@example.com"),
+                             a_user("c@example.com"))
     institution = Institution(id=uuid4(), name="Hogar Sol", admin_id=holder.id, created_at=NOW)
     institution.on_call_ids.add(carer.id)
     person = CaredPerson(id=uuid4(), account_id=holder.id, first_name="Rosa", last_name="Gómez",

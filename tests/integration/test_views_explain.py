@@ -13,11 +13,11 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from bench._reads_support import seed_people_sql, stable_id
 from sqlalchemy import ClauseElement, Executable, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.ext.compiler import compiles
 
+from bench._reads_support import seed_people_sql, stable_id
 from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.safety import SqlAlertViews, SqlEventViews
 from cuiot.application.safety.ports import AlertFilter, EventFilter

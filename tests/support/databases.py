@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.fakes.system import RecordingEventPublisher
 from cuiot.adapters.persistence.database import create_engine
 from cuiot.adapters.persistence.migrate import upgrade
 from cuiot.adapters.persistence.schema import metadata
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
+from tests.fakes.system import RecordingEventPublisher
 from tests.support.servers import fresh_postgres_database, postgres_server
 
 T = TypeVar("T")
@@ -79,6 +79,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def sql_uow(engine: AsyncEngine, publisher: RecordingEventPublisher) -> Callable[[], SqlAlchemyUnitOfWork]:
+def sql_uow(engine: AsyncEngine,
+            publisher: RecordingEventPublisher) -> Callable[[], SqlAlchemyUnitOfWork]:
     """A factory: each use case call gets its own unit of work, as in production."""
     return lambda: SqlAlchemyUnitOfWork(engine, publisher)

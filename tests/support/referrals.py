@@ -13,13 +13,10 @@ from uuid import UUID
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.fakes.system import FixedClock, SeededRandomSource, SequentialIdGenerator
-from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.referrals import SqlReferralViews
 from cuiot.application.referrals import hooks as referral_hooks
-from cuiot.application.shared.uow import UnitOfWork
 from cuiot.application.referrals.commands.referrals import GenerateReferral, GenerateReferralCommand
 from cuiot.application.referrals.ports import CommissionRecord
 from cuiot.application.referrals.queries.commissions import (
@@ -27,11 +24,14 @@ from cuiot.application.referrals.queries.commissions import (
     ListMyCommissionsQuery,
 )
 from cuiot.application.shared.queries import Viewer, Window
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.money import Money
 from cuiot.domain.policy import Policy
 from cuiot.domain.referrals import Commission, Referral
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
+from tests.fakes.system import FixedClock, SeededRandomSource, SequentialIdGenerator
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 
 MONTHLY_BASE = Money(2_500_000)
 

@@ -43,7 +43,8 @@ def _as_user(user: str, argv: list[str]) -> list[str]:
 
 def _apt_install(*packages: str) -> None:
     if os.geteuid() != 0:
-        raise RuntimeError(f"{packages} missing and not root: install them or point the tests at a server")
+        raise RuntimeError(f"{packages} missing and not root: install them or point the tests "
+                           "at a server")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env)
@@ -117,7 +118,7 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
         _in_thread(_admin, server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _in_thread(coroutine_fn, *args):  # noqa: ANN001, ANN202
+def _in_thread(coroutine_fn, *args):
     """asyncio.run in a worker thread: safe whether or not a loop runs here."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
@@ -126,7 +127,7 @@ def _in_thread(coroutine_fn, *args):  # noqa: ANN001, ANN202
         return pool.submit(asyncio.run, coroutine_fn(*args)).result()
 
 
-def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool:  # noqa: ANN001
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import uuid4
 
 from prometheus_client import CollectorRegistry
@@ -10,10 +10,10 @@ from cuiot.domain.alerts import AlertEscalated, AlertOpened, AlertStatus
 from cuiot.domain.classification import Severity
 from cuiot.entrypoints.alert_metrics import AlertMetrics
 
-NOW = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 
 
-def _event(cls, **extra):  # noqa: ANN001, ANN202
+def _event(cls, **extra):
     return cls(occurred_at=NOW, alert_id=uuid4(), cared_person_id=uuid4(),
                status=AlertStatus.PENDING, severity=Severity.CRITICAL, level=2, **extra)
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from cuiot.application.billing import limits
 from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
 from cuiot.application.care.commands.institutions import CreateInstitution, CreateInstitutionCommand
-from cuiot.application.billing import limits
 from cuiot.domain.care import CareType, EmergencyContact
 from cuiot.domain.errors import (
     Forbidden,

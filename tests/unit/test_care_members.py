@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from cuiot.application.care.commands.institutions import AddInstitutionStaff, AddInstitutionStaffCommand, CreateInstitution, CreateInstitutionCommand
-from cuiot.application.care.commands.members import AddMember, AddMemberCommand, AssignCaregiver, AssignCaregiverCommand
 from cuiot.application.billing import limits
+from cuiot.application.care.commands.institutions import (
+    AddInstitutionStaff,
+    AddInstitutionStaffCommand,
+    CreateInstitution,
+    CreateInstitutionCommand,
+)
+from cuiot.application.care.commands.members import (
+    AddMember,
+    AddMemberCommand,
+    AssignCaregiver,
+    AssignCaregiverCommand,
+)
 from cuiot.domain.errors import (
     Conflict,
     Forbidden,

@@ -28,7 +28,8 @@ def gateway() -> RecordingDeviceCommandGateway:
 
 @pytest.fixture
 def bench(gateway) -> SafetyBench:
-    bench = SafetyBench(policy=replace(DEFAULT_POLICY, device_command_timeout=timedelta(seconds=20)))
+    bench = SafetyBench(policy=replace(DEFAULT_POLICY,
+                                       device_command_timeout=timedelta(seconds=20)))
     bench.ports["command_gateway"] = gateway
     return bench
 

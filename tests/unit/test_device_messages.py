@@ -9,8 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-from tests.fakes.device_commands import RecordingDeviceCommandGateway
-from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.application.safety.commands import device_commands
 from cuiot.application.safety.commands import device_messages as uc
 from cuiot.application.safety.commands.devices import DeviceCommand, RemoveDevice
@@ -20,6 +18,8 @@ from cuiot.application.safety.commands.monitoring import RecordDeviceStatusComma
 from cuiot.domain.device_commands import CommandStatus
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.policy import DEFAULT_POLICY
+from tests.fakes.device_commands import RecordingDeviceCommandGateway
+from tests.fakes.uow import InMemoryUnitOfWork
 from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 IMPOSSIBLE = {"systolic": 80, "diastolic": 90, "pulse": 70}

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from prometheus_client import CollectorRegistry
 
-from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.adapters.mqtt.processing import Backoff, MessageProcessor, MqttMetrics, Received
+from tests.fakes.uow import InMemoryUnitOfWork
 from tests.support.alerts import BP_NORMAL, SafetyBench
 
 TOPIC = "cuiot/devices/bp-1/telemetry"

@@ -124,12 +124,12 @@ def test_a_stored_absurd_heartbeat_is_capped_without_overflowing():
     assert device.heartbeat(DEFAULT_POLICY) == timedelta(hours=24)
 
 
-def _a_device_for_heartbeat_tests():  # noqa: ANN202
-    from datetime import datetime, timezone
+def _a_device_for_heartbeat_tests():
+    from datetime import datetime
     from uuid import uuid4
 
     from cuiot.domain.devices import Device, DeviceType
 
     return Device(id=uuid4(), device_id="bp-1", name="BP", device_type=DeviceType.BLOOD_PRESSURE,
                   cared_person_id=uuid4(), api_key_hash="0" * 64,
-                  created_at=datetime(2026, 1, 15, tzinfo=timezone.utc))
+                  created_at=datetime(2026, 1, 15, tzinfo=UTC))

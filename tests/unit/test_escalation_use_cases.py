@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.notifications import Channel
 from cuiot.domain.users import Role, RoleGrant
+from tests.fakes.uow import InMemoryUnitOfWork
 from tests.support.alerts import BP_CRITICAL, SafetyBench
 
 

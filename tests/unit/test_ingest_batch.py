@@ -13,18 +13,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.application.safety.commands.device_messages import (
     DeviceMessageCommand,
     IngestEventMessage,
     IngestTelemetryMessage,
 )
-from cuiot.application.safety.commands.ingest import DUPLICATE, STORED, IngestDeviceEventCommand, IngestReadingCommand
+from cuiot.application.safety.commands.ingest import (
+    DUPLICATE,
+    STORED,
+    IngestDeviceEventCommand,
+    IngestReadingCommand,
+)
 from cuiot.application.safety.commands.ingest_batch import IngestBatch, closes_batch
 from cuiot.domain.classification import Thresholds
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.policy import DEFAULT_POLICY
-from cuiot.domain.sensor_events import EventType, Severity
+from cuiot.domain.sensor_events import Severity
+from tests.fakes.uow import InMemoryUnitOfWork
 from tests.support.alerts import BP_CRITICAL, BP_NORMAL, NOON, SafetyBench
 
 BP_HIGH = {"systolic": 150, "diastolic": 85, "pulse": 70}
@@ -79,7 +84,8 @@ def state(bench: SafetyBench) -> dict[str, Any]:
                            e.timestamp, alerts.get(e.alert_id)) for e in bench.events()),
         "alerts": Counter((names[a.device_pk], a.alert_type, a.severity.value, a.status.value,
                            a.occurrences, a.escalation_level) for a in bench.alerts()),
-        "notifications": Counter((n.channel.value, n.address, alerts[n.alert_id], n.escalation_level)
+        "notifications": Counter((n.channel.value, n.address, alerts[n.alert_id],
+                                  n.escalation_level)
                                  for n in bench.store.notifications.all()),
         "devices": {d.device_id: (d.status, d.last_seen_at, d.battery_level, d.offline_due_at)
                     for d in bench.store.devices.all()},

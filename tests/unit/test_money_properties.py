@@ -75,7 +75,7 @@ def test_money_sum_is_the_sum_of_cents(amounts):
 @given(base=cents, rates=st.lists(percentages, min_size=1, max_size=12))
 def test_commission_like_percentages_never_lose_or_invent_beyond_half_a_cent_each(base, rates):
     parts = [Money(base).percent(rate) for rate in rates]
-    for part, rate in zip(parts, rates):
+    for part, rate in zip(parts, rates, strict=True):
         assert abs(Fraction(part.cents) - Fraction(base) * Fraction(rate.value) / 100) <= \
             Fraction(1, 2)
     exact = sum(Fraction(base) * Fraction(rate.value) / 100 for rate in rates)

@@ -11,7 +11,6 @@ from uuid import uuid4
 
 import pytest
 
-from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.adapters.notifications.signal import InProcessOutboxSignal
 from cuiot.adapters.notifications.signal_postgres import PostgresOutboxListener
 from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal
@@ -20,6 +19,7 @@ from cuiot.entrypoints.container import build_container
 from cuiot.entrypoints.pipeline import outbox_listeners
 from cuiot.entrypoints.settings import Settings
 from tests.conftest import NOON_2026_01_15 as NOW
+from tests.fakes.uow import InMemoryUnitOfWork
 
 
 class CountingSignal:

@@ -75,7 +75,8 @@ async def test_an_expired_role_does_not_count(harness: ReferralHarness) -> None:
         await harness.invite(ana, "maria@example.com")
 
 
-@pytest.mark.parametrize("email, kind", [("maria@example.com", "nurse"), ("not-an-email", "family")])
+@pytest.mark.parametrize("email, kind",
+                         [("maria@example.com", "nurse"), ("not-an-email", "family")])
 async def test_bad_input_is_refused(harness: ReferralHarness, email: str, kind: str) -> None:
     ana = await harness.user("ana@example.com", Role.FAMILY)
     with pytest.raises(ValidationFailed):

@@ -8,8 +8,6 @@ from uuid import UUID
 
 import pytest
 
-from tests.fakes.system import FixedClock, SequentialIdGenerator
-from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 from cuiot.application.reviews.commands.reviews import (
     CreateCaregiverReview,
     CreateCaregiverReviewCommand,
@@ -29,6 +27,8 @@ from cuiot.domain.policy import Policy
 from cuiot.domain.reviews import ReviewedKind
 from cuiot.domain.users import Role, RoleGrant, User
 from cuiot.domain.values import EmailAddress
+from tests.fakes.system import FixedClock, SequentialIdGenerator
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 
 
 @dataclass
@@ -60,7 +60,7 @@ async def build_cast(store: InMemoryStore, ids: SequentialIdGenerator, clock: Fi
     names = ["rosa", "marta", "pablo", "lucia", "tomas", "admin", "director"]
     roles = [Role.CARED_PERSON, Role.CAREGIVER, Role.FAMILY, Role.FAMILY, Role.FAMILY,
              Role.ADMIN, Role.INSTITUTION_ADMIN]
-    u = {n: await user(store, ids, clock, n, r) for n, r in zip(names, roles)}
+    u = {n: await user(store, ids, clock, n, r) for n, r in zip(names, roles, strict=True)}
     aromos = Institution(ids.new_id(), "Los Aromos", u["director"], clock.now())
     await store.institutions.add(aromos)
     rosa = CaredPerson(ids.new_id(), u["rosa"], "Rosa", "Paz", date(1940, 1, 1), clock.now(),

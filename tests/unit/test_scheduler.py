@@ -9,18 +9,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from prometheus_client import CollectorRegistry
 
-from tests.fakes.uow import InMemoryUnitOfWork
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.devices import DeviceStatus
 from cuiot.domain.users import Role
 from cuiot.entrypoints.scheduler import Job, Scheduler, until_done
+from tests.fakes.uow import InMemoryUnitOfWork
 from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 EVERY_TICK = ["escalation", "devices_offline", "device_commands_expiry"]
 DAILY = ["billing", "referrals_expiry"]
-FIRST_TICK = EVERY_TICK + ["inactivity", "partitions"] + DAILY
+FIRST_TICK = [*EVERY_TICK, "inactivity", "partitions", *DAILY]
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from uuid import UUID
 
 import pytest
 
-from tests.fakes.system import FixedClock, SequentialIdGenerator
-from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 from cuiot.application.reviews.commands.reviews import (
     CreateInstitutionReviewCommand,
     HideReviewCommand,
@@ -19,6 +17,8 @@ from cuiot.domain.errors import Forbidden, InvalidStateTransition, NotFound
 from cuiot.domain.policy import Policy
 from cuiot.domain.reviews import Review, ReviewedKind
 from cuiot.domain.users import Role, RoleGrant
+from tests.fakes.system import FixedClock, SequentialIdGenerator
+from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
 from tests.unit.test_reviews_use_cases import Cast, build_app, build_cast, caregiver_review
 
 
@@ -60,7 +60,8 @@ async def test_hiding_a_review_recomputes_the_score(
         clock: FixedClock) -> None:
     _, two, _ = await three_reviews(app, cast, clock)
     hidden = await app["hide"](HideReviewCommand(cast.admin, two.id))
-    assert (hidden.is_public, hidden.hidden_by, hidden.hidden_at) == (False, cast.admin, clock.now())
+    assert (hidden.is_public, hidden.hidden_by, hidden.hidden_at) == (
+        False, cast.admin, clock.now())
     score = store.scores.items[(ReviewedKind.CAREGIVER, cast.marta)]
     assert (str(score.overall_score), score.total_reviews) == ("4.50", 2)
     assert score.last_calculated == clock.now() and uow.commits == 4

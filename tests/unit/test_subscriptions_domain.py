@@ -11,9 +11,9 @@ from cuiot.domain.subscriptions import (
     InstitutionSubscription,
     Subscription,
     SubscriptionStatus,
+    UserSubscription,
     add_months,
     current_subscription,
-    UserSubscription,
 )
 
 NOW = datetime(2026, 1, 15, 15, tzinfo=UTC)

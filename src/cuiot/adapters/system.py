@@ -6,7 +6,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from cuiot.domain.events import DomainEvent
@@ -20,7 +20,7 @@ class SystemClock:
         self._tz = ZoneInfo(tz)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def today(self) -> date:
         return datetime.now(self._tz).date()
@@ -54,5 +54,5 @@ class InProcessEventPublisher:
         for subscriber in list(self._subscribers):
             try:
                 await subscriber(event)
-            except Exception:  # noqa: BLE001 - one bad listener must not stop the rest
+            except Exception:
                 logger.exception("event subscriber failed")

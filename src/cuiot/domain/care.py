@@ -162,7 +162,8 @@ class LegalRepresentation:
             raise ValidationFailed("valid_until is before valid_from", field="valid_until")
 
     def is_active(self, today: date) -> bool:
-        within = self.valid_from <= today and (self.valid_until is None or today <= self.valid_until)
+        within = self.valid_from <= today and (
+            self.valid_until is None or today <= self.valid_until)
         return self.verified and within
 
     def verify(self, admin_id: UUID, now: datetime) -> None:

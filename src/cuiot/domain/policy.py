@@ -7,11 +7,11 @@ defaults.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from decimal import Decimal
 from types import MappingProxyType
-from collections.abc import Mapping
 from typing import Any
 
 from cuiot.domain.money import Money, Percentage
@@ -19,6 +19,12 @@ from cuiot.domain.money import Money, Percentage
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
+
+
+# The documented defaults of the value-object fields: frozen, so one shared instance each
+# (as a call in the field's default would be).
+DEFAULT_TAX_RATE = Percentage(Decimal("21"))
+DEFAULT_BONUS_AMOUNT = Money(500_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +41,7 @@ class Policy:
 
     # 2. Subscriptions and invoices
     currency: str = "ARS"
-    tax_rate: Percentage = Percentage(Decimal("21"))
+    tax_rate: Percentage = DEFAULT_TAX_RATE
     invoice_due_days: int = 10
     suspend_after_overdue_days: int = 15
     months_per_year: int = 12
@@ -55,7 +61,7 @@ class Policy:
     )
     recurring_commission_months: int = 12
     bonus_every_n_conversions: int = 5
-    bonus_amount: Money = Money(500_000)
+    bonus_amount: Money = DEFAULT_BONUS_AMOUNT
     commission_cancel_window_days: int = 30
 
     # 4. Reviews and scores

@@ -149,7 +149,8 @@ class Referral(Aggregate):
             return days_between(self.registered_at, now, policy) > policy.referral_registered_days
         return self.status is ReferralStatus.EXPIRED
 
-    def check_usable(self, now: datetime, policy: Policy, email: EmailAddress | None = None) -> None:
+    def check_usable(self, now: datetime, policy: Policy,
+                     email: EmailAddress | None = None) -> None:
         """Raise ``ReferralInvalid`` with the reason unless a new user may register with it."""
         if self.status not in (ReferralStatus.PENDING, ReferralStatus.EXPIRED):
             raise ReferralInvalid(InvalidReason.NOT_PENDING)
@@ -210,7 +211,8 @@ def commission_amount(base: Money, percentage: Percentage) -> Money:
     return base.percent(percentage)
 
 
-def commission_rate(referrer_type: ReferrerType, kind: CommissionType, policy: Policy) -> Percentage:
+def commission_rate(referrer_type: ReferrerType, kind: CommissionType,
+                    policy: Policy) -> Percentage:
     rates = policy.commission_rates_for(referrer_type)
     return rates.first_month if kind is CommissionType.FIRST_MONTH else rates.recurring
 

@@ -51,16 +51,16 @@ class Severity(StrEnum):
         return _SEVERITY_RANKS[self]
 
     # A plain string is read as a severity, so "low" < "critical" is never alphabetical.
-    def __lt__(self, other: object) -> bool:
+    def __lt__(self, other: str) -> bool:
         return self.rank < Severity(other).rank
 
-    def __le__(self, other: object) -> bool:
+    def __le__(self, other: str) -> bool:
         return self.rank <= Severity(other).rank
 
-    def __gt__(self, other: object) -> bool:
+    def __gt__(self, other: str) -> bool:
         return self.rank > Severity(other).rank
 
-    def __ge__(self, other: object) -> bool:
+    def __ge__(self, other: str) -> bool:
         return self.rank >= Severity(other).rank
 
     @property

@@ -131,6 +131,14 @@ def use_case(container: Container, cls: type[T]) -> T:
     return cls(**kwargs)
 
 
+async def dispose_engines(container: Container) -> None:
+    """Close the pools of the primary and, when it has one of its own, the read side (a
+    pool outlives no event loop: the CLI runs one per command)."""
+    if container.read_engine() is not container.engine():
+        await container.read_engine().dispose()
+    await container.engine().dispose()
+
+
 def build_container(settings: Settings | None = None) -> Container:
     container = Container()
     if settings is not None:

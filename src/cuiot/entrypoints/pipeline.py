@@ -49,7 +49,8 @@ def pipeline_runners(c: Container, *, mqtt: bool = True, mqtt5: bool | None = No
                            sms_webhook_url=s.sms_webhook_url, push_webhook_url=s.push_webhook_url,
                            timeout_seconds=s.notification_timeout_seconds)
     runners.extend(outbox_listeners(c))
-    runners.append(OutboxDispatcher(lambda: c.uow(), c.clock(), c.policy(), router, c.metrics_registry(),
+    runners.append(OutboxDispatcher(lambda: c.uow(), c.clock(), c.policy(), router,
+                                    c.metrics_registry(),
                                     tick_seconds=s.dispatch_tick_seconds,
                                     signal=c.outbox_bell()))
     return runners

@@ -31,14 +31,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
+from cuiot.application.referrals.commands.referrals import ExpireReferrals
 from cuiot.application.safety.commands.device_commands import (
     ExpireDeviceCommands,
     ExpireDeviceCommandsCommand,
 )
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
-from cuiot.application.safety.commands.monitoring import CheckDevicesOffline, CheckInactivity, PeriodicCheckCommand
+from cuiot.application.safety.commands.monitoring import (
+    CheckDevicesOffline,
+    CheckInactivity,
+    PeriodicCheckCommand,
+)
 from cuiot.application.shared.ports import Clock, IdGenerator
-from cuiot.application.referrals.commands.referrals import ExpireReferrals
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.policy import Policy
 
@@ -195,7 +199,7 @@ class Scheduler:
                     self.metrics.handled.labels(job.name).inc(await job.run())
                     job.ran(now, today)
                     outcome = "ok"
-        except Exception:  # noqa: BLE001 - one failing job never stops the others
+        except Exception:
             logger.exception("scheduler job %s failed; it runs again next tick", job.name)
             outcome = "failed"
         self.metrics.runs.labels(job.name, outcome).inc()

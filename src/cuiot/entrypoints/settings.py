@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 from cuiot.domain.policy import DEFAULT_POLICY, Policy
 
@@ -23,7 +22,8 @@ def parse_escalation_timeouts(text: str) -> dict[str, int]:
         name, _, seconds = part.partition("=")
         name = name.strip()
         if name not in SEVERITIES_THAT_ESCALATE or not seconds.strip().isdigit():
-            raise ValueError(f"expected severity=seconds for {SEVERITIES_THAT_ESCALATE}, got {part!r}")
+            raise ValueError(f"expected severity=seconds for {SEVERITIES_THAT_ESCALATE}, "
+                             f"got {part!r}")
         if int(seconds) <= 0:
             raise ValueError(f"{name} timeout must be positive")
         timeouts[name] = int(seconds)

@@ -21,8 +21,7 @@ from typing import Any
 from uuid import uuid4
 
 from paho.mqtt.client import Client
-from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.enums import MQTTProtocolVersion
+from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from prometheus_client import CollectorRegistry, Counter
 
 from cuiot.adapters.mqtt.client import BrokerAddress

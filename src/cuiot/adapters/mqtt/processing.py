@@ -19,8 +19,8 @@ ones behind it for good.
 from __future__ import annotations
 
 import asyncio
-import logging
 import collections
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -202,7 +202,7 @@ class MessageProcessor:
             try:
                 outcomes = await IngestBatch(self.uow_factory(), self.clock, self.ids,
                                              self.policy)(items)
-            except Exception as failure:  # noqa: BLE001 - an outage waits; else one by one
+            except Exception as failure:
                 self.metrics.retries.inc()
                 if not is_outage(failure):
                     logger.warning("a batch of %d messages failed (%r): one by one", len(run),
@@ -226,7 +226,7 @@ class MessageProcessor:
                     return await self._reject(message, PROCESSING_ERROR, repr(error),
                                               device_of(message.topic))
                 return await self._handle(message)
-            except Exception as failure:  # noqa: BLE001 - not the message's fault: retry
+            except Exception as failure:
                 error, delay = failure, self.backoff.delay(attempt)
                 self.metrics.retries.inc()
                 logger.warning("message on %s not committed (attempt %d: %r); again in %.1f s",

@@ -40,7 +40,7 @@ class PostgresOutboxListener:
         if self._task is None:
             try:
                 conn: AsyncConnection | None = await self._listen()
-            except Exception as error:  # noqa: BLE001 - the runner retries
+            except Exception as error:
                 logger.warning("outbox listener: cannot LISTEN (%s); retrying", error)
                 conn = None
             self._task = asyncio.create_task(self._run(conn), name="cuiot-outbox-listener")
@@ -58,7 +58,7 @@ class PostgresOutboxListener:
                 conn = await self._relisten()
             try:
                 await self._hold(conn)
-            except Exception as error:  # noqa: BLE001 - any loss means: listen again
+            except Exception as error:
                 logger.warning("outbox listener lost its connection (%s); reconnecting",
                                error)
             finally:
@@ -83,7 +83,7 @@ class PostgresOutboxListener:
             await asyncio.sleep(self.retry_seconds)
             try:
                 return await self._listen()
-            except Exception as error:  # noqa: BLE001 - keep trying
+            except Exception as error:
                 logger.warning("outbox listener: database still unreachable (%s)", error)
 
     async def _hold(self, conn: AsyncConnection) -> None:

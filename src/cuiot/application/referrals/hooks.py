@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from cuiot.application.shared.ports import IdGenerator
 from cuiot.application.referrals.commands.earning import CommissionEarner
+from cuiot.application.shared.ports import IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.errors import ReferralInvalid, ValidationFailed
 from cuiot.domain.money import Money

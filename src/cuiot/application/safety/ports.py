@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
+
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.notifications import Notification
+
 if TYPE_CHECKING:
     from cuiot.domain.alerts import Alert, AlertStatus
-    from cuiot.domain.devices import Device
-    from cuiot.domain.devices import DeviceStatus
+    from cuiot.domain.devices import Device, DeviceStatus
     from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
-from typing import Protocol
-from cuiot.domain.device_commands import CommandStatus, DeviceCommand
-from typing import Any, Protocol
 from collections.abc import AsyncIterator
-from typing import Any, Protocol, Self
+from typing import Self
+
+from cuiot.domain.device_commands import CommandStatus, DeviceCommand
 from cuiot.domain.rejections import RejectedMessage
 
 

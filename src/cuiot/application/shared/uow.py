@@ -7,38 +7,39 @@ them at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Iterable, Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from cuiot.application.care.ports import (
     CaredPersonRepository,
     InstitutionRepository,
     RepresentationRepository,
 )
-from cuiot.application.shared.ports import EventPublisher
-from cuiot.application.safety.ports import OutboxSignal
 from cuiot.application.identity.ports import UserRepository
+from cuiot.application.safety.ports import OutboxSignal
+from cuiot.application.shared.ports import EventPublisher
 from cuiot.domain.events import Aggregate, DomainEvent
 
 if TYPE_CHECKING:
-    from cuiot.application.identity.ports import (
-        PasswordResetRepository,
-        RefreshTokenFamilyRepository,
-    )
     from cuiot.application.billing.ports import (
         InvoiceRepository,
         PackageRepository,
         SubscriptionRepository,
     )
-    from cuiot.application.safety.ports import DeviceCommandRepository
+    from cuiot.application.identity.ports import (
+        PasswordResetRepository,
+        RefreshTokenFamilyRepository,
+    )
     from cuiot.application.referrals.ports import CommissionRepository, ReferralRepository
-    from cuiot.application.safety.ports import RejectedMessageRepository
     from cuiot.application.reviews.ports import ReviewRepository, ScoreRepository
     from cuiot.application.safety.ports import (
         AlertRepository,
+        DeviceCommandRepository,
         DeviceRepository,
         IngestRepository,
         NotificationRepository,
+        RejectedMessageRepository,
         SensorEventRepository,
     )
 
@@ -141,7 +142,7 @@ class UnitOfWorkBase:
         dispatcher's tick delivers the rows a little later."""
         try:
             await signal.ring()
-        except Exception as exc:  # noqa: BLE001 - never turn a commit into an error
+        except Exception as exc:
             logger.warning("outbox signal failed (%s); delivery waits for the next tick",
                            type(exc).__name__)
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from cuiot.entrypoints.cli import billing, db, referrals, safety, seed, serve, simulate, users, worker
-
+from cuiot.entrypoints.cli import (
+    billing,
+    db,
+    referrals,
+    safety,
+    seed,
+    serve,
+    simulate,
+    users,
+    worker,
+)
 
 app = typer.Typer(
     name="cuiot",

@@ -17,7 +17,7 @@ def upgrade_command() -> None:
     url = container().settings().database_url
     try:
         upgrade(url)
-    except Exception as error:  # noqa: BLE001 - a migration failure is one line, not a trace
+    except Exception as error:
         fail(f"migration failed: {str(error).splitlines()[0]}")
     console.print(f"schema is at revision [bold]{head_revision()}[/bold]")
 
@@ -27,5 +27,6 @@ def current_command() -> None:
     """Show the schema's revision and whether it is the newest."""
     current = run(lambda c: current_revision(c.engine()))
     head = head_revision()
-    state = "up to date" if current == head else f"outdated (newest is {head}): run 'cuiot db upgrade'"
+    state = ("up to date" if current == head
+             else f"outdated (newest is {head}): run 'cuiot db upgrade'")
     console.print(f"revision {current or 'none'}: {state}")

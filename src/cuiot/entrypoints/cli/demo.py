@@ -14,9 +14,22 @@ from zoneinfo import ZoneInfo
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from cuiot.application.shared.access import active_admins
+from cuiot.adapters.persistence.views.billing import SqlPackageViews
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
+from cuiot.application.billing.queries.packages import ListPackages, ListPackagesQuery
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
-from cuiot.application.care.commands.representation import RequestRepresentation, RequestRepresentationCommand, VerifyRepresentation, VerifyRepresentationCommand
+from cuiot.application.care.commands.representation import (
+    RequestRepresentation,
+    RequestRepresentationCommand,
+    VerifyRepresentation,
+    VerifyRepresentationCommand,
+)
+from cuiot.application.identity.commands.users import (
+    CreateAdmin,
+    CreateAdminCommand,
+    RegisterUser,
+    RegisterUserCommand,
+)
 from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
 from cuiot.application.safety.commands.ingest import (
     IngestDeviceEvent,
@@ -24,10 +37,7 @@ from cuiot.application.safety.commands.ingest import (
     IngestReading,
     IngestReadingCommand,
 )
-from cuiot.adapters.persistence.views.billing import SqlPackageViews
-from cuiot.application.billing.queries.packages import ListPackages, ListPackagesQuery
-from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
-from cuiot.application.identity.commands.users import CreateAdmin, CreateAdminCommand, RegisterUser, RegisterUserCommand
+from cuiot.application.shared.access import active_admins
 from cuiot.domain.values import EmailAddress
 from cuiot.entrypoints.cli.output import console
 from cuiot.entrypoints.container import Container, use_case
@@ -53,7 +63,8 @@ async def seed_demo(c: Container, show_progress: bool = True) -> dict[str, Any]:
     rosa = await _cared_person(c, lucia.id, admin_id)
     await _subscribe(c, lucia.id, rosa)
     devices = [await use_case(c, RegisterDevice)(RegisterDeviceCommand(
-        lucia.id, device_id, name, kind, rosa, location=where)) for device_id, name, kind, where in DEVICES]
+                   lucia.id, device_id, name, kind, rosa, location=where))
+               for device_id, name, kind, where in DEVICES]
     readings = await _a_week_of_readings(c, show_progress)
     return {"family_login": FAMILY_EMAIL, "family_password": FAMILY_PASSWORD,
             "admin_login": ADMIN_EMAIL if not admins else admins[0].email.value,
@@ -76,7 +87,8 @@ async def _subscribe(c: Container, lucia: UUID, rosa: UUID) -> None:
     async with c.read_side().transaction() as conn:
         catalogue = await ListPackages(SqlPackageViews(conn), c.clock())(ListPackagesQuery())
     familiar = next(p for p in catalogue if p.type == "familiar")
-    await use_case(c, Subscribe)(SubscribeCommand(lucia, familiar.id, "monthly", cared_person_id=rosa))
+    await use_case(c, Subscribe)(SubscribeCommand(lucia, familiar.id, "monthly",
+                                                  cared_person_id=rosa))
 
 
 def _week(c: Container) -> list[tuple[datetime, str, dict[str, Any]]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 from uuid import UUID
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from uuid import UUID
 
 import typer
@@ -47,9 +47,9 @@ def expire(json_: bool = JSON) -> None:
 
 
 @commissions_app.command("list")
-def list_commissions(status: Optional[str] = typer.Option(None, help="pending, paid or cancelled"),
+def list_commissions(status: str | None = typer.Option(None, help="pending, paid or cancelled"),
                      offset: int = 0, limit: int = typer.Option(100, max=1000),
-                     as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+                     as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """List commissions, newest first."""
 
     async def work(c: Container) -> list[dict[str, Any]]:
@@ -63,7 +63,7 @@ def list_commissions(status: Optional[str] = typer.Option(None, help="pending, p
 
 
 @commissions_app.command("pay")
-def pay(commission_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+def pay(commission_id: UUID, as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """Mark a commission paid (paying twice is refused)."""
 
     async def work(c: Container) -> dict[str, Any]:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from uuid import UUID
 
 import typer
 
+from cuiot.adapters.persistence.views.devices import SqlDeviceViews
 from cuiot.adapters.persistence.views.safety import SqlAlertViews
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand, ResolveAlert
-from cuiot.application.safety.ports import AlertView
+from cuiot.application.safety.ports import AlertView, DeviceView
 from cuiot.application.safety.queries.alerts import ListAlerts, ListAlertsQuery, ShowAlert
-from cuiot.application.shared.queries import Viewer, Window
-from cuiot.adapters.persistence.views.devices import SqlDeviceViews
-from cuiot.application.safety.ports import DeviceView
 from cuiot.application.safety.queries.devices import ListDevices, ListDevicesQuery
+from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.alerts import Alert
-from cuiot.entrypoints.container import Container
 from cuiot.entrypoints.cli.output import emit, emit_one
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
-from cuiot.entrypoints.container import use_case
+from cuiot.entrypoints.container import Container, use_case
 
 alerts_app = typer.Typer(help="Alerts and their escalation.", no_args_is_help=True)
 devices_app = typer.Typer(help="Devices in the homes.", no_args_is_help=True)
@@ -46,7 +44,7 @@ async def shown(c: Container, alert: Alert) -> dict[str, Any]:
         return alert_row(await ShowAlert(SqlAlertViews(conn), clock=c.clock())(alert))
 
 
-def device_row(d: DeviceView) -> dict:
+def device_row(d: DeviceView) -> dict[str, Any]:
     return {"id": d.id, "device_id": d.device_id, "name": d.name, "device_type": d.device_type,
             "cared_person_id": d.cared_person_id, "status": d.status,
             "battery_level": d.battery_level, "last_seen_at": d.last_seen_at,
@@ -54,12 +52,12 @@ def device_row(d: DeviceView) -> dict:
 
 
 @alerts_app.command("list")
-def list_alerts(status: Optional[str] = typer.Option(
+def list_alerts(status: str | None = typer.Option(
                     None, help="pending, sent, acknowledged, resolved or unhandled"),
-                severity: Optional[str] = typer.Option(None, help="medium, high or critical"),
-                cared_person: Optional[UUID] = typer.Option(None, "--cared-person"),
+                severity: str | None = typer.Option(None, help="medium, high or critical"),
+                cared_person: UUID | None = typer.Option(None, "--cared-person"),
                 offset: int = 0, limit: int = typer.Option(100, max=1000),
-                as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+                as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """Alerts, newest first."""
 
     async def work(c: Container) -> list[dict[str, Any]]:
@@ -74,7 +72,7 @@ def list_alerts(status: Optional[str] = typer.Option(
 
 
 @alerts_app.command("ack")
-def acknowledge(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+def acknowledge(alert_id: UUID, as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """Acknowledge an alert: its escalation stops."""
 
     async def work(c: Container) -> dict[str, Any]:
@@ -85,7 +83,7 @@ def acknowledge(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSO
 
 
 @alerts_app.command("resolve")
-def resolve(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+def resolve(alert_id: UUID, as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """Resolve an alert (acknowledging it if nobody had)."""
 
     async def work(c: Container) -> dict[str, Any]:
@@ -96,12 +94,12 @@ def resolve(alert_id: UUID, as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -
 
 
 @devices_app.command("list")
-def list_devices(cared_person: Optional[UUID] = typer.Option(None, "--cared-person"),
+def list_devices(cared_person: UUID | None = typer.Option(None, "--cared-person"),
                  offset: int = 0, limit: int = typer.Option(100, max=1000),
-                 as_: Optional[str] = AS_ADMIN, json_: bool = JSON) -> None:
+                 as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """Registered devices."""
 
-    async def work(c):  # noqa: ANN001, ANN202
+    async def work(c: Container) -> list[dict[str, Any]]:
         viewer = Viewer(await admin_actor(c, as_), is_admin=True)
         query = ListDevicesQuery(viewer, cared_person, Window(offset, limit))
         async with c.read_side().transaction() as conn:

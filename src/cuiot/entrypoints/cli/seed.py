@@ -13,7 +13,8 @@ from cuiot.entrypoints.cli.users import JSON
 from cuiot.entrypoints.container import Container, use_case
 
 
-def seed(demo: bool = typer.Option(False, "--demo", help="Add a demo family, devices and a week of readings."),
+def seed(demo: bool = typer.Option(
+             False, "--demo", help="Add a demo family, devices and a week of readings."),
          json_: bool = JSON) -> None:
     """Seed the default package catalogue (idempotent)."""
 
@@ -33,4 +34,5 @@ def seed(demo: bool = typer.Option(False, "--demo", help="Add a demo family, dev
         return
     emit_one(summary, False, "Seeded")
     if keys:
-        console.print("Device api keys (shown once): " + ", ".join(f"{d}={k}" for d, k in keys.items()))
+        console.print("Device api keys (shown once): "
+                      + ", ".join(f"{d}={k}" for d, k in keys.items()))

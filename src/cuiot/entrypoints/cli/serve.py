@@ -86,9 +86,10 @@ def _serve_with_workers(host: str, port: int, workers: int, mqtt: bool) -> None:
     if not container().settings().redis_url:
         console.print("[yellow]warning:[/yellow] several workers without CUIOT_REDIS_URL keep "
                       "rate limits and live alerts per process")
+    embedded = mqtt and not container().settings().mqtt_url
     pipeline = subprocess.Popen([sys.executable, "-m", "cuiot.entrypoints.cli", "worker",
-                                 *(["--embedded-broker"] if mqtt and not container().settings().mqtt_url
-                                   else []), *([] if mqtt else ["--no-mqtt"])])
+                                 *(["--embedded-broker"] if embedded else []),
+                                 *([] if mqtt else ["--no-mqtt"])])
     try:
         uvicorn.run("cuiot.entrypoints.http.asgi:create_app", factory=True, host=host,
                     port=port, workers=workers, log_config=None, access_log=False,

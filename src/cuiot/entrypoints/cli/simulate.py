@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -34,7 +34,7 @@ PAUSE_S = 1.0  # between two messages at --speed 1
 ACK_TIMEOUT_S = 5.0
 
 
-class Scenario(str, Enum):
+class Scenario(StrEnum):
     ALL = "all"
     NORMAL = "normal"
     CRISIS = "crisis"

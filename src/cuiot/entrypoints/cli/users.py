@@ -63,7 +63,8 @@ def create_admin(
     if json_:
         emit_one({"id": user.id, "email": user.email.value, "created": created}, True)
     else:
-        console.print(f"{'created' if created else 'promoted'} admin {user.email.value} ({user.id})")
+        console.print(f"{'created' if created else 'promoted'} admin {user.email.value} "
+                      f"({user.id})")
 
 
 @users_app.command("list")

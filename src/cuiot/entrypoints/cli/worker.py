@@ -14,7 +14,7 @@ from cuiot.entrypoints.alert_metrics import AlertMetrics
 from cuiot.entrypoints.cli.output import console, fail
 from cuiot.entrypoints.cli.runtime import container, run_loop
 from cuiot.entrypoints.cli.serve import ensure_schema_is_current
-from cuiot.entrypoints.container import Container
+from cuiot.entrypoints.container import Container, dispose_engines
 from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.logs import configure_logging
 from cuiot.entrypoints.pipeline import Runner, pipeline_runners
@@ -60,20 +60,21 @@ async def run_until_signalled(c: Container, runners: list[Runner],
         for runner in reversed(started):
             try:
                 await runner.stop()
-            except Exception:  # noqa: BLE001 - stop the others all the same
+            except Exception:
                 logger.exception("stopping %s failed", type(runner).__name__)
         for sig in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(sig)
         if c.settings().redis_url:
             await c.redis().aclose()
-        await c.engine().dispose()
+        await dispose_engines(c)
 
 
 def worker(
     no_mqtt: bool = typer.Option(False, "--no-mqtt", help="Do not consume MQTT."),
-    embedded_broker: bool = typer.Option(False, "--embedded-broker", hidden=True,
-                                         help="Run the embedded broker here (cuiot serve --workers)."),
+    embedded_broker: bool = typer.Option(
+        False, "--embedded-broker", hidden=True,
+        help="Run the embedded broker here (cuiot serve --workers)."),
 ) -> None:
     """Run the safety pipeline without HTTP: the MQTT consumer, the scheduler (escalation,
     device and inactivity checks, daily billing and referral expiry) and the outbox

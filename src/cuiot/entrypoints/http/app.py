@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from cuiot.entrypoints.alert_metrics import AlertMetrics
-from cuiot.entrypoints.container import Container, build_container
+from cuiot.entrypoints.container import Container, build_container, dispose_engines
 from cuiot.entrypoints.http import errors, health
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.http.middleware import RateLimit, RefuseNul, RequestContext
@@ -50,9 +50,7 @@ def create_app(container: Container | None = None,
                 await runner.stop()
         if settings.redis_url:
             await container.redis().aclose()
-        if container.read_engine() is not container.engine():
-            await container.read_engine().dispose()
-        await container.engine().dispose()
+        await dispose_engines(container)
 
     app = FastAPI(title="CUIOT API", version="1.0.0", description=DESCRIPTION,
                   lifespan=lifespan)

@@ -28,15 +28,17 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-@router.get("/health/db", response_model=DatabaseHealth, summary="Is the database reachable and migrated?",
-            responses={503: {"model": ErrorBody, "description": "Unreachable or outdated schema"}})
+@router.get("/health/db", response_model=DatabaseHealth,
+            summary="Is the database reachable and migrated?",
+            responses={503: {"model": ErrorBody,
+                             "description": "Unreachable or outdated schema"}})
 async def health_db(request: Request) -> DatabaseHealth | JSONResponse:
     engine = request.app.state.container.engine()
     try:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         revision = await current_revision(engine)
-    except Exception as error:  # noqa: BLE001 - reported, not raised
+    except Exception as error:
         return JSONResponse(body("database_unavailable", type(error).__name__), 503)
     if revision != head_revision():
         return JSONResponse(body("schema_outdated", "run 'cuiot db upgrade'",
@@ -45,7 +47,8 @@ async def health_db(request: Request) -> DatabaseHealth | JSONResponse:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}})
+            responses={200: {"content": {"text/plain": {}},
+                             "description": "Prometheus text format"}})
 async def metrics(request: Request) -> Response:
     payload, content_type = request.app.state.metrics.render()
     return Response(payload, media_type=content_type)

@@ -68,7 +68,7 @@ class Page(BaseModel, Generic[T]):
                    next_offset=offset + limit if more else None)
 
     @classmethod
-    def json(cls, items: list[Any], offset: int, limit: int) -> Response:
+    def response(cls, items: list[Any], offset: int, limit: int) -> Response:
         """``of``, serialised at once. The items were built from a view's typed rows:
         neither the page nor FastAPI's response model needs to validate them again (the
         route keeps ``response_model`` for its OpenAPI schema)."""

@@ -141,7 +141,7 @@ class CategoryColumns(dict[str, Any]):
 
     @classmethod
     def from_columns(cls, *values: Any) -> CategoryColumns:
-        return cls((name, value) for name, value in zip(cls.names, values)
+        return cls((name, value) for name, value in zip(cls.names, values, strict=True)
                    if cls.keep_none or value is not None)
 
     @classmethod

@@ -22,7 +22,7 @@ SHOWN = (users.c.id, users.c.email, users.c.first_name, users.c.last_name, users
          users.c.date_of_birth, users.c.capacity_status, users.c.is_active, users.c.created_at)
 
 
-def _role_active(now: datetime) -> ColumnElement[bool]:
+def _role_active(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     return or_(user_roles.c.expires_at.is_(None), user_roles.c.expires_at > now)
 
 

@@ -191,12 +191,15 @@ def _alerts_of_ids() -> Select[Any]:
 
 
 def _named_alerts(chosen: Select[Any]) -> Select[Any]:
-    """The chosen alerts, then their person's and device's names (by primary key)."""
+    """The chosen alerts, then their person's and device's names, each looked up by
+    primary key for the page's rows only (a join let the planner hash whole tables)."""
     page = chosen.subquery("page")
-    return (select(page, cp.first_name, cp.last_name, d.device_id,
-                   d.name.label("device_name"))
-            .join(cared_persons, cp.id == page.c.cared_person_id)
-            .join(devices, d.id == page.c.device_pk)
+    person = (select(cp.first_name + " " + cp.last_name)
+              .where(cp.id == page.c.cared_person_id).scalar_subquery())
+    device = select(d.device_id).where(d.id == page.c.device_pk).scalar_subquery()
+    name = select(d.name).where(d.id == page.c.device_pk).scalar_subquery()
+    return (select(page, person.label("person_name"), device.label("device_id"),
+                   name.label("device_name"))
             .order_by(page.c.created_at.desc(), page.c.id.desc()))
 
 
@@ -226,10 +229,11 @@ def _device_events(admin: bool) -> Select[Any]:
 
 
 def _named_events(wanted: list[ColumnElement[bool]]) -> Select[Any]:
-    """A page of events, then their device's registered id (by primary key)."""
+    """A page of events, then their device's registered id, looked up by primary key."""
     page = (select(*EVENT_COLUMNS).where(*wanted).order_by(*NEWEST_EVENTS)
             .offset(_OFFSET).limit(_LIMIT).subquery("page"))
-    return (select(page, d.device_id).join(devices, d.id == page.c.device_pk)
+    device = select(d.device_id).where(d.id == page.c.device_pk).scalar_subquery()
+    return (select(page, device.label("device_id"))
             .order_by(page.c.timestamp.desc(), page.c.received_at.desc(), page.c.id.desc()))
 
 
@@ -249,9 +253,9 @@ def _alert(row: Row[Any]) -> AlertView:
     # Unpacked by position (ALERT_COLUMNS, then the names): a page has up to 201 rows.
     (id_, alert_type, severity, status, level, occurrences, person, device_pk, created_at,
      last_event_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
-     first_name, last_name, device_id, device_name) = row
+     person_name, device_id, device_name) = tuple(row)
     return AlertView(id_, alert_type, severity, status, level, occurrences, person,
-                     f"{first_name} {last_name}", device_pk, device_id, device_name,
+                     person_name, device_pk, device_id, device_name,
                      created_at, last_event_at, acknowledged_at, acknowledged_by,
                      resolved_at, resolved_by)
 

@@ -3,8 +3,8 @@
 
 Sending needs the same rights as changing the device (``UpdateDevice``). The command is
 stored and committed first, and only then published, so that a device answering at once
-always finds it; a command the broker refuses fails at once. A reply after the timeout is kept but the command stays
-``timed_out`` (see ``domain/device_commands.py``).
+always finds it; a command the broker refuses fails at once. A reply after the timeout
+is kept but the command stays ``timed_out`` (see ``domain/device_commands.py``).
 """
 
 from __future__ import annotations

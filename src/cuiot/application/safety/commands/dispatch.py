@@ -21,8 +21,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from cuiot.application.shared.ports import Clock
 from cuiot.application.safety.ports import ChannelSender, DeliveryFailed
+from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.notifications import DeliveryStatus, Notification
 from cuiot.domain.policy import Policy
@@ -87,20 +87,22 @@ class DispatchDueNotifications:
             due = await self.uow.notifications.list_due(self.clock.now(), cmd.limit)
             errors = await asyncio.gather(*(self._attempt(n, cmd.timeout_seconds) for n in due))
             now = self.clock.now()
-            deliveries = tuple(self._record(n, error, now) for n, error in zip(due, errors))
+            deliveries = tuple(self._record(n, error, now)
+                               for n, error in zip(due, errors, strict=True))
             await self._mark_alerts_sent(due, now)
             await self.uow.commit()
         return DispatchResult(deliveries)
 
-    async def _attempt(self, notification: Notification, timeout: float) -> str | None:
-        """None when delivered, else the reason it was not."""
+    async def _attempt(self, notification: Notification, timeout_seconds: float) -> str | None:
+        """None when delivered, else the reason it was not (no answer within
+        ``timeout_seconds`` is one: each row of the batch has a deadline of its own)."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(timeout_seconds):
                 await self.sender.send(notification)
         except DeliveryFailed as exc:
             return exc.reason
         except TimeoutError:
-            return f"no answer within {timeout:g}s"
+            return f"no answer within {timeout_seconds:g}s"
         except Exception as exc:  # a broken channel must not stop the rest of the batch
             log.exception("notification %s: %s channel broke", notification.id,
                           notification.channel.value)

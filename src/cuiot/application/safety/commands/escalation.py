@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.safety.commands.recipients import (
     Directory,
     admins,
     recipients_for,
     write_notifications,
 )
+from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.alerts import Alert, AlertStatus
 from cuiot.domain.care import CaredPerson

@@ -44,7 +44,8 @@ class Recipients:
         """(channel, address, user id) for every row to write, without repeats."""
         rows: list[tuple[Channel, str, UUID | None]] = []
         for user in self.users:
-            rows += [(Channel.EMAIL, str(user.email), user.id), (Channel.PUSH, str(user.id), user.id)]
+            rows += [(Channel.EMAIL, str(user.email), user.id),
+                     (Channel.PUSH, str(user.id), user.id)]
         for contact in self.contacts:
             rows += [(Channel.EMAIL, contact.email, None)] if contact.email else []
             rows += [(Channel.SMS, contact.phone, None)] if contact.phone else []

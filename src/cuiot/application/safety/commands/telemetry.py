@@ -2,8 +2,9 @@
 
 ``IngestHttpTelemetry``: a device that speaks HTTP posts the same reading as its MQTT
 telemetry topic, through the batch path of the MQTT consumer (``ingest_batch``). Its own
-key comes first (``Unauthenticated`` otherwise, and nothing is kept); an impossible reading is kept as a rejected message (source ``http``) and the
-``InvalidReading`` raised again, so the device hears why.
+key comes first (``Unauthenticated`` otherwise, and nothing is kept); an impossible
+reading is kept as a rejected message (source ``http``) and the ``InvalidReading`` raised
+again, so the device hears why.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from typing import Any
 
 from cuiot.application.safety.commands.device_messages import DeviceMessageCommand
 from cuiot.application.safety.commands.escalation import SafetyUseCase
-from cuiot.application.safety.commands.ingest import IngestReadingCommand, IngestResult, check_device_key
+from cuiot.application.safety.commands.ingest import (
+    IngestReadingCommand,
+    IngestResult,
+    check_device_key,
+)
 from cuiot.application.safety.commands.ingest_batch import BatchWriter
 
 SOURCE = "http"

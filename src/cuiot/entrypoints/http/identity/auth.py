@@ -43,14 +43,16 @@ async def register(body: RegisterIn, request: Request,
     return UserOut.of(user, request.app.state.container.clock().now())
 
 
-@router.post("/login", response_model=TokenPairOut, summary="Exchange email and password for tokens")
+@router.post("/login", response_model=TokenPairOut,
+             summary="Exchange email and password for tokens")
 async def login(body: LoginIn, log_in: Annotated[Login, Depends(use(Login))]) -> TokenPairOut:
     return _pair(await log_in(LoginCommand(body.email, body.password)))
 
 
 @router.post("/refresh", response_model=TokenPairOut,
              summary="Spend a refresh token for a new pair (a reused one ends the session)")
-async def refresh(body: RefreshIn, renew: Annotated[Refresh, Depends(use(Refresh))]) -> TokenPairOut:
+async def refresh(body: RefreshIn,
+                  renew: Annotated[Refresh, Depends(use(Refresh))]) -> TokenPairOut:
     return _pair(await renew(RefreshCommand(body.refresh_token)))
 
 
@@ -66,8 +68,9 @@ async def logout(principal: Principal, log_out: Annotated[Logout, Depends(use(Lo
 @router.post("/forgot-password", status_code=status.HTTP_202_ACCEPTED, response_class=Response,
              summary="Email a single-use reset token valid 30 minutes (202 whether or not the "
                      "address is known; 429 past 3 requests an hour for one address)")
-async def forgot_password(body: ForgotPasswordIn,
-                          forgot: Annotated[ForgotPassword, Depends(use(ForgotPassword))]) -> Response:
+async def forgot_password(
+        body: ForgotPasswordIn,
+        forgot: Annotated[ForgotPassword, Depends(use(ForgotPassword))]) -> Response:
     await forgot(ForgotPasswordCommand(body.email))
     return Response(status_code=status.HTTP_202_ACCEPTED)
 

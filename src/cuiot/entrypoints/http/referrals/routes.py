@@ -77,7 +77,8 @@ async def generate_code(body: GenerateCodeIn, principal: Principal,
 @router.post("/referrals/validate", response_model=ValidationOut, tags=REFERRALS,
              summary="Whether a code can be used to register (public, no token)")
 async def validate(body: ValidateCodeIn,
-                   check: Annotated[ValidateReferral, Depends(query(ValidateReferral, SqlReferralViews))],
+                   check: Annotated[ValidateReferral,
+                                    Depends(query(ValidateReferral, SqlReferralViews))],
                    ) -> ValidationOut:
     return ValidationOut.of(await check(ValidateReferralQuery(body.code, body.email)))
 
@@ -96,7 +97,8 @@ async def my_referrals(principal: Principal, page: PageParams,
 @router.get("/referrals/stats", response_model=ReferralStatsOut, tags=REFERRALS,
             summary="The caller's referrals by status, conversion rate and commission totals")
 async def referral_stats(principal: Principal,
-                         stats: Annotated[ReferralStats, Depends(query(ReferralStats, SqlReferralViews))],
+                         stats: Annotated[ReferralStats,
+                                          Depends(query(ReferralStats, SqlReferralViews))],
                          ) -> ReferralStatsOut:
     return ReferralStatsOut.of(await stats(ReferralStatsQuery(viewer(principal))))
 

@@ -112,7 +112,8 @@ class CommissionOut(BaseModel):
         return cls(id=commission.id, referral_id=commission.referral_id,
                    referrer_id=commission.referrer_id, type=commission.type.value,
                    period=commission.period, base=MoneyOut.of(commission.base),
-                   percentage=_plain(commission.percentage.value), amount=MoneyOut.of(commission.amount),
+                   percentage=_plain(commission.percentage.value),
+                   amount=MoneyOut.of(commission.amount),
                    status=commission.status.value, created_at=commission.created_at,
                    paid_at=commission.paid_at, cancelled_at=commission.cancelled_at)
 

@@ -36,7 +36,7 @@ async def list_alerts(principal: Principal, page: PageParams,
     viewer = Viewer.of(principal.user_id, principal.roles)
     alerts = await list_(ListAlertsQuery(viewer, status, severity, cared_person_id,
                                          Window(page.offset, page.limit)))
-    return Page[AlertOut].json([AlertOut.of(a) for a in alerts], page.offset, page.limit)
+    return Page[AlertOut].response([AlertOut.of(a) for a in alerts], page.offset, page.limit)
 
 
 @router.get("/{alert_id}", response_model=AlertOut, summary="An alert")

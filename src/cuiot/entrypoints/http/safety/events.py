@@ -34,7 +34,7 @@ async def list_events(principal: Principal, page: PageParams,
     viewer = Viewer.of(principal.user_id, principal.roles)
     events = await list_(ListEventsQuery(viewer, cared_person_id, severity, since,
                                          Window(page.offset, page.limit)))
-    return Page[EventOut].json([EventOut.of(e) for e in events], page.offset, page.limit)
+    return Page[EventOut].response([EventOut.of(e) for e in events], page.offset, page.limit)
 
 
 @device_router.get("/{device_pk}/events", response_model=Page[EventOut],
@@ -46,4 +46,4 @@ async def device_events(device_pk: UUID, principal: Principal, page: PageParams,
     viewer = Viewer.of(principal.user_id, principal.roles)
     events = await list_(ListDeviceEventsQuery(viewer, device_pk,
                                                Window(page.offset, page.limit)))
-    return Page[EventOut].json([EventOut.of(e) for e in events], page.offset, page.limit)
+    return Page[EventOut].response([EventOut.of(e) for e in events], page.offset, page.limit)

@@ -58,7 +58,8 @@ class AlertOut(BaseModel):
     @classmethod
     def of(cls, alert: AlertView) -> AlertOut:
         """From a view's row, typed already: built without validating it again."""
-        return cls.model_construct(id=alert.id, alert_type=alert.alert_type, severity=alert.severity.value,
+        return cls.model_construct(
+                   id=alert.id, alert_type=alert.alert_type, severity=alert.severity.value,
                    status=alert.status.value, escalation_level=alert.escalation_level,
                    occurrences=alert.occurrences, cared_person_id=alert.cared_person_id,
                    device_id=alert.device_id, device_pk=alert.device_pk,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import cuiot.adapters.persistence.types
 from cuiot.adapters.persistence.migrations import initial_extras
-from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None
