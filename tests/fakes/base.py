@@ -44,8 +44,5 @@ class InMemoryRepository(Generic[T]):
         self.items[key] = item
         self._see(item)
 
-    async def list(self, offset: int = 0, limit: int = 100) -> list[T]:
-        return self._where(lambda _: True)[offset: offset + limit]
-
     def all(self) -> Iterable[T]:
         return self.items.values()
