@@ -12,12 +12,22 @@ Redis key prefix of its own (rate limit raised out of the way, its cost still pa
 Load from ``wrk`` (installed with apt if missing) or, failing that, an httpx generator:
 requests/s, p50, p99 and the ratio to /health; then the p99 of both reads again while
 20 logins a second (bcrypt, as stored) arrive. Every read must answer 2xx.
+
+Last, the floor (``bench/_floor.py``): the same alert statement behind no framework at
+all, on the same database with the same token and the same uvicorn set-up, against its own
+``/health``. Its ratio is the most any Python server of this shape reaches on this
+machine; ``--no-floor`` skips it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,9 +37,11 @@ import httpx
 
 from bench._load import Load, Logins, find_wrk, login_stream, run_load
 from bench._reads_support import (
+    JWT_SECRET,
     CuiotProcess,
     cuiot_env,
     execute,
+    plain_dsn,
     seed_people_sql,
     stable_id,
 )
@@ -51,6 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per read")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--logins-per-second", type=float, default=20.0)
+    parser.add_argument("--no-floor", dest="floor", action="store_false",
+                        help="skip the floor (bench/_floor.py) measured after CUIOT")
     parser.add_argument("--load-generator", choices=["auto", "httpx"], default="auto",
                         help="auto: wrk when installed or installable, else httpx")
 
@@ -69,7 +83,10 @@ def run(args: argparse.Namespace) -> Report:
                 _events_sql(args.events, persons), _alerts_sql(args.alerts, persons), "ANALYZE")
         report.notes.append(f"seeded in {time.perf_counter() - started:.1f} s")
         with _server(url) as base:
-            _measure(report, args, wrk, base)
+            token, page = _measure(report, args, wrk, base)
+        if args.floor:
+            with _floor_server(url) as base:
+                _measure_floor(report, args, wrk, base, token, page)
     return report
 
 
@@ -153,8 +170,10 @@ def _wait_until_healthy(base: str, server: CuiotProcess, timeout: float = 60.0) 
                        + server.output()[-3000:])
 
 
-def _measure(report: Report, args: argparse.Namespace, wrk: str | None, base: str) -> None:
-    """Every read alone, then the two reads under the login stream; rows and figures."""
+def _measure(report: Report, args: argparse.Namespace, wrk: str | None,
+             base: str) -> tuple[str, list[str]]:
+    """Every read alone, then the two reads under the login stream; rows and figures.
+    Returns the family user's access token and the ids of its first page of alerts."""
     token = httpx.post(f"{base}/api/v1/auth/login", timeout=60, json={
         "email": FAMILY_EMAIL, "password": FAMILY_PASSWORD}).raise_for_status().json()
     auth = {"Authorization": f"Bearer {token['access_token']}"}
@@ -173,6 +192,70 @@ def _measure(report: Report, args: argparse.Namespace, wrk: str | None, base: st
         busy = {name: _add_row(report, name, "with logins", load(url, auth), health)
                 for name, url in reads.items()}
     _add_figures(report, alone, busy, logins)
+    first = httpx.get(reads["/api/v1/alerts"], headers=auth, timeout=30).raise_for_status()
+    return str(token["access_token"]), [item["id"] for item in first.json()["items"]]
+
+
+@contextlib.contextmanager
+def _floor_server(database_url: str) -> Iterator[str]:
+    """``bench/_floor.py`` under uvicorn as ``cuiot serve --workers 2`` runs (uvloop,
+    httptools, no access log) on a free port. Yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "FLOOR_DSN": plain_dsn(database_url), "FLOOR_JWT_SECRET": JWT_SECRET}
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench._floor:create_app", "--factory",
+         "--workers", "2", "--port", str(port), "--loop", "uvloop", "--http", "httptools",
+         "--no-access-log", "--log-level", "warning"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not _answers(f"{base}/health"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("the floor server did not start:\n"
+                                   + log.read().decode(errors="replace")[-3000:])
+            time.sleep(0.2)
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def _answers(url: str) -> bool:
+    with contextlib.suppress(httpx.HTTPError):
+        return httpx.get(url, timeout=1).is_success
+    return False
+
+
+def _measure_floor(report: Report, args: argparse.Namespace, wrk: str | None, base: str,
+                   token: str, cuiot_page: list[str]) -> None:
+    """The floor's /health, then its alert list with CUIOT's token: the same page CUIOT
+    answers (checked: the same alert ids in the same order), at the floor's cost."""
+    auth = {"Authorization": f"Bearer {token}"}
+    floor_page = httpx.get(f"{base}/api/v1/alerts", headers=auth, timeout=30)
+    floor_ids = ([str(item["id"]) for item in floor_page.json()["items"]]
+                 if floor_page.status_code == 200 else None)
+    if floor_ids != cuiot_page:
+        report.problems.append(f"the floor's alert page ({floor_page.status_code}) is not "
+                               "CUIOT's: it would not measure the same read")
+        return
+    health = _add_row(report, "floor /health", "alone", run_load(
+        wrk, f"{base}/health", {}, connections=args.connections, seconds=args.duration), None)
+    alerts = _add_row(report, "floor /api/v1/alerts", "alone", run_load(
+        wrk, f"{base}/api/v1/alerts", auth, connections=args.connections,
+        seconds=args.duration), health)
+    report.figures["floor_alerts_ratio_to_its_health"] = (
+        alerts.requests_per_second / health.requests_per_second
+        if health.requests_per_second else None)
+    report.figures["floor_alerts_p99_ms"] = alerts.p99_ms
 
 
 def _family_person(base: str, auth: dict[str, str]) -> str:

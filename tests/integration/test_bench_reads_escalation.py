@@ -37,9 +37,11 @@ def test_http_reads_answer_every_request() -> None:
     assert report.ok, report.problems
     assert [(row["request"], row["phase"]) for row in report.rows] == [
         ("/health", "alone"), ("/api/v1/alerts", "alone"), ("/api/v1/events", "alone"),
-        ("/api/v1/alerts", "with logins"), ("/api/v1/events", "with logins")]
+        ("/api/v1/alerts", "with logins"), ("/api/v1/events", "with logins"),
+        ("floor /health", "alone"), ("floor /api/v1/alerts", "alone")]
     assert all(row["requests"] > 0 and row["p99 ms"] for row in report.rows)
     assert report.figures["logins_per_second_achieved"] > 0
+    assert report.figures["floor_alerts_ratio_to_its_health"] > 0
 
 
 def test_httpx_fallback_counts_answers_and_failures() -> None:
