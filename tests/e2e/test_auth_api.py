@@ -40,6 +40,25 @@ async def test_register_login_me_and_refresh_rotation(api):
     after = await api.client.post("/api/v1/auth/refresh",
                                   json={"refresh_token": new["refresh_token"]})
     assert after.status_code == 401
+    # ... its access tokens too, at once: the first pair's and the renewed one's.
+    for access in (pair["access_token"], new["access_token"]):
+        me = await api.client.get("/api/v1/users/me",
+                                  headers={"Authorization": f"Bearer {access}"})
+        assert me.status_code == 401 and me.json()["error"] == "unauthenticated"
+
+
+async def test_a_reused_refresh_token_ends_only_its_own_login(api):
+    await api.register("lucia@example.com")
+    body = {"email": "lucia@example.com", "password": PASSWORD}
+    phone = (await api.client.post("/api/v1/auth/login", json=body)).json()
+    laptop = (await api.client.post("/api/v1/auth/login", json=body)).json()
+    await api.client.post("/api/v1/auth/refresh", json={"refresh_token": phone["refresh_token"]})
+    reused = await api.client.post("/api/v1/auth/refresh",
+                                   json={"refresh_token": phone["refresh_token"]})
+    assert reused.status_code == 401
+    me = await api.client.get("/api/v1/users/me",
+                              headers={"Authorization": f"Bearer {laptop['access_token']}"})
+    assert me.status_code == 200
 
 
 async def test_wrong_password_and_unknown_email_look_the_same(api):
@@ -114,6 +133,8 @@ async def test_logout_revokes_the_access_token_and_the_session(api):
 
 async def test_forgot_and_reset_password(api):
     await api.register("lucia@example.com")
+    before = (await api.client.post("/api/v1/auth/login", json={
+        "email": "lucia@example.com", "password": PASSWORD})).json()
     accepted = await api.client.post("/api/v1/auth/forgot-password",
                                      json={"email": "lucia@example.com"})
     unknown = await api.client.post("/api/v1/auth/forgot-password",
@@ -124,6 +145,10 @@ async def test_forgot_and_reset_password(api):
     reset = await api.client.post("/api/v1/auth/reset-password",
                                   json={"token": token, "new_password": "otra clave larga"})
     assert reset.status_code == 204
+    # Every session ends at once: an access token from before the reset answers 401.
+    me = await api.client.get("/api/v1/users/me",
+                              headers={"Authorization": f"Bearer {before['access_token']}"})
+    assert me.status_code == 401
     again = await api.client.post("/api/v1/auth/reset-password",
                                   json={"token": token, "new_password": "una tercera clave"})
     assert again.status_code == 401  # single use

@@ -50,7 +50,8 @@ class AuthBench:
         self.ports = {"uow": uow, "clock": clock, "ids": ids, "rng": rng, "policy": policy,
                       "hasher": self.hasher, "tokens": self.tokens,
                       "revocations": self.revocations, "rate_limiter": self.rate_limiter,
-                      "principals": InMemoryPrincipalViews(getattr(uow, "store", uow).users)
+                      "principals": InMemoryPrincipalViews(uow.store.users,
+                                                           uow.store.token_families)
                       if hasattr(uow, "store") else None}
 
     def use_case(self, cls: type) -> Any:

@@ -17,6 +17,7 @@ from cuiot.application.identity.ports import TokenType
 from cuiot.domain.auth import RevokeReason, hash_token
 from cuiot.domain.errors import RateLimited, Unauthenticated, ValidationFailed
 from cuiot.domain.notifications import Channel
+from cuiot.application.identity.queries.authenticate import Authenticate, AuthenticateQuery
 from tests.support.auth import AuthBench
 
 
@@ -77,6 +78,8 @@ async def test_reset_sets_the_new_password_and_ends_every_session(bench: AuthBen
         assert await bench.revocations.is_revoked(jti)
         with pytest.raises(Unauthenticated):
             await bench.call(Refresh, RefreshCommand(pair.refresh_token))
+        with pytest.raises(Unauthenticated):  # at once, not when it expires
+            await bench.call(Authenticate, AuthenticateQuery(pair.access_token))
     with pytest.raises(Unauthenticated):
         await bench.login(password="secreto-123")
     assert (await bench.login(password="nueva-clave-1")).token_type == "bearer"

@@ -64,7 +64,8 @@ async def test_a_role_that_expired_is_not_in_the_principal(bench: AuthBench) -> 
 
 async def test_a_token_with_admin_in_its_roles_claim_grants_nothing(bench: AuthBench) -> None:
     user = bench.user()
-    forged = bench.tokens.issue_access(user.id, ["admin"], bench.clock.now())
+    [session] = (await bench.login(), bench.families())[1]
+    forged = bench.tokens.issue_access(user.id, ["admin"], session.id, bench.clock.now())
     assert (await authenticate(bench, forged.token)).roles == {Role.FAMILY}
 
 
@@ -110,6 +111,31 @@ async def test_a_token_of_an_inactive_or_deleted_user_is_refused(bench: AuthBenc
     await refused(bench, pair.access_token)
     del bench.uow.store.users.items[user.id]
     await refused(bench, pair.access_token)
+
+
+async def test_a_reused_refresh_token_ends_every_token_of_its_login_at_once(
+        bench: AuthBench) -> None:
+    """The contract: reusing a spent refresh token revokes every token of that login, so
+    a thief whose theft was detected keeps no access; the user's other logins go on."""
+    bench.user()
+    stolen, other_login = await bench.login(), await bench.login()
+    renewed = await bench.call(Refresh, RefreshCommand(stolen.refresh_token))
+    with pytest.raises(Unauthenticated):
+        await bench.call(Refresh, RefreshCommand(stolen.refresh_token))  # the reuse
+    for token in (stolen.access_token, renewed.access_token):
+        assert (await refused(bench, token)).details["reason"] == "revoked"
+    with pytest.raises(Unauthenticated):
+        await bench.call(Refresh, RefreshCommand(renewed.refresh_token))
+    assert (await authenticate(bench, other_login.access_token)).user_id
+
+
+async def test_a_token_naming_another_users_session_is_refused(bench: AuthBench) -> None:
+    bench.user("laura@example.com")
+    mallory = bench.user("mallory@example.com")
+    await bench.login("laura@example.com")
+    [lauras] = bench.families()
+    forged = bench.tokens.issue_access(mallory.id, [], lauras.id, bench.clock.now())
+    assert (await refused(bench, forged.token)).details["reason"] == "revoked"
 
 
 async def logout(bench: AuthBench, principal: Principal, refresh_token: str | None) -> bool:

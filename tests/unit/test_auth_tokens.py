@@ -46,10 +46,10 @@ def refused(issuer: PyJwtTokenIssuer, token: str, kind: TokenType = TokenType.AC
 
 
 def test_an_access_token_carries_user_roles_and_lifetime(issuer: PyJwtTokenIssuer) -> None:
-    token, jti, expires_at = issuer.issue_access(USER, ["family", "admin"], NOW)
+    token, jti, expires_at = issuer.issue_access(USER, ["family", "admin"], FAMILY, NOW)
     claims = issuer.decode(token, TokenType.ACCESS)
     assert (claims.user_id, claims.jti, claims.type) == (USER, jti, TokenType.ACCESS)
-    assert claims.roles == ("admin", "family") and claims.family_id is None
+    assert claims.roles == ("admin", "family") and claims.family_id == FAMILY
     assert claims.issued_at == NOW
     assert claims.expires_at == expires_at == NOW + timedelta(minutes=30)
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
@@ -62,41 +62,49 @@ def test_a_refresh_token_names_its_family_and_lasts_7_days(issuer: PyJwtTokenIss
     assert expires_at == NOW + timedelta(days=7) and claims_of(token)["fam"] == str(FAMILY)
 
 
+def test_a_token_without_its_session_is_refused(issuer: PyJwtTokenIssuer) -> None:
+    """Made before access tokens named their session, or forged: it could not be ended
+    with its session, so it is not accepted."""
+    claims = claims_of(issuer.issue_access(USER, [], FAMILY, NOW).token)
+    del claims["fam"]
+    assert refused(issuer, signed(claims)) == "invalid"
+
+
 def test_every_token_has_its_own_jti(issuer: PyJwtTokenIssuer) -> None:
-    jtis = {issuer.issue_access(USER, [], NOW).jti for _ in range(20)}
+    jtis = {issuer.issue_access(USER, [], FAMILY, NOW).jti for _ in range(20)}
     assert len(jtis) == 20
 
 
 def test_alg_none_crafted_by_hand_is_refused(issuer: PyJwtTokenIssuer) -> None:
-    claims = claims_of(issuer.issue_access(USER, ["admin"], NOW).token)
+    claims = claims_of(issuer.issue_access(USER, ["admin"], FAMILY, NOW).token)
     unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
     assert refused(issuer, unsigned) == "invalid"
 
 
 def test_alg_none_made_with_pyjwt_is_refused(issuer: PyJwtTokenIssuer) -> None:
-    claims = claims_of(issuer.issue_access(USER, ["admin"], NOW).token)
+    claims = claims_of(issuer.issue_access(USER, ["admin"], FAMILY, NOW).token)
     assert refused(issuer, jwt.encode(claims, None, algorithm="none")) == "invalid"
 
 
 def test_a_header_claiming_none_over_a_real_signature_is_refused(issuer: PyJwtTokenIssuer) -> None:
-    _, payload, signature = issuer.issue_access(USER, [], NOW).token.split(".")
+    _, payload, signature = issuer.issue_access(USER, [], FAMILY, NOW).token.split(".")
     forged = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{payload}.{signature}"
     assert refused(issuer, forged) == "invalid"
 
 
 def test_a_token_signed_with_another_secret_is_refused(issuer: PyJwtTokenIssuer) -> None:
-    claims = claims_of(issuer.issue_access(USER, ["admin"], NOW).token)
+    claims = claims_of(issuer.issue_access(USER, ["admin"], FAMILY, NOW).token)
     assert refused(issuer, signed(claims, secret="x" * 40)) == "invalid"
 
 
 def test_a_tampered_payload_is_refused(issuer: PyJwtTokenIssuer) -> None:
-    header, _, signature = issuer.issue_access(USER, ["family"], NOW).token.split(".")
-    claims = {**claims_of(issuer.issue_access(USER, ["family"], NOW).token), "roles": ["admin"]}
+    header, _, signature = issuer.issue_access(USER, ["family"], FAMILY, NOW).token.split(".")
+    claims = {**claims_of(issuer.issue_access(USER, ["family"], FAMILY, NOW).token), "roles": ["admin"]}
     assert refused(issuer, f"{header}.{_b64(claims)}.{signature}") == "invalid"
 
 
 def test_another_hmac_algorithm_with_the_right_secret_is_refused(issuer: PyJwtTokenIssuer) -> None:
-    claims = claims_of(issuer.issue_access(USER, [], NOW).token)
+    claims = claims_of(issuer.issue_access(USER, [], FAMILY, NOW).token)
     assert refused(issuer, signed(claims, algorithm="HS512")) == "invalid"
 
 
@@ -106,7 +114,7 @@ def test_a_refresh_token_is_not_an_access_token(issuer: PyJwtTokenIssuer) -> Non
 
 
 def test_an_access_token_is_not_a_refresh_token(issuer: PyJwtTokenIssuer) -> None:
-    token = issuer.issue_access(USER, [], NOW).token
+    token = issuer.issue_access(USER, [], FAMILY, NOW).token
     assert refused(issuer, token, TokenType.REFRESH) == "wrong_type"
 
 
@@ -115,7 +123,7 @@ def test_an_access_token_is_not_a_refresh_token(issuer: PyJwtTokenIssuer) -> Non
     (timedelta(days=1), False)])
 def test_an_access_token_dies_at_its_exp(issuer: PyJwtTokenIssuer, clock: FixedClock,
                                          after: timedelta, accepted: bool) -> None:
-    token = issuer.issue_access(USER, [], clock.now()).token
+    token = issuer.issue_access(USER, [], FAMILY, clock.now()).token
     clock.advance(after)
     if accepted:
         assert issuer.decode(token, TokenType.ACCESS).user_id == USER
@@ -132,7 +140,7 @@ def test_a_refresh_token_dies_after_7_days(issuer: PyJwtTokenIssuer, clock: Fixe
 @pytest.mark.parametrize("missing", ["exp", "iat", "sub", "jti", "type"])
 def test_a_token_missing_a_required_claim_is_refused(issuer: PyJwtTokenIssuer,
                                                      missing: str) -> None:
-    claims = claims_of(issuer.issue_access(USER, [], NOW).token)
+    claims = claims_of(issuer.issue_access(USER, [], FAMILY, NOW).token)
     del claims[missing]
     assert refused(issuer, signed(claims)) == "invalid"
 
@@ -148,7 +156,7 @@ def test_a_refresh_token_without_its_family_is_refused(issuer: PyJwtTokenIssuer)
     ("roles", [1]), ("exp", "tomorrow"), ("type", "id_token")])
 def test_a_signed_token_with_malformed_claims_is_refused(issuer: PyJwtTokenIssuer, claim: str,
                                                          value: Any) -> None:
-    claims = {**claims_of(issuer.issue_access(USER, [], NOW).token), claim: value}
+    claims = {**claims_of(issuer.issue_access(USER, [], FAMILY, NOW).token), claim: value}
     assert refused(issuer, signed(claims)) in {"invalid", "wrong_type"}
 
 

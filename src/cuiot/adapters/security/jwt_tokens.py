@@ -1,8 +1,9 @@
 """Signed bearer tokens with PyJWT (HS256).
 
 Claims: ``sub`` (user id), ``jti``, ``type`` (access or refresh), ``iat``, ``exp``;
-access tokens add ``roles`` (informative only: authorization reads the database), refresh
-tokens ``fam`` (their family). Only HS256 is accepted, every claim is required, and
+both carry ``fam``, the session (refresh-token family) of their login, so that revoking a
+session ends its access tokens at once; access tokens add ``roles`` (informative only:
+authorization reads the database). Only HS256 is accepted, every claim is required, and
 expiry is checked against the application's clock so that tests can move time.
 """
 
@@ -21,7 +22,7 @@ from cuiot.application.shared.ports import Clock
 from cuiot.domain.errors import Unauthenticated
 
 ALGORITHM = "HS256"
-REQUIRED = ["exp", "iat", "sub", "jti", "type"]
+REQUIRED = ["exp", "iat", "sub", "jti", "type", "fam"]
 MIN_SECRET_BYTES = 32  # RFC 7518 §3.2: an HS256 key at least as long as the hash
 
 
@@ -40,9 +41,10 @@ class PyJwtTokenIssuer:
         self._refresh = timedelta(days=refresh_token_days)
         self._leeway = timedelta(seconds=leeway_seconds)
 
-    def issue_access(self, user_id: UUID, roles: Sequence[str], now: datetime) -> IssuedToken:
+    def issue_access(self, user_id: UUID, roles: Sequence[str], family_id: UUID,
+                     now: datetime) -> IssuedToken:
         return self._issue(user_id, TokenType.ACCESS, now, self._access,
-                           {"roles": sorted(str(r) for r in roles)})
+                           {"roles": sorted(str(r) for r in roles), "fam": str(family_id)})
 
     def issue_refresh(self, user_id: UUID, family_id: UUID, now: datetime) -> IssuedToken:
         return self._issue(user_id, TokenType.REFRESH, now, self._refresh,
@@ -73,11 +75,9 @@ class PyJwtTokenIssuer:
     @staticmethod
     def _parse(claims: dict[str, Any]) -> TokenClaims:
         try:
-            roles, family = claims.get("roles", []), claims.get("fam")
+            roles, family = claims.get("roles", []), claims["fam"]
             if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
                 raise ValueError("roles")
-            if claims["type"] == TokenType.REFRESH and family is None:
-                raise ValueError("fam")
             if not isinstance(claims["jti"], str) or not claims["jti"]:
                 raise ValueError("jti")
             return TokenClaims(
@@ -85,6 +85,6 @@ class PyJwtTokenIssuer:
                 type=TokenType(claims["type"]),
                 issued_at=datetime.fromtimestamp(claims["iat"], UTC),
                 expires_at=datetime.fromtimestamp(claims["exp"], UTC),
-                roles=tuple(roles), family_id=None if family is None else UUID(family))
+                roles=tuple(roles), family_id=UUID(family))
         except (TypeError, ValueError, OverflowError, OSError, AttributeError) as exc:
             raise _invalid() from exc

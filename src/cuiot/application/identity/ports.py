@@ -30,7 +30,8 @@ class IssuedToken(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
-    """What a verified token says. ``family_id`` only on refresh tokens."""
+    """What a verified token says. ``family_id`` is the session (the refresh-token family
+    of the login) the token belongs to: access and refresh tokens alike carry it."""
 
     user_id: UUID
     jti: str
@@ -49,7 +50,8 @@ class RateDecision:
 
 
 class TokenIssuer(Protocol):
-    def issue_access(self, user_id: UUID, roles: Sequence[str], now: datetime) -> IssuedToken: ...
+    def issue_access(self, user_id: UUID, roles: Sequence[str], family_id: UUID,
+                     now: datetime) -> IssuedToken: ...
 
     def issue_refresh(self, user_id: UUID, family_id: UUID, now: datetime) -> IssuedToken: ...
 
@@ -127,6 +129,12 @@ class PrincipalViews(Protocol):
 
     async def active_roles(self, user_id: UUID, now: datetime) -> frozenset[Role] | None:
         """The roles active at ``now`` of an active user; None if unknown or inactive."""
+        ...
+
+    async def session_roles(self, user_id: UUID, family_id: UUID,
+                            now: datetime) -> frozenset[Role] | None:
+        """As ``active_roles``, and None too unless ``family_id`` is a session of that
+        user that is not revoked (a reused refresh token, a logout, a password reset)."""
         ...
 
 

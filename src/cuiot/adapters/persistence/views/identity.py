@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Row, Select, Uuid, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cuiot.adapters.persistence.orm.identity import user_roles, users
+from cuiot.adapters.persistence.orm.identity import refresh_token_families, user_roles, users
 from cuiot.adapters.persistence.types import UtcDateTime
 from cuiot.application.identity.ports import RoleView, UserView
 from cuiot.application.shared.queries import Window
@@ -33,16 +33,32 @@ _PRINCIPAL = (
                & _role_active(bindparam("now", type_=UtcDateTime())))
     .where(users.c.id == bindparam("user_id", type_=Uuid()), users.c.is_active))
 
+# ... and the session the token names, not revoked (one statement still: by primary key).
+_SESSION_PRINCIPAL = _PRINCIPAL.join(
+    refresh_token_families,
+    (refresh_token_families.c.id == bindparam("family_id", type_=Uuid()))
+    & (refresh_token_families.c.user_id == users.c.id)
+    & refresh_token_families.c.revoked_at.is_(None))
+
 
 class SqlPrincipalViews:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
     async def active_roles(self, user_id: UUID, now: datetime) -> frozenset[Role] | None:
-        rows = (await self.conn.execute(_PRINCIPAL, {"user_id": user_id, "now": now})).all()
-        if not rows:
-            return None
-        return frozenset(Role(role) for _, role in rows if role is not None)
+        return _roles(await self.conn.execute(_PRINCIPAL, {"user_id": user_id, "now": now}))
+
+    async def session_roles(self, user_id: UUID, family_id: UUID,
+                            now: datetime) -> frozenset[Role] | None:
+        return _roles(await self.conn.execute(_SESSION_PRINCIPAL, {
+            "user_id": user_id, "family_id": family_id, "now": now}))
+
+
+def _roles(result: Any) -> frozenset[Role] | None:
+    rows = result.all()
+    if not rows:
+        return None
+    return frozenset(Role(role) for _, role in rows if role is not None)
 
 
 class SqlUserViews:

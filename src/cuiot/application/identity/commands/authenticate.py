@@ -2,8 +2,11 @@
 calling is a query (``identity/queries/authenticate.py``); logging in and refreshing are
 in ``login``, forgotten passwords in ``passwords``.
 
-A session is a refresh-token family (domain/auth.py). Access tokens are short-lived and
-revoked by ``jti`` on the revocation list; roles are always read from the database.
+A session is a refresh-token family (domain/auth.py). Every token names its session, and
+authentication reads the session with the user and its roles: revoking a session (a
+reused refresh token, a logout, a password reset) ends its access tokens at once, in
+every process, with or without Redis. A single access token is revoked by ``jti`` on
+the revocation list (logout without the refresh token).
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ class TokenPair:
     token_type: str = "bearer"
 
 
-def token_pair(tokens: TokenIssuer, user: User, refresh: IssuedToken, now: datetime) -> TokenPair:
-    """A fresh access token for ``user`` beside the given refresh token."""
-    access = tokens.issue_access(user.id, sorted(user.active_roles(now)), now)
+def token_pair(tokens: TokenIssuer, user: User, family_id: UUID, refresh: IssuedToken,
+               now: datetime) -> TokenPair:
+    """A fresh access token for ``user`` in session ``family_id``, beside ``refresh``."""
+    access = tokens.issue_access(user.id, sorted(user.active_roles(now)), family_id, now)
     # exp has whole seconds: the lifetime, not the fraction of a second already gone
     expires_in = math.ceil((access.expires_at - now).total_seconds())
     return TokenPair(access.token, refresh.token, expires_in)
@@ -46,7 +50,7 @@ async def open_session(uow: UnitOfWork, tokens: TokenIssuer, ids: IdGenerator, u
     await uow.token_families.add(RefreshTokenFamily(
         id=family_id, user_id=user.id, current_jti=refresh.jti,
         current_expires_at=refresh.expires_at, created_at=now))
-    return token_pair(tokens, user, refresh, now)
+    return token_pair(tokens, user, family_id, refresh, now)
 
 
 async def revoke_sessions(uow: UnitOfWork, user_id: UUID, now: datetime,

@@ -123,7 +123,7 @@ class Refresh:
                 await self.uow.commit()  # keep the revocation the reuse caused
                 await deny_current_tokens(self.revocations, [family])
                 raise
-            pair = token_pair(self.tokens, user, refresh, now)
+            pair = token_pair(self.tokens, user, family.id, refresh, now)
             await self.uow.commit()
         return pair
 

@@ -34,8 +34,8 @@ class AuthenticateQuery:
 
 
 class Authenticate:
-    """``Unauthenticated`` if the token is bad, expired, revoked, or its user unknown or
-    inactive."""
+    """``Unauthenticated`` if the token is bad, expired, revoked, its session revoked, or
+    its user unknown or inactive."""
 
     def __init__(self, principals: PrincipalViews, clock: Clock, tokens: TokenIssuer,
                  revocations: RevocationList) -> None:
@@ -46,7 +46,11 @@ class Authenticate:
         claims = self.tokens.decode(query.token, TokenType.ACCESS)
         if await self.revocations.is_revoked(claims.jti):
             raise Unauthenticated("token revoked", reason="revoked")
-        roles = await self.principals.active_roles(claims.user_id, self.clock.now())
+        if claims.family_id is None:
+            raise Unauthenticated("invalid token", reason="invalid")
+        roles = await self.principals.session_roles(claims.user_id, claims.family_id,
+                                                    self.clock.now())
         if roles is None:
-            raise Unauthenticated("unknown or inactive user")
+            raise Unauthenticated("session ended, or user unknown or inactive",
+                                  reason="revoked")
         return Principal(claims.user_id, roles, claims.jti, claims.expires_at)
