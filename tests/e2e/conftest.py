@@ -28,6 +28,12 @@ class Api:
     client: httpx.AsyncClient
     container: Container
     tokens: dict[str, str] = field(default_factory=dict)
+    app: Any = None  # the ASGI app behind ``client``
+
+    def client_at(self, address: str) -> httpx.AsyncClient:
+        """Another client of the same app, calling from ``address``."""
+        transport = httpx.ASGITransport(app=self.app, client=(address, 50000))
+        return httpx.AsyncClient(transport=transport, base_url="http://cuiot.test")
 
     async def register(self, email: str, **extra: Any) -> dict[str, Any]:
         body = {"email": email, "password": PASSWORD, "first_name": "Ana", "last_name": "Paz",
@@ -75,6 +81,6 @@ async def api(api_settings: Settings) -> AsyncIterator[Api]:
     app = create_app(container)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://cuiot.test") as client:
-        yield Api(client, container)
+        yield Api(client, container, app=app)
     await dispose_engines(container)
     await asyncio.sleep(0)

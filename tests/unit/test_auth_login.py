@@ -6,7 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from cuiot.application.identity.commands.login import LOGIN_FAILED, Refresh, RefreshCommand
+from cuiot.application.identity.commands.login import (
+    LOGIN_FAILED,
+    Login,
+    LoginCommand,
+    Refresh,
+    RefreshCommand,
+)
 from cuiot.application.identity.ports import TokenType
 from cuiot.domain.auth import RevokeReason
 from cuiot.domain.errors import RateLimited, Unauthenticated
@@ -54,46 +60,83 @@ async def test_wrong_password_unknown_email_and_inactive_user_look_the_same(
     assert bench.families() == [] and bench.uow.commits == 0
 
 
-async def test_five_failures_lock_the_email_for_the_rest_of_15_minutes(bench: AuthBench) -> None:
+async def attempt(bench: AuthBench, password: str, client: str = "10.0.0.9",
+                  email: str = "laura@example.com") -> str:
+    """One try: "ok", "wrong" (401) or "wait N" (429 with its Retry-After)."""
+    try:
+        await bench.call(Login, LoginCommand(email, password, client))
+    except Unauthenticated:
+        return "wrong"
+    except RateLimited as limited:
+        return f"wait {limited.retry_after_seconds}"
+    return "ok"
+
+
+async def test_five_failures_cost_nothing_then_the_client_waits_doubling(
+        bench: AuthBench) -> None:
     bench.user("laura@example.com")
-    for _ in range(5):
-        assert isinstance(await failed(bench, "laura@example.com", "wrong"), Unauthenticated)
-    bench.clock.advance(timedelta(minutes=5))
-    locked = await failed(bench, "LAURA@example.com", "secreto-123")  # even the right one
-    assert isinstance(locked, RateLimited) and locked.retry_after_seconds == 10 * 60
-    assert bench.hasher.verified == 5  # a locked attempt costs no hashing
-    bench.clock.advance(timedelta(minutes=10))
-    assert (await bench.login("laura@example.com", "secreto-123")).token_type == "bearer"
+    assert [await attempt(bench, "wrong") for _ in range(5)] == ["wrong"] * 5
+    waits = []
+    for _ in range(6):
+        assert await attempt(bench, "wrong") == "wrong"
+        waits.append(await attempt(bench, "wrong"))  # refused at once: no hashing
+        bench.clock.advance(timedelta(seconds=int(waits[-1].split()[1])))
+    assert waits == ["wait 1", "wait 2", "wait 4", "wait 8", "wait 16", "wait 32"]
+    assert bench.hasher.verified == 11
 
 
-@pytest.mark.parametrize(("failures", "locked"), [(4, False), (5, True)])
-async def test_the_budget_is_exactly_five_failures(bench: AuthBench, failures: int,
-                                                   locked: bool) -> None:
+async def test_the_wait_never_exceeds_15_minutes(bench: AuthBench) -> None:
     bench.user("laura@example.com")
-    for _ in range(failures):
-        await failed(bench, "laura@example.com", "wrong")
-    if locked:
-        assert isinstance(await failed(bench, "laura@example.com", "secreto-123"), RateLimited)
-    else:
-        assert (await bench.login()).token_type == "bearer"
+    for _ in range(25):
+        outcome = await attempt(bench, "wrong")
+        if outcome.startswith("wait"):
+            assert int(outcome.split()[1]) <= 15 * 60
+            bench.clock.advance(timedelta(seconds=int(outcome.split()[1])))
+    assert await attempt(bench, "wrong") == "wrong"
+    assert await attempt(bench, "wrong") == "wait 900"
 
 
-async def test_a_success_neither_spends_nor_refunds_the_budget(bench: AuthBench) -> None:
+async def test_a_guesser_never_locks_out_the_account_holder(bench: AuthBench) -> None:
+    """Anyone who knows a caregiver's email could otherwise keep them out of CUIOT
+    during an emergency: the guesser's address is slowed, the caregiver's is not."""
     bench.user("laura@example.com")
-    for _ in range(4):
-        await failed(bench, "laura@example.com", "wrong")
-    for _ in range(3):
-        await bench.login()
-    assert isinstance(await failed(bench, "laura@example.com", "wrong"), Unauthenticated)
-    assert isinstance(await failed(bench, "laura@example.com", "secreto-123"), RateLimited)
+    for _ in range(40):
+        await attempt(bench, "wrong", client="203.0.113.66")
+    assert (await attempt(bench, "wrong", client="203.0.113.66")).startswith("wait")
+    assert await attempt(bench, "secreto-123", client="10.0.0.9") == "ok"
 
 
-async def test_unknown_emails_and_other_emails_have_their_own_budget(bench: AuthBench) -> None:
+async def test_the_holder_who_mistyped_waits_a_second_not_15_minutes(bench: AuthBench) -> None:
     bench.user("laura@example.com")
-    for _ in range(5):
-        await failed(bench, "nobody@example.com", "x")
-    assert isinstance(await failed(bench, "nobody@example.com", "x"), RateLimited)
-    assert (await bench.login()).token_type == "bearer"
+    for _ in range(6):
+        await attempt(bench, "wrong")
+    assert await attempt(bench, "secreto-123") == "wait 1"  # even the right password
+    bench.clock.advance(timedelta(seconds=1))
+    assert await attempt(bench, "secreto-123") == "ok"
+    assert await attempt(bench, "wrong") == "wrong"  # a success cleared the count
+    assert [await attempt(bench, "wrong") for _ in range(4)] == ["wrong"] * 4
+
+
+async def test_an_address_failing_at_many_emails_is_refused_for_the_window(
+        bench: AuthBench) -> None:
+    """Credential stuffing: one address trying many emails, each within its allowance."""
+    bench.user("laura@example.com")
+    limit = bench.policy.login_failures_per_address
+    for n in range(limit):
+        assert await attempt(bench, "x", client="198.51.100.7",
+                             email=f"victim{n}@example.com") == "wrong"
+    assert await attempt(bench, "secreto-123", client="198.51.100.7") == "wait 900"
+    assert await attempt(bench, "secreto-123", client="10.0.0.9") == "ok"
+    bench.clock.advance(timedelta(minutes=15))
+    assert await attempt(bench, "secreto-123", client="198.51.100.7") == "ok"
+
+
+async def test_unknown_emails_are_slowed_like_known_ones(bench: AuthBench) -> None:
+    bench.user("laura@example.com")
+    for _ in range(6):
+        await attempt(bench, "x", email="nobody@example.com")
+    assert await attempt(bench, "x", email="nobody@example.com") == "wait 1"
+    assert await attempt(bench, "secreto-123") == "ok"  # another email of the same client
 
 
 async def test_refresh_rotates_the_session(bench: AuthBench) -> None:

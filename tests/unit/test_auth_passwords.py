@@ -14,10 +14,10 @@ from cuiot.application.identity.commands.passwords import (
     ResetPasswordCommand,
 )
 from cuiot.application.identity.ports import TokenType
-from cuiot.domain.auth import RevokeReason, hash_token
-from cuiot.domain.errors import RateLimited, Unauthenticated, ValidationFailed
-from cuiot.domain.notifications import Channel
 from cuiot.application.identity.queries.authenticate import Authenticate, AuthenticateQuery
+from cuiot.domain.auth import RevokeReason, hash_token
+from cuiot.domain.errors import Unauthenticated, ValidationFailed
+from cuiot.domain.notifications import Channel
 from tests.support.auth import AuthBench
 
 
@@ -136,17 +136,6 @@ async def test_a_deactivated_user_cannot_reset(bench: AuthBench) -> None:
     user.is_active = False
     with pytest.raises(Unauthenticated):
         await reset(bench, token)
-
-
-async def test_a_reset_unlocks_a_locked_login(bench: AuthBench) -> None:
-    bench.user()
-    for _ in range(5):
-        with pytest.raises(Unauthenticated):
-            await bench.login(password="wrong")
-    with pytest.raises(RateLimited):
-        await bench.login()
-    await reset(bench, await forgot(bench), "nueva-clave-1")
-    assert (await bench.login(password="nueva-clave-1")).token_type == "bearer"
 
 
 async def test_reset_emails_per_address_are_capped_known_or_not(bench: AuthBench) -> None:

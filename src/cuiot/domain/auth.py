@@ -74,6 +74,18 @@ class RefreshTokenFamily:
         return True
 
 
+def login_backoff(failures: int, policy: Policy) -> timedelta:
+    """How long a client waits before its next try at an email, after ``failures`` failed
+    tries in the window: nothing within the allowance, then ``login_backoff_base``
+    doubling with every further failure, up to ``login_backoff_max``. It slows a guesser
+    (the 20th wrong try waits the maximum) and costs a person who mistyped a second."""
+    beyond = failures - policy.login_failures_allowed
+    if beyond <= 0:
+        return timedelta(0)
+    doubled = policy.login_backoff_base * 2 ** min(beyond - 1, 32)
+    return min(doubled, policy.login_backoff_max)
+
+
 @dataclass(eq=False)
 class PasswordReset:
     """A single-use secret that lets its holder set a new password until it expires."""

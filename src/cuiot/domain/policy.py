@@ -108,8 +108,19 @@ class Policy:
     access_token_minutes: int = 30
     refresh_token_days: int = 7
     password_reset_minutes: int = 30
+    # Failed logins slow the client that makes them, never the account holder elsewhere:
+    # per client address and email, the first ``login_failures_allowed`` cost nothing;
+    # each later one makes that client wait, from ``login_backoff_base`` doubling up to
+    # ``login_backoff_max``. The count is kept ``login_failure_memory`` after the first
+    # failure (or until a success), so the waits do not start over every few minutes.
+    # An address failing ``login_failures_per_address`` times (any emails) within
+    # ``login_failure_window`` is refused until that window ends.
     login_failures_allowed: int = 5
+    login_failure_memory: timedelta = timedelta(hours=24)
     login_failure_window: timedelta = timedelta(minutes=15)
+    login_backoff_base: timedelta = timedelta(seconds=1)
+    login_backoff_max: timedelta = timedelta(minutes=15)
+    login_failures_per_address: int = 100
     password_reset_emails_allowed: int = 3  # per address and window: no mail bombing
     password_reset_email_window: timedelta = timedelta(hours=1)
 

@@ -71,7 +71,7 @@ class InMemoryRateLimiter:
     def _decision(count: int, limit: int, ends: datetime, now: datetime,
                   fits: bool) -> RateDecision:
         retry_after = 0 if fits else _seconds_until(ends, now)
-        return RateDecision(fits, max(0, limit - count), retry_after)
+        return RateDecision(fits, max(0, limit - count), retry_after, count)
 
 
 class InMemoryRevocationList:

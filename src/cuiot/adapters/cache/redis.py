@@ -43,7 +43,7 @@ def connect_redis(url: str) -> Redis:
 
 def _decision(count: int, ttl_ms: int, limit: int, fits: bool) -> RateDecision:
     retry_after = 0 if fits else max(1, math.ceil(ttl_ms / 1000))
-    return RateDecision(fits, max(0, limit - count), retry_after)
+    return RateDecision(fits, max(0, limit - count), retry_after, count)
 
 
 class RedisRateLimiter:

@@ -47,6 +47,7 @@ class RateDecision:
     allowed: bool
     remaining: int
     retry_after_seconds: int  # 0 when allowed
+    used: int = 0  # hits counted in the window (after this one, for a hit)
 
 
 class TokenIssuer(Protocol):

@@ -1,14 +1,19 @@
 """Logging in and refreshing a session.
 
-Login failures are limited per email: each failed attempt (unknown email, wrong
-password, inactive user alike) spends one unit of ``login-fail:<email>``; once
-``Policy.login_failures_allowed`` are spent inside ``login_failure_window``, every attempt
-for that email, right or wrong, is refused with ``RateLimited`` until the window ends. A
-success spends nothing and refunds nothing: failures age out with their window only.
+Failed logins slow the client that makes them, not the account holder: knowing a
+caregiver's email must not be enough to keep them out during an emergency. A failure
+(unknown email, wrong password, inactive user alike) is counted per client address and
+email (``login-fail:<address>:<email>``) and per address (``login-fail-address:``).
+Past ``Policy.login_failures_allowed`` in the window, that client must wait
+``login_backoff`` before its next try at that email (``login-wait:``), refused with
+``RateLimited`` meanwhile, whatever the password; an address past
+``login_failures_per_address`` is refused until its window ends. The same email from
+another address is not slowed. A success clears its client's count for that email.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -28,7 +33,7 @@ from cuiot.application.identity.ports import (
 from cuiot.application.shared.access import load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator, PasswordHasher
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.auth import RefreshTokenFamily
+from cuiot.domain.auth import RefreshTokenFamily, login_backoff
 from cuiot.domain.errors import RateLimited, Unauthenticated, ValidationFailed
 from cuiot.domain.policy import Policy
 from cuiot.domain.users import User
@@ -46,14 +51,16 @@ async def dummy_hash(hasher: PasswordHasher) -> str:
     return _DUMMY_HASHES[hasher]
 
 
-def login_failure_key(email: str) -> str:
-    return f"login-fail:{email.strip().lower()}"
-
-
 @dataclass(frozen=True)
 class LoginCommand:
     email: str
     password: str
+    client: str = "unknown"  # the caller's address, as the entrypoint sees it
+
+    def keys(self) -> tuple[str, str, str]:
+        """The failure count and the wait of this client at this email; its address's."""
+        pair = f"{self.client}:{self.email.strip().lower()}"
+        return f"login-fail:{pair}", f"login-wait:{pair}", f"login-fail-address:{self.client}"
 
 
 class Login:
@@ -63,21 +70,32 @@ class Login:
         self.tokens, self.rate_limiter, self.policy = tokens, rate_limiter, policy
 
     async def __call__(self, cmd: LoginCommand) -> TokenPair:
-        key, limit = login_failure_key(cmd.email), self.policy.login_failures_allowed
+        failures, wait, address = cmd.keys()
+        per_address = self.policy.login_failures_per_address
         window = int(self.policy.login_failure_window.total_seconds())
-        budget = await self.rate_limiter.peek(key, limit, window)
-        if not budget.allowed:
-            raise RateLimited(budget.retry_after_seconds)
+        for key, limit in ((wait, 1), (address, per_address)):
+            budget = await self.rate_limiter.peek(key, limit, window)
+            if not budget.allowed:
+                raise RateLimited(budget.retry_after_seconds)
         user = await self._verified_user(cmd)
         if user is None:
-            spent = await self.rate_limiter.hit(key, limit, window)
-            if not spent.allowed:  # other attempts raced us to the last unit
-                raise RateLimited(spent.retry_after_seconds)
+            await self._failed(failures, wait, address, window)
             raise Unauthenticated(LOGIN_FAILED)
+        await self.rate_limiter.reset(failures)
         async with self.uow:
             pair = await open_session(self.uow, self.tokens, self.ids, user, self.clock.now())
             await self.uow.commit()
         return pair
+
+    async def _failed(self, failures: str, wait: str, address: str, window: int) -> None:
+        """Count the failure; past the allowance, make this client wait before its next."""
+        await self.rate_limiter.hit(address, self.policy.login_failures_per_address, window)
+        memory = int(self.policy.login_failure_memory.total_seconds())
+        counted = await self.rate_limiter.hit(failures, self.policy.login_failures_allowed,
+                                              memory)
+        backoff = login_backoff(counted.used, self.policy)
+        if backoff:
+            await self.rate_limiter.hit(wait, 0, math.ceil(backoff.total_seconds()))
 
     async def _verified_user(self, cmd: LoginCommand) -> User | None:
         """The active user whose password this is, else None (after the same work)."""

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from cuiot.application.identity.commands.authenticate import deny_current_tokens, revoke_sessions
-from cuiot.application.identity.commands.login import login_failure_key
 from cuiot.application.identity.ports import RateLimiter, RevocationList
 from cuiot.application.shared.access import load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator, PasswordHasher, RandomSource
@@ -87,9 +86,8 @@ class ResetPassword:
     every session of the user is revoked."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
-                 revocations: RevocationList, rate_limiter: RateLimiter) -> None:
-        self.uow, self.clock, self.hasher = uow, clock, hasher
-        self.revocations, self.rate_limiter = revocations, rate_limiter
+                 revocations: RevocationList) -> None:
+        self.uow, self.clock, self.hasher, self.revocations = uow, clock, hasher, revocations
 
     async def __call__(self, cmd: ResetPasswordCommand) -> None:
         password, now = Password(cmd.new_password), self.clock.now()
@@ -103,4 +101,3 @@ class ResetPassword:
             revoked = await revoke_sessions(self.uow, user.id, now, RevokeReason.PASSWORD_RESET)
             await self.uow.commit()
         await deny_current_tokens(self.revocations, revoked)
-        await self.rate_limiter.reset(login_failure_key(user.email.value))

@@ -45,8 +45,10 @@ async def register(body: RegisterIn, request: Request,
 
 @router.post("/login", response_model=TokenPairOut,
              summary="Exchange email and password for tokens")
-async def login(body: LoginIn, log_in: Annotated[Login, Depends(use(Login))]) -> TokenPairOut:
-    return _pair(await log_in(LoginCommand(body.email, body.password)))
+async def login(body: LoginIn, request: Request,
+                log_in: Annotated[Login, Depends(use(Login))]) -> TokenPairOut:
+    client = request.client.host if request.client else "unknown"
+    return _pair(await log_in(LoginCommand(body.email, body.password, client)))
 
 
 @router.post("/refresh", response_model=TokenPairOut,
