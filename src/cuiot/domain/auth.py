@@ -78,11 +78,11 @@ def login_backoff(failures: int, policy: Policy) -> timedelta:
     """How long a client waits before its next try at an email, after ``failures`` failed
     tries in the window: nothing within the allowance, then ``login_backoff_base``
     doubling with every further failure, up to ``login_backoff_max``. It slows a guesser
-    (the 20th wrong try waits the maximum) and costs a person who mistyped a second."""
+    (from the 16th wrong try on it waits the maximum) and costs a person who mistyped a second."""
     beyond = failures - policy.login_failures_allowed
     if beyond <= 0:
         return timedelta(0)
-    doubled = policy.login_backoff_base * 2 ** min(beyond - 1, 32)
+    doubled = policy.login_backoff_base * (1 << min(beyond - 1, 32))
     return min(doubled, policy.login_backoff_max)
 
 
