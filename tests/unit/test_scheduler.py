@@ -20,7 +20,7 @@ from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 EVERY_TICK = ["escalation", "devices_offline", "device_commands_expiry"]
 DAILY = ["billing", "referrals_expiry"]
-FIRST_TICK = [*EVERY_TICK, "inactivity", "partitions", *DAILY]
+FIRST_TICK = [*EVERY_TICK, "inactivity", "partitions", "live_journal", *DAILY]
 
 
 @pytest.fixture

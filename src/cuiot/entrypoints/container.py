@@ -113,7 +113,19 @@ class Container(containers.DeclarativeContainer):
         redis=providers.Singleton(RedisOutboxSignal, redis, settings.provided.redis_prefix,
                                   outbox_bell),
     )
-    uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher, outbox_signal)
+    # The same for alert changes: the unit of work writes them to the live stream's
+    # journal and rings the live bell, which this process's journal reader waits on
+    # (PostgreSQL: NOTIFY in the transaction; SQLite with Redis: also a Redis message).
+    live_bell = providers.Singleton(InProcessOutboxSignal)
+    live_signal = providers.Selector(
+        outbox_transport,
+        postgresql=live_bell,
+        in_process=live_bell,
+        redis=providers.Singleton(RedisOutboxSignal, redis, settings.provided.redis_prefix,
+                                  live_bell, topic="live:alerts"),
+    )
+    uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher, outbox_signal,
+                            live_signal)
     # Queries: one read-only transaction per request, on the replica when there is one.
     read_side = providers.Singleton(ReadSide, read_engine)
 

@@ -1,13 +1,19 @@
-"""The live alert stream's wiring: the bridge from domain events to the AlertStream.
+"""The live alert stream's wiring: from the journal of alert changes to this process's
+WebSockets and alert metrics.
 
-Every unit of work hands its domain events to the in-process publisher after commit.
-The bridge keeps the alert changes among them (a quick, non-blocking step on the commit
-path), then, on its own task, reads those alerts from the database as they now stand (a
-view on the primary, one statement a batch: a replica might not have the commit yet) and
-publishes their JSON on the stream — in this process, or through Redis to every worker,
-so a WebSocket on worker B sees an alert that worker A (or a `cuiot worker`) changed.
+Every unit of work writes the alert changes of its commit to the journal and rings the
+live signal after it, in whatever process it runs: an API worker, ``cuiot worker``
+(MQTT, escalation, the dispatcher), a CLI command (``adapters/live/journal.py`` says
+why a journal). Such a process runs nothing for it; the CLI has nothing to wait for once
+the commit (and its ring, ``RING_SECONDS`` at most) is done.
 
-Run exactly one bridge per process and publisher, or each change is published twice.
+Each process serving WebSockets runs one ``LiveAlerts``. Its ``JournalReader`` reads the
+rows it has not handled yet, when the signal rings (this process's bell; from other
+processes PostgreSQL LISTEN, or Redis on SQLite) and every ``POLL_SECONDS`` in any case;
+reads those alerts as they now stand (on the primary, one statement a batch: a replica
+might not have the commit yet); hands one message per alert to this process's stream;
+and counts each change in the metrics. Every change thus reaches each subscriber once,
+and /metrics counts every change, whichever process made it.
 """
 
 from __future__ import annotations
@@ -15,139 +21,162 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
-from uuid import UUID
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from prometheus_client import CollectorRegistry, Counter
 
-from cuiot.adapters.live import InProcessAlertStream, RedisAlertStream
+from cuiot.adapters.live import InProcessAlertStream, journal
+from cuiot.adapters.live.journal import JournalEntry, JournalPosition
+from cuiot.adapters.notifications.signal_postgres import PostgresOutboxListener
+from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal
 from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.safety import SqlAlertViews
-from cuiot.adapters.system import InProcessEventPublisher
 from cuiot.application.safety.ports import AlertChange, AlertStream
-from cuiot.application.safety.queries.live_alerts import (
-    ReadAlertChanges,
-    ReadAlertChangesQuery,
-    change_name,
-)
-from cuiot.domain.events import DomainEvent
+from cuiot.application.safety.queries.live_alerts import ReadAlertChanges, ReadAlertChangesQuery
+from cuiot.entrypoints.alert_metrics import AlertMetrics
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
     from cuiot.entrypoints.container import Container
 
 logger = logging.getLogger("cuiot.live")
-MAX_PENDING = 10_000  # alert changes waiting to be read and published
-BATCH = 100
-STOP_SECONDS = 5.0
-
-Change = tuple[UUID, str]  # (alert id, change name)
-ChangeReader = Callable[[ReadAlertChangesQuery], Awaitable[list[AlertChange]]]
+POLL_SECONDS = 0.5
+BATCH = 500
 
 
-def read_changes_on(read_side: ReadSide) -> ChangeReader:
-    """``ReadAlertChanges`` in a read transaction of its own on ``read_side``."""
-
-    async def read(query: ReadAlertChangesQuery) -> list[AlertChange]:
-        async with read_side.transaction() as conn:
-            return await ReadAlertChanges(SqlAlertViews(conn))(query)
-
-    return read
+class Bell(Protocol):
+    async def wait(self) -> None:
+        """Until rung (at once if it rang since the last wait)."""
+        ...
 
 
-class LiveAlertBridge:
-    """Runner: ``start()`` listens to the publisher, ``stop()`` publishes what is still
-    pending (for up to ``STOP_SECONDS``) and stops listening. Idempotent."""
+class JournalReader:
+    """Runner: once ``start()`` returns, every change committed from then on is read;
+    ``stop()`` ends the reading. A look that fails (the database away) is logged and
+    made again at the next one, from the same place: nothing lost, nothing twice."""
 
-    def __init__(self, publisher: InProcessEventPublisher, read_changes: ChangeReader,
-                 stream: AlertStream, metrics_registry: CollectorRegistry | None = None) -> None:
-        self.publisher, self.read_changes, self.stream = publisher, read_changes, stream
-        self._pending: asyncio.Queue[Change | None] = asyncio.Queue(MAX_PENDING)
-        self._unsubscribe: Callable[[], None] | None = None
+    def __init__(self, read_side: ReadSide, bell: Bell, stream: AlertStream,
+                 metrics: AlertMetrics, *, registry: CollectorRegistry | None = None,
+                 poll_seconds: float = POLL_SECONDS) -> None:
+        self.read_side, self.bell, self.stream = read_side, bell, stream
+        self.metrics, self.poll_seconds = metrics, poll_seconds
+        registry = registry or CollectorRegistry()
+        self.published = Counter("cuiot_live_alert_changes_total",
+                                 "Alert changes handed to the live stream, by outcome",
+                                 ["outcome"], registry=registry).labels("published")
+        self.failures = Counter("cuiot_live_journal_failures_total",
+                                "Reads of the alert changes' journal that failed (each "
+                                "made again at the next look)", registry=registry)
+        self._position: JournalPosition | None = None
+        self._failing = False
         self._task: asyncio.Task[None] | None = None
-        self.changes = Counter("cuiot_live_alert_changes_total",
-                               "Alert changes handed to the live stream, by outcome",
-                               ["outcome"], registry=metrics_registry or CollectorRegistry())
 
     async def start(self) -> None:
         if self._task is None:
-            self._unsubscribe = self.publisher.subscribe(self._on_event)
-            self._task = asyncio.create_task(self._run(), name="cuiot-live-bridge")
+            await self.look()
+            self._task = asyncio.create_task(self._run(), name="cuiot-live-journal")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is None:
-            return
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        with contextlib.suppress(asyncio.QueueFull):
-            self._pending.put_nowait(None)
-        try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_SECONDS)
-        except TimeoutError:
-            logger.warning("live bridge: stopped with changes still pending")
+        if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _on_event(self, event: DomainEvent) -> None:
-        name = change_name(event)
-        if name is None:
-            return
+    async def look(self) -> None:
+        """Hand on every change not handled yet, batch after batch."""
         try:
-            self._pending.put_nowait((event.alert_id, name))  # type: ignore[attr-defined]
-        except asyncio.QueueFull:
-            self.changes.labels("dropped").inc()
-            logger.warning("live bridge: %d changes pending, one dropped", MAX_PENDING)
+            while await self._step() >= BATCH:
+                pass
+        except Exception as error:
+            self.failures.inc()
+            if not self._failing:
+                logger.warning("live alerts: the journal cannot be read (%s); trying again "
+                               "at each look", _first_line(error), exc_info=error)
+            self._failing = True
+            return
+        if self._failing:
+            logger.info("live alerts: reading the journal again")
+        self._failing = False
 
     async def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            batch = [await self._pending.get()]
-            while not self._pending.empty() and len(batch) < BATCH:
-                batch.append(self._pending.get_nowait())
-            stopping = None in batch
-            await self._publish(tuple(item for item in batch if item is not None))
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.bell.wait(), self.poll_seconds)
+            await self.look()
 
-    async def _publish(self, changes: tuple[Change, ...]) -> None:
-        if not changes:
-            return
-        try:
-            messages = await self.read_changes(ReadAlertChangesQuery(changes))
-            for message in messages:
-                await self.stream.publish(message)
-            self.changes.labels("published").inc(len(messages))
-        except Exception:
-            self.changes.labels("failed").inc(len(changes))
-            logger.exception("live bridge: %d alert changes not published", len(changes))
+    async def _step(self) -> int:
+        """One batch; how many rows past the last one it found (a whole batch: more)."""
+        async with self.read_side.transaction() as conn:
+            if self._position is None:  # a new reader starts after every row there is
+                self._position = JournalPosition(await journal.latest_seq(conn))
+                return 0
+            found = await journal.entries_after(conn, self._position.last, BATCH)
+            stragglers = await journal.entries_among(conn, self._position.waiting)
+            fresh, position = self._position.take([*stragglers, *found], time.monotonic())
+            messages = await _messages(conn, fresh)
+        self._position = position
+        for message in messages:
+            await self.stream.publish(message)
+        for entry in fresh:
+            self.metrics.count(entry)
+        self.published.inc(len(fresh))
+        return len(found)
+
+
+async def _messages(conn: AsyncConnection, fresh: list[JournalEntry]) -> list[AlertChange]:
+    if not fresh:
+        return []
+    query = ReadAlertChangesQuery(tuple((entry.alert_id, entry.change) for entry in fresh))
+    return await ReadAlertChanges(SqlAlertViews(conn))(query)
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0]
+
+
+Listener = PostgresOutboxListener | RedisOutboxSignal
 
 
 class LiveAlerts:
-    """Runner for a process: the stream (``.stream``, what WebSockets subscribe to) and
-    the bridge feeding it. ``stop()`` also ends every subscription."""
+    """Runner for a process serving WebSockets: the stream (``.stream``, what they
+    subscribe to), the reader feeding it and what wakes the reader when another process
+    commits. ``stop()`` also ends every subscription."""
 
-    def __init__(self, stream: AlertStream, bridge: LiveAlertBridge) -> None:
-        self.stream, self.bridge = stream, bridge
+    def __init__(self, stream: InProcessAlertStream, reader: JournalReader,
+                 listeners: Sequence[Listener] = ()) -> None:
+        self.stream, self.reader, self.listeners = stream, reader, listeners
 
     @classmethod
     def from_container(cls, container: Container) -> LiveAlerts:
-        stream = alert_stream_for(container)
-        primary = ReadSide(container.engine())
-        return cls(stream, LiveAlertBridge(container.publisher(), read_changes_on(primary),
-                                           stream, container.metrics_registry()))
+        stream, registry = InProcessAlertStream(), container.metrics_registry()
+        reader = JournalReader(ReadSide(container.engine()), container.live_bell(), stream,
+                               AlertMetrics(registry), registry=registry)
+        return cls(stream, reader, live_listeners(container))
 
     async def start(self) -> None:
-        await self.bridge.start()
+        for listener in self.listeners:  # first: nothing rung meanwhile is missed
+            await listener.start()
+        await self.reader.start()
 
     async def stop(self) -> None:
-        await self.bridge.stop()
+        await self.reader.stop()
+        for listener in reversed(self.listeners):
+            await listener.stop()
         await self.stream.close()
 
 
-def alert_stream_for(container: Container) -> AlertStream:
-    """Redis pub/sub when ``CUIOT_REDIS_URL`` is set (every worker), else in-process."""
-    settings = container.settings()
-    if settings.redis_url:
-        return RedisAlertStream(container.redis(), settings.redis_prefix)
-    return InProcessAlertStream()
+def live_listeners(container: Container) -> list[Listener]:
+    """What rings this process's live bell when another process commits alert changes:
+    PostgreSQL LISTEN, or Redis on SQLite with CUIOT_REDIS_URL; on SQLite alone nothing
+    (the reader's poll finds them)."""
+    transport = container.outbox_transport()
+    if transport == "postgresql":
+        return [PostgresOutboxListener(container.engine(), container.live_bell(),
+                                       channel=journal.CHANNEL)]
+    if transport == "redis":
+        return [container.live_signal()]
+    return []

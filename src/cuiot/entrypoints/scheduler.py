@@ -1,10 +1,11 @@
 """The scheduler: the periodic jobs of the safety pipeline and of the business.
 
 Every tick (``CUIOT_SCHEDULER_TICK_SECONDS``): escalate due alerts until none is due,
-then devices gone silent; every minute, people gone still; every hour (PostgreSQL) the
-coming monthly partitions; once a day — at start-up and on the first tick of each local
-day — the billing run and expired referrals. Those two are idempotent for a day, so the
-database, not this process, remembers what was done: a restart just runs them again.
+then devices gone silent; every minute, people gone still; every hour the live stream's
+journal cut to its newest rows and (PostgreSQL) the coming monthly partitions; once a
+day — at start-up and on the first tick of each local day — the billing run and expired
+referrals. Those two are idempotent for a day, so the database, not this process,
+remembers what was done: a restart just runs them again.
 
 Each job runs on its own: one that fails is logged and tried again on the next tick,
 never stopping the others or the loop. All state that matters is in the database, so
@@ -29,6 +30,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cuiot.adapters.live import journal
 from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
 from cuiot.application.referrals.commands.referrals import ExpireReferrals
@@ -128,6 +130,7 @@ class Scheduler:
                  metrics_registry: CollectorRegistry | None = None,
                  inactivity_every: timedelta = timedelta(minutes=1),
                  partitions_every: timedelta = timedelta(hours=1),
+                 journal_every: timedelta = timedelta(hours=1),
                  stop_seconds: float = 30.0) -> None:
         self.uow_factory, self.clock, self.ids, self.policy = uow_factory, clock, ids, policy
         self.tick_seconds, self.engine, self.stop_seconds = tick_seconds, engine, stop_seconds
@@ -138,6 +141,7 @@ class Scheduler:
             Job("device_commands_expiry", self._expire_device_commands),
             Job("inactivity", self._inactivity, every=inactivity_every, exclusive=True),
             Job("partitions", self._partitions, every=partitions_every, exclusive=True),
+            Job("live_journal", self._prune_journal, every=journal_every, exclusive=True),
             Job("billing", self._billing, daily=True, exclusive=True),
             Job("referrals_expiry", self._expire_referrals, daily=True, exclusive=True),
         ]
@@ -230,6 +234,12 @@ class Scheduler:
             return 0
         async with self.engine.begin() as conn:
             return len(await ensure_partitions(conn, self.clock.today()))
+
+    async def _prune_journal(self) -> int:
+        if self.engine is None:
+            return 0
+        async with self.engine.begin() as conn:
+            return await journal.prune(conn)
 
     async def _billing(self) -> int:
         summary = await RunBilling(self.uow_factory(), self.clock, self.ids, self.policy)(

@@ -1,6 +1,5 @@
-"""The live alert stream: in this process, or shared by every worker through Redis."""
+"""The live alert stream: its journal of alert changes, and the stream in each process."""
 
 from cuiot.adapters.live.memory import InProcessAlertStream, QueueSubscription
-from cuiot.adapters.live.redis import RedisAlertStream
 
-__all__ = ["InProcessAlertStream", "QueueSubscription", "RedisAlertStream"]
+__all__ = ["InProcessAlertStream", "QueueSubscription"]

@@ -11,6 +11,8 @@ A closed connection is noticed at once; a silent one by a check every ``check_se
 (a plain ``SELECT 1`` outside any transaction: PostgreSQL delivers notifications only
 between transactions). When it is lost, the runner reconnects every ``retry_seconds``
 and rings once it listens again, since notifications sent meanwhile were lost.
+
+The live alert stream listens the same way on ``cuiot_alert_changes`` (``channel``).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ logger = logging.getLogger("cuiot.notifications")
 
 class PostgresOutboxListener:
     def __init__(self, engine: AsyncEngine, local: InProcessOutboxSignal, *,
-                 retry_seconds: float = 1.0, check_seconds: float = 30.0) -> None:
-        self.engine, self.local = engine, local
+                 channel: str = OUTBOX_CHANNEL, retry_seconds: float = 1.0,
+                 check_seconds: float = 30.0) -> None:
+        self.engine, self.local, self.channel = engine, local, channel
         self.retry_seconds, self.check_seconds = retry_seconds, check_seconds
         self._task: asyncio.Task[None] | None = None
 
@@ -71,7 +74,7 @@ class PostgresOutboxListener:
         conn = await self.engine.connect()
         try:
             raw = await _driver_connection(conn)
-            await raw.add_listener(OUTBOX_CHANNEL, self._heard)
+            await raw.add_listener(self.channel, self._heard)
         except BaseException:
             await _discard(conn)
             raise

@@ -7,6 +7,8 @@ signal (see ``signal_postgres``).
 ``<prefix>outbox``. As a runner (``start``/``stop``, in the pipeline) it listens on that
 channel and rings this process's bell for each message. If Redis goes away the listener
 reconnects and rings once it is back, since what was published meanwhile is lost.
+
+The live alert stream's signal is the same on ``<prefix>live:alerts`` (``topic``).
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ logger = logging.getLogger("cuiot.notifications")
 
 class RedisOutboxSignal:
     def __init__(self, redis: Redis, prefix: str, local: InProcessOutboxSignal, *,
-                 retry_seconds: float = 1.0) -> None:
-        self.channel = f"{prefix}outbox"
+                 topic: str = "outbox", retry_seconds: float = 1.0) -> None:
+        self.channel = f"{prefix}{topic}"
         self.local = local
         self._redis, self._retry = redis, retry_seconds
         self._listener: asyncio.Task[None] | None = None

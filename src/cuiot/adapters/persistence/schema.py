@@ -4,6 +4,7 @@ from cuiot.adapters.persistence.orm import (  # noqa: F401
     billing,
     care,
     identity,
+    live,
     metadata,
     referrals,
     reviews,

@@ -5,7 +5,11 @@ mapped relationships and foreign keys require, and an unchanged object writes no
 
 After a commit that wrote outbox rows it rings the outbox signal (this process's
 dispatcher, or Redis); on PostgreSQL the notification repository has also sent
-``NOTIFY cuiot_outbox`` inside the transaction, for dispatchers in other processes."""
+``NOTIFY cuiot_outbox`` inside the transaction, for dispatchers in other processes.
+
+Given an alert signal (the container always gives one), the alert changes of a commit
+are written to the live stream's journal just before it, after everything else was
+flushed, and the signal is rung after it (``adapters/live/journal.py`` says why)."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import make_transient
 
+from cuiot.adapters.live import journal
 from cuiot.adapters.persistence.errors import conflict
 from cuiot.adapters.persistence.orm import start_mappers
 from cuiot.adapters.persistence.repositories.alerts import (
@@ -81,8 +86,8 @@ from cuiot.application.safety.ports import (
     SensorEventRepository,
 )
 from cuiot.application.shared.ports import EventPublisher
-from cuiot.application.shared.uow import UnitOfWorkBase
-from cuiot.domain.events import Aggregate
+from cuiot.application.shared.uow import Signal, UnitOfWorkBase
+from cuiot.domain.events import Aggregate, DomainEvent
 
 # Mapped on import: a domain object built before the mapping could not be added later.
 start_mappers()
@@ -112,8 +117,9 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
     device_commands: DeviceCommandRepository
 
     def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None,
-                 outbox_signal: OutboxSignal | None = None) -> None:
-        super().__init__(publisher, outbox_signal)
+                 outbox_signal: OutboxSignal | None = None,
+                 alert_signal: Signal | None = None) -> None:
+        super().__init__(publisher, outbox_signal, alert_signal)
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._session: AsyncSession | None = None
@@ -182,6 +188,15 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
             await self.session.flush()
         except IntegrityError as exc:
             raise conflict(exc) from exc
+
+    async def _journal(self, events: list[DomainEvent]) -> bool:
+        rows = journal.rows_of(events)
+        if rows:
+            # Flushed first: a journal seq is taken just before COMMIT (a reader waits
+            # only a moment for a lower seq still committing).
+            await self.flush()
+            await journal.record(self.connection, rows)
+        return bool(rows)
 
     async def _commit(self) -> None:
         await self.flush()

@@ -2,10 +2,17 @@
 hands the domain events recorded by the aggregates it saw to the publisher after commit;
 a commit that wrote outbox rows also rings the outbox signal, so a dispatcher delivers
 them at once.
+
+Alert changes reach the live stream through the unit of work too, whatever process
+made them: given an alert signal, it writes the alert changes among the events with the
+commit (the SQL unit of work: into the journal the live stream reads,
+``adapters/live/journal.py``) and rings the signal once the commit succeeded, so every
+process serving WebSockets reads them at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from types import TracebackType
@@ -44,6 +51,14 @@ if TYPE_CHECKING:
     )
 
 logger = logging.getLogger("cuiot.uow")
+RING_SECONDS = 2.0  # a commit never waits longer for a signal (a CLI command exits after)
+
+
+class Signal(Protocol):
+    """What the unit of work rings after a commit, to wake whoever waits for what it
+    wrote. Best effort: a lost ring only delays them to their next look."""
+
+    async def ring(self) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -84,12 +99,14 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkBase:
     """Shared behaviour of every unit of work: rollback unless committed, and events
-    published and the outbox signal rung only once the commit succeeded."""
+    published and the signals rung only once the commit succeeded."""
 
     def __init__(self, publisher: EventPublisher | None = None,
-                 outbox_signal: OutboxSignal | None = None) -> None:
+                 outbox_signal: OutboxSignal | None = None,
+                 alert_signal: Signal | None = None) -> None:
         self._publisher = publisher
         self._outbox_signal = outbox_signal
+        self._alert_signal = alert_signal
         self._committed = False
 
     async def __aenter__(self) -> Self:
@@ -107,10 +124,14 @@ class UnitOfWorkBase:
 
     async def commit(self) -> None:
         events = [e for agg in self._seen() for e in agg.pull_events()]
+        alert_signal = self._alert_signal
+        alerts_changed = alert_signal is not None and await self._journal(events)
         await self._commit()
         self._committed = True
         if self._outbox_signal is not None and self._wrote_outbox():
-            await self._ring_outbox(self._outbox_signal)
+            await self._ring(self._outbox_signal, "outbox signal")
+        if alert_signal is not None and alerts_changed:
+            await self._ring(alert_signal, "live alert signal")
         if self._publisher is not None:
             for event in events:
                 await self._publisher.publish(event)
@@ -136,15 +157,22 @@ class UnitOfWorkBase:
         """Whether the commit that just succeeded inserted notification rows."""
         return False
 
+    async def _journal(self, events: list[DomainEvent]) -> bool:
+        """Write the alert changes among ``events`` with the commit (called just before
+        it, with an alert signal only); whether there were any."""
+        return False
+
     @staticmethod
-    async def _ring_outbox(signal: OutboxSignal) -> None:
-        """The commit stands whatever happens here: a failed ring is logged, and the
-        dispatcher's tick delivers the rows a little later."""
+    async def _ring(signal: Signal, name: str) -> None:
+        """The commit stands whatever happens here: a ring that fails or takes longer
+        than ``RING_SECONDS`` is logged, and the waiters (the dispatcher's tick, the live
+        stream's poll) find the rows a little later."""
         try:
-            await signal.ring()
+            async with asyncio.timeout(RING_SECONDS):
+                await signal.ring()
         except Exception as exc:
-            logger.warning("outbox signal failed (%s); delivery waits for the next tick",
+            logger.warning("%s failed (%s); the rows wait for the next look", name,
                            type(exc).__name__)
 
 
-__all__ = ["DomainEvent", "UnitOfWork", "UnitOfWorkBase"]
+__all__ = ["DomainEvent", "Signal", "UnitOfWork", "UnitOfWorkBase"]

@@ -10,34 +10,31 @@ import signal
 import typer
 
 from cuiot.adapters.mqtt.embedded import EmbeddedBroker, EmbeddedBrokerError
-from cuiot.entrypoints.alert_metrics import AlertMetrics
+from cuiot.entrypoints.cli.broker import broker_label, embedded_port, without_mqtt
 from cuiot.entrypoints.cli.output import console, fail
 from cuiot.entrypoints.cli.runtime import container, run_loop
 from cuiot.entrypoints.cli.serve import ensure_schema_is_current
 from cuiot.entrypoints.container import Container, dispose_engines
-from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.logs import configure_logging
 from cuiot.entrypoints.pipeline import Runner, pipeline_runners
 
 logger = logging.getLogger("cuiot.worker")
 
 
-def worker_runners(c: Container, *, mqtt: bool = True,
-                   embedded_broker: bool = False) -> list[Runner]:
-    """What a worker runs, started in this order and stopped in the reverse one. The
-    live bridge only matters with Redis: it carries this worker's alert changes (its
-    escalations, MQTT alerts) to the WebSockets of the API workers. Without
-    CUIOT_MQTT_URL the worker consumes from the embedded broker of ``cuiot serve`` — or
-    runs it itself with ``--embedded-broker``."""
-    runners: list[Runner] = [AlertMetrics(c.publisher(), c.metrics_registry())]
-    if embedded_broker and mqtt:
-        runners.append(EmbeddedBroker(port=c.settings().mqtt_embedded_port))
-    if c.settings().redis_url:
-        runners.append(LiveAlerts.from_container(c))
-    gateway = c.command_gateway() if mqtt else None
+def worker_runners(c: Container, *, embedded_broker: bool = False) -> list[Runner]:
+    """What a worker runs, started in this order and stopped in the reverse one. Its
+    alert changes (escalations, MQTT alerts) reach the API's WebSockets and metrics
+    through the journal its commits write (entrypoints/live.py): nothing to run here.
+    Without CUIOT_MQTT_URL the worker consumes from the embedded broker of ``cuiot serve``
+    — or runs it itself with ``--embedded-broker``."""
+    runners: list[Runner] = []
+    broker_port = embedded_port(c.settings()) if embedded_broker else None
+    if broker_port is not None:
+        runners.append(EmbeddedBroker(port=broker_port))
+    gateway = c.command_gateway()
     if gateway is not None:
         runners.append(gateway)
-    runners.extend(pipeline_runners(c, mqtt=mqtt))
+    runners.extend(pipeline_runners(c))
     return runners
 
 
@@ -71,7 +68,8 @@ async def run_until_signalled(c: Container, runners: list[Runner],
 
 
 def worker(
-    no_mqtt: bool = typer.Option(False, "--no-mqtt", help="Do not consume MQTT."),
+    no_mqtt: bool = typer.Option(False, "--no-mqtt",
+                                 help="No MQTT at all (as CUIOT_MQTT_URL=off)."),
     embedded_broker: bool = typer.Option(
         False, "--embedded-broker", hidden=True,
         help="Run the embedded broker here (cuiot serve --workers)."),
@@ -81,10 +79,11 @@ def worker(
     dispatcher, until Ctrl-C or SIGTERM."""
     ensure_schema_is_current()
     c = container()
+    if no_mqtt:
+        without_mqtt(c)
     configure_logging(c.settings().log_format)
-    console.print("CUIOT worker running; Ctrl-C to stop")
+    console.print(f"CUIOT worker running · MQTT {broker_label(c.settings())}; Ctrl-C to stop")
     try:
-        run_loop(run_until_signalled(
-            c, worker_runners(c, mqtt=not no_mqtt, embedded_broker=embedded_broker)))
+        run_loop(run_until_signalled(c, worker_runners(c, embedded_broker=embedded_broker)))
     except EmbeddedBrokerError as error:
         fail(str(error))
