@@ -21,8 +21,23 @@ def test_an_operator_overrides_the_escalation_timeouts(monkeypatch):
         "medium": timedelta(seconds=30)}
 
 
-@pytest.mark.parametrize("bad", ["critical=10", "critical=0,high=1,medium=1", "low=5,high=1"])
-def test_an_incomplete_or_wrong_override_is_refused(monkeypatch, bad):
+def test_the_severities_left_out_keep_the_domain_defaults(monkeypatch):
+    monkeypatch.setenv("CUIOT_ESCALATION_TIMEOUTS", "critical=10")
+    assert Settings().policy().escalation_timeouts == {
+        **DEFAULT_POLICY.escalation_timeouts, "critical": timedelta(seconds=10)}
+    assert DEFAULT_POLICY.escalation_timeouts["high"] == timedelta(seconds=300)
+
+
+@pytest.mark.parametrize("bad", ["critical=0,high=1", "low=5,high=1", "critical=ten",
+                                 "critical=5,critical=6", "critical"])
+def test_a_wrong_override_is_refused(monkeypatch, bad):
     monkeypatch.setenv("CUIOT_ESCALATION_TIMEOUTS", bad)
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("CUIOT_SMTP_URL", "")
+    monkeypatch.setenv("CUIOT_RATE_LIMIT_PER_MINUTE", "")
+    settings = Settings()
+    assert settings.smtp_url is None and settings.rate_limit_per_minute == 60

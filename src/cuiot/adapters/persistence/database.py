@@ -3,16 +3,66 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+# The async drivers CUIOT installs, and how a URL for each looks.
+DRIVERS = {"sqlite+aiosqlite": "sqlite+aiosqlite:///path/to/cuiot.db",
+           "postgresql+asyncpg": "postgresql+asyncpg://user:password@host:5432/database"}
+
+
+class DatabaseUnreachable(Exception):
+    """No connection to the database at ``url`` (its password hidden), and why."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason = url, reason
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def check_url(url: str) -> None:
+    """Refuse, before anything starts, a URL no engine of ours can open."""
+    accepted = " or ".join(DRIVERS.values())
+    try:
+        driver = make_url(url).drivername
+    except ArgumentError:
+        raise ValueError(f"not a database URL; expected {accepted}") from None
+    if driver not in DRIVERS:
+        raise ValueError(f"unsupported driver {driver!r}; expected {accepted}")
+
+
+def without_password(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The absolute path of a SQLite database file; None for memory or another backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
+
+
+async def ensure_reachable(engine: AsyncEngine) -> None:
+    """Open one connection, so a server that refuses or never answers is said as such
+    before any work starts (the pool keeps the connection for that work)."""
+    try:
+        async with engine.connect():
+            return
+    except (OSError, DBAPIError) as error:
+        cause = error.orig if isinstance(error, DBAPIError) and error.orig else error
+        reason = (str(cause).splitlines() or [type(cause).__name__])[0]
+        url = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnreachable(url, reason) from error
 
 
 def _json_default(value: Any) -> Any:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Any
+
 import typer
+from typer.core import TyperOption
 
 from cuiot.entrypoints.cli import (
     billing,
@@ -22,6 +26,35 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _flags_show_no_type() -> None:
+    """Typer's rich help (0.29) prints ``<bool>`` beside every flag, ``--help`` too, as if
+    it took a value; its plain help and click show none. A flag shows no type here."""
+    typed = TyperOption.display_type_rich
+
+    def display_type_rich(option: TyperOption, ctx: Any) -> str | None:
+        return None if option.is_flag and option.metavar is None else typed(option, ctx)
+
+    setattr(TyperOption, "display_type_rich", display_type_rich)  # noqa: B010
+
+
+_flags_show_no_type()
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"cuiot {version('cuiot')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def cuiot(_version: bool = typer.Option(False, "--version", callback=_print_version,
+                                        is_eager=True, help="Print the version and exit.")
+          ) -> None:
+    """CUIOT: watching over people who live alone or in care."""
+
+
 app.add_typer(db.app, name="db")
 app.add_typer(users.admin_app, name="admin")
 app.add_typer(users.users_app, name="users")

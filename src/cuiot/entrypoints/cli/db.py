@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
+from cuiot.adapters.persistence.database import sqlite_file, without_password
 from cuiot.adapters.persistence.migrate import current_revision, head_revision, upgrade
 from cuiot.entrypoints.cli.output import console, fail
 from cuiot.entrypoints.cli.runtime import container, run
@@ -11,15 +13,27 @@ from cuiot.entrypoints.cli.runtime import container, run
 app = typer.Typer(help="The database schema.", no_args_is_help=True)
 
 
+def where(url: str) -> str:
+    """The database as a person finds it: the file's absolute path, or the URL without
+    its password."""
+    path = sqlite_file(url)
+    return str(path) if path is not None else without_password(url)
+
+
 @app.command("upgrade")
 def upgrade_command() -> None:
     """Create or migrate the schema to the newest version."""
     url = container().settings().database_url
+    path = sqlite_file(url)
+    if path is not None and not path.parent.is_dir():
+        fail(escape(f"no folder {path.parent} for the database {path.name}: create it, "
+                    "or set CUIOT_DATABASE_URL"))
     try:
         upgrade(url)
     except Exception as error:
-        fail(f"migration failed: {str(error).splitlines()[0]}")
-    console.print(f"schema is at revision [bold]{head_revision()}[/bold]")
+        reason = (str(error).splitlines() or [type(error).__name__])[0]
+        fail(escape(f"migration of {where(url)} (CUIOT_DATABASE_URL) failed: {reason}"))
+    console.print(f"schema is at revision [bold]{head_revision()}[/bold] in {escape(where(url))}")
 
 
 @app.command("current")

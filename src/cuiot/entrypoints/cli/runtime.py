@@ -8,13 +8,23 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 from uuid import UUID
 
+from pydantic import ValidationError
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from cuiot.adapters.persistence.database import (
+    DatabaseUnreachable,
+    ensure_reachable,
+    sqlite_file,
+    without_password,
+)
 from cuiot.application.shared.access import active_admins
 from cuiot.domain.errors import DomainError
 from cuiot.domain.users import Role
 from cuiot.entrypoints.cli.output import fail
 from cuiot.entrypoints.container import Container, build_container, dispose_engines
+from cuiot.entrypoints.settings import Settings
+from cuiot.entrypoints.settings_errors import explain
 
 T = TypeVar("T")
 
@@ -22,9 +32,15 @@ _container: Container | None = None
 
 
 def container() -> Container:
+    """The container of this command, its settings checked: a bad one ends it in one line."""
     global _container
     if _container is None:
-        _container = build_container()
+        built = build_container()
+        try:
+            built.settings()
+        except ValidationError as error:
+            fail(escape(explain(error)))
+        _container = built
     return _container
 
 
@@ -51,18 +67,47 @@ def run_loop(main: Coroutine[Any, Any, T]) -> T:
         return runner.run(main)
 
 
+def refuse_missing_database(settings: Settings) -> None:
+    """A SQLite file that is not there is never made by accident: only ``db upgrade``
+    creates the database."""
+    for url in filter(None, (settings.database_url, settings.database_read_url)):
+        path = sqlite_file(url)
+        if path is not None and not path.exists():
+            fail(escape(f"no database at {path}: run 'cuiot db upgrade' to create it "
+                        "there, or set CUIOT_DATABASE_URL"))
+
+
+async def reach_databases(c: Container) -> None:
+    await ensure_reachable(c.engine())
+    if c.read_engine() is not c.engine():
+        await ensure_reachable(c.read_engine())
+
+
+def unreachable(settings: Settings, error: DatabaseUnreachable) -> str:
+    read = settings.database_read_url
+    name = ("CUIOT_DATABASE_READ_URL" if read and error.url == without_password(read)
+            else "CUIOT_DATABASE_URL")
+    return (f"cannot connect to the database at {error.url} ({name}): {error.reason}; "
+            "is the server running, and are host, port, user and database right?")
+
+
 def run(work: Callable[[Container], Awaitable[T]]) -> T:
-    """Run ``work`` on the container; turn every refusal into one line and exit 1."""
+    """Run ``work`` on the container once its databases answer; turn every refusal into
+    one line and exit 1."""
     c = container()
+    refuse_missing_database(c.settings())
 
     async def main() -> T:
         try:
+            await reach_databases(c)
             return await work(c)
         finally:
             await dispose_engines(c)
 
     try:
         return asyncio.run(main())
+    except DatabaseUnreachable as error:
+        fail(escape(unreachable(c.settings(), error)))
     except DomainError as error:
         details = "; ".join(f"{k}={v}" for k, v in error.details.items() if k != "exceeded")
         fail(f"{error.code}: {error.message}" + (f" ({details})" if details else ""))
