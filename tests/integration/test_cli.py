@@ -33,11 +33,16 @@ def as_json(result) -> object:
     return json.loads(result.stdout)
 
 
+def items(result) -> list:
+    """The rows of a listing's page (``--json`` pages as the HTTP API does)."""
+    return as_json(result)["items"]
+
+
 def test_admin_create_then_users_list(cli):
     created = as_json(cli("admin", "create", "--email", "Root@Example.com", "--password",
                           "una clave larga", "--json"))
     assert created["email"] == "root@example.com" and created["created"] is True
-    users = as_json(cli("users", "list", "--json"))
+    users = items(cli("users", "list", "--json"))
     assert [(u["email"], u["roles"]) for u in users] == [("root@example.com", "admin")]
     table = cli("users", "list")
     assert table.exit_code == 0 and "root@example.com" in table.stdout
@@ -83,7 +88,7 @@ def test_grant_and_revoke_a_role(cli):
 def test_referrals_expire_and_commissions_on_an_empty_programme(cli):
     cli("admin", "create", "--email", "root@example.com", "--password", "una clave larga")
     assert as_json(cli("referrals", "expire", "--json")) == {"expired": 0}
-    assert as_json(cli("commissions", "list", "--json")) == []
+    assert items(cli("commissions", "list", "--json")) == []
     missing = cli("commissions", "pay", "00000000-0000-0000-0000-000000000001")
     assert missing.exit_code == 1 and missing.stderr.startswith("error: not_found")
 
@@ -101,7 +106,7 @@ def test_serve_refuses_an_outdated_schema(tmp_path):
 def test_seed_is_idempotent_and_lists_the_catalogue(cli):
     assert as_json(cli("seed", "--json")) == {"packages_added": 5}
     assert as_json(cli("seed", "--json")) == {"packages_added": 0}
-    packages = as_json(cli("packages", "list", "--json"))
+    packages = items(cli("packages", "list", "--json"))
     assert [(p["type"], p["monthly"]["cents"], p["devices"]) for p in packages] == [
         ("basic", 1_500_000, 3), ("familiar", 2_500_000, 8), ("premium", 4_500_000, 20),
         ("professional", 8_000_000, 50), ("institutional", 30_000_000, 500)]
@@ -121,8 +126,8 @@ def test_package_admin_commands(cli):
     assert updated["monthly"]["cents"] == 1_900_000
     gone = as_json(cli("packages", "deactivate", created["id"], "--json"))
     assert gone["active"] is False
-    assert as_json(cli("packages", "list", "--json")) == []
-    assert len(as_json(cli("packages", "list", "--all", "--json"))) == 1
+    assert items(cli("packages", "list", "--json")) == []
+    assert len(items(cli("packages", "list", "--all", "--json"))) == 1
     zero = cli("packages", "create", "--type", "basic", "--name", "Cero", "--monthly-cents", "1",
                "--max-users", "0", "--max-devices", "1", "--max-storage-gb", "1",
                "--support", "chat")
@@ -141,12 +146,12 @@ def test_demo_family_devices_and_alerts(cli, database_url):
     seeded = as_json(cli("seed", "--demo", "--json"))
     assert seeded["devices"] == 4 and seeded["readings"] == 140
     assert as_json(cli("seed", "--demo", "--json"))["demo"] == "already there"
-    devices = as_json(cli("devices", "list", "--json"))
+    devices = items(cli("devices", "list", "--json"))
     assert sorted(d["device_id"] for d in devices) == [
         "bp-rosa-01", "gas-rosa-01", "motion-rosa-01", "panic-rosa-01"]
-    assert as_json(cli("alerts", "list", "--json")) == []  # a normal week opens nothing
+    assert items(cli("alerts", "list", "--json")) == []  # a normal week opens nothing
     _press_panic_button()
-    alerts = as_json(cli("alerts", "list", "--json"))
+    alerts = items(cli("alerts", "list", "--json"))
     assert [(a["alert_type"], a["severity"], a["status"]) for a in alerts] == [
         ("panic_pressed", "critical", "pending")]
     assert alerts[0]["device_pk"] == next(d["id"] for d in devices

@@ -25,9 +25,15 @@ class Viewer:
         return cls(user_id, Role.ADMIN in roles)
 
 
+# The pages a caller may ask for, over HTTP and in the CLI alike.
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
     """A page of a list: ``limit + 1`` rows are read, so the caller knows if more exist."""
 
     offset: int = 0
-    limit: int = 50
+    limit: int = DEFAULT_LIMIT

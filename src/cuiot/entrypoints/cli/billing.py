@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -25,9 +24,11 @@ from cuiot.application.billing.commands.packages import (
 )
 from cuiot.application.billing.ports import PackageView
 from cuiot.application.billing.queries.packages import ListPackages, ListPackagesQuery
+from cuiot.application.shared.id_prefixes import IdKind
 from cuiot.application.shared.queries import Viewer
 from cuiot.domain.packages import Package, PackageType, SupportLevel
-from cuiot.entrypoints.cli.output import console, emit, emit_one, fail, plain
+from cuiot.entrypoints.cli.arguments import LIMIT, OFFSET, full_id, id_argument, window
+from cuiot.entrypoints.cli.output import Page, console, emit, emit_one, fail, plain
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
 from cuiot.entrypoints.container import Container, use_case
@@ -35,8 +36,9 @@ from cuiot.entrypoints.container import Container, use_case
 packages_app = typer.Typer(help="The package catalogue.", no_args_is_help=True)
 billing_app = typer.Typer(help="Invoices and the billing run.", no_args_is_help=True)
 
-COLUMNS = ["id", "type", "name", "monthly", "yearly", "users", "devices", "storage_gb",
-           "patients", "support", "active"]
+COLUMNS = {"id": "id", "name": "name", "monthly": "monthly", "users": "users",
+           "devices": "devices", "storage_gb": "GB", "patients": "patients",
+           "support": "support", "active": "active"}
 
 
 def package_row(p: Package) -> dict[str, Any]:
@@ -55,18 +57,21 @@ def listed_row(p: PackageView) -> dict[str, Any]:
 
 
 ALL = typer.Option(False, "--all", help="Include deactivated ones.")
+PACKAGE_ID = id_argument(IdKind.PACKAGE)
 
 
 @packages_app.command("list")
-def list_packages(all_: bool = ALL, as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
+def list_packages(all_: bool = ALL, offset: int = OFFSET, limit: int = LIMIT,
+                  as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """The catalogue, cheapest first."""
+    page = window(offset, limit)
 
-    async def work(c: Container) -> list[dict[str, Any]]:
+    async def work(c: Container) -> Page:
         viewer = Viewer(await admin_actor(c, as_), is_admin=True) if all_ else None
         async with c.read_side().transaction() as conn:
             found = await ListPackages(SqlPackageViews(conn), c.clock())(
-                ListPackagesQuery(viewer, all_))
-        return [listed_row(p) for p in found]
+                ListPackagesQuery(viewer, all_, page))
+        return Page.of([listed_row(p) for p in found], page)
 
     emit(run(work), COLUMNS, json_, "Packages")
 
@@ -112,7 +117,7 @@ def create_package(type_: PackageType = TYPE, name: str = NAME, monthly_cents: i
 
 
 @packages_app.command("update")
-def update_package(package_id: UUID, type_: PackageType = TYPE, name: str = NAME,
+def update_package(package_id: str = PACKAGE_ID, type_: PackageType = TYPE, name: str = NAME,
                    monthly_cents: int = MONTHLY, yearly_cents: int | None = YEARLY,
                    users: int = USERS, devices: int = DEVICES, storage_gb: int = STORAGE,
                    patients: int | None = PATIENTS, support: SupportLevel = SUPPORT,
@@ -124,20 +129,22 @@ def update_package(package_id: UUID, type_: PackageType = TYPE, name: str = NAME
 
     async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        cmd = UpdatePackageCommand(actor_id=actor, package_id=package_id, **terms)
+        cmd = UpdatePackageCommand(actor_id=actor, **terms,
+                                   package_id=await full_id(c, IdKind.PACKAGE, package_id))
         return package_row(await use_case(c, UpdatePackage)(cmd))
 
     emit_one(run(work), json_, "Package updated")
 
 
 @packages_app.command("deactivate")
-def deactivate_package(package_id: UUID, as_: str | None = AS_ADMIN,
+def deactivate_package(package_id: str = PACKAGE_ID, as_: str | None = AS_ADMIN,
                        json_: bool = JSON) -> None:
     """Take a package out of the catalogue (existing subscriptions go on)."""
 
     async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        cmd = DeactivatePackageCommand(actor_id=actor, package_id=package_id)
+        cmd = DeactivatePackageCommand(
+            actor_id=actor, package_id=await full_id(c, IdKind.PACKAGE, package_id))
         return package_row(await use_case(c, DeactivatePackage)(cmd))
 
     emit_one(run(work), json_, "Package deactivated")

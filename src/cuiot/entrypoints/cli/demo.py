@@ -52,9 +52,13 @@ DEVICES = [("bp-rosa-01", "Tensiómetro", "blood_pressure", "dormitorio"),
 
 async def seed_demo(c: Container, show_progress: bool = True) -> dict[str, Any]:
     async with c.uow() as uow:
-        if await uow.users.get_by_email(EmailAddress(FAMILY_EMAIL)) is not None:
-            return {"demo": "already there", "family_login": FAMILY_EMAIL}
+        family = await uow.users.get_by_email(EmailAddress(FAMILY_EMAIL))
+        demo_admin = await uow.users.get_by_email(EmailAddress(ADMIN_EMAIL))
         admins = await active_admins(uow, c.clock().now())
+    if family is not None:
+        admin = demo_admin if demo_admin is not None else admins[0] if admins else None
+        return {"demo": "already there"} | logins(admin.email.value if admin else None,
+                                                  demo_admin is not None)
     admin_id = admins[0].id if admins else (await use_case(c, CreateAdmin)(
         CreateAdminCommand(ADMIN_EMAIL, ADMIN_PASSWORD)))[0].id
     lucia = await use_case(c, RegisterUser)(RegisterUserCommand(
@@ -66,10 +70,20 @@ async def seed_demo(c: Container, show_progress: bool = True) -> dict[str, Any]:
                    lucia.id, device_id, name, kind, rosa, location=where))
                for device_id, name, kind, where in DEVICES]
     readings = await _a_week_of_readings(c, show_progress)
-    return {"family_login": FAMILY_EMAIL, "family_password": FAMILY_PASSWORD,
-            "admin_login": ADMIN_EMAIL if not admins else admins[0].email.value,
+    return {**logins(admins[0].email.value if admins else ADMIN_EMAIL, not admins),
             "cared_person_id": str(rosa), "devices": len(devices), "readings": readings,
             "device_keys": {r.device.device_id: r.api_key for r in devices}}
+
+
+def logins(admin_email: str | None, demo_admin: bool) -> dict[str, str | None]:
+    """Who may log in to try the demo. The demo's own admin comes with its password; an
+    admin that was there before keeps theirs, which the demo never knew."""
+    family: dict[str, str | None] = {"family_login": FAMILY_EMAIL,
+                                     "family_password": FAMILY_PASSWORD}
+    if admin_email is None:
+        return family
+    return family | {"admin_login": admin_email,
+                     "admin_password": ADMIN_PASSWORD if demo_admin else None}
 
 
 async def _cared_person(c: Container, lucia: UUID, admin: UUID) -> UUID:

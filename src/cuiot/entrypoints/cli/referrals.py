@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 import typer
 
@@ -12,9 +11,11 @@ from cuiot.application.referrals.commands.commissions import PayCommission, PayC
 from cuiot.application.referrals.commands.referrals import ExpireReferrals
 from cuiot.application.referrals.ports import CommissionRecord
 from cuiot.application.referrals.queries.commissions import ListCommissions, ListCommissionsQuery
+from cuiot.application.shared.id_prefixes import IdKind
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.referrals import Commission
-from cuiot.entrypoints.cli.output import console, emit, emit_one
+from cuiot.entrypoints.cli.arguments import LIMIT, OFFSET, full_id, id_argument, window
+from cuiot.entrypoints.cli.output import Page, console, emit, emit_one
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
 from cuiot.entrypoints.container import Container, use_case
@@ -22,7 +23,9 @@ from cuiot.entrypoints.container import Container, use_case
 referrals_app = typer.Typer(help="Referral codes.", no_args_is_help=True)
 commissions_app = typer.Typer(help="Referral commissions.", no_args_is_help=True)
 
-COLUMNS = ["id", "referrer_id", "type", "period", "amount", "status", "paid_at"]
+COLUMNS = {"id": "id", "referrer_id": "referrer", "type": "type", "period": "period",
+           "amount": "amount", "status": "status", "paid_at": "paid"}
+COMMISSION_ID = id_argument(IdKind.COMMISSION)
 
 
 def commission_row(c: Commission | CommissionRecord) -> dict[str, Any]:
@@ -48,27 +51,30 @@ def expire(json_: bool = JSON) -> None:
 
 @commissions_app.command("list")
 def list_commissions(status: str | None = typer.Option(None, help="pending, paid or cancelled"),
-                     offset: int = 0, limit: int = typer.Option(100, max=1000),
+                     offset: int = OFFSET, limit: int = LIMIT,
                      as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
-    """List commissions, newest first."""
+    """List commissions, oldest period first."""
+    page = window(offset, limit)
 
-    async def work(c: Container) -> list[dict[str, Any]]:
+    async def work(c: Container) -> Page:
         actor = await admin_actor(c, as_)  # an active admin
-        query = ListCommissionsQuery(Viewer(actor, is_admin=True), status, Window(offset, limit))
+        query = ListCommissionsQuery(Viewer(actor, is_admin=True), status,
+                                     Window(offset, limit + 1))  # this view reads no extra row
         async with c.read_side().transaction() as conn:
             found = await ListCommissions(SqlReferralViews(conn), clock=c.clock())(query)
-        return [commission_row(x) for x in found]
+        return Page.of([commission_row(x) for x in found], page)
 
     emit(run(work), COLUMNS, json_, "Commissions")
 
 
 @commissions_app.command("pay")
-def pay(commission_id: UUID, as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
+def pay(commission_id: str = COMMISSION_ID, as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """Mark a commission paid (paying twice is refused)."""
 
     async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        paid = await use_case(c, PayCommission)(PayCommissionCommand(actor, commission_id))
+        command = PayCommissionCommand(actor, await full_id(c, IdKind.COMMISSION, commission_id))
+        paid = await use_case(c, PayCommission)(command)
         return commission_row(paid)
 
     emit_one(run(work), json_, "Commission paid")

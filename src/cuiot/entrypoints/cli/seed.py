@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.table import Table
 
 from cuiot.application.billing.commands.packages import SeedCatalogue
 from cuiot.entrypoints.cli.output import console, emit_one
 from cuiot.entrypoints.cli.runtime import run
 from cuiot.entrypoints.cli.users import JSON
 from cuiot.entrypoints.container import Container, use_case
+
+THEIR_OWN = "(their own)"
 
 
 def seed(demo: bool = typer.Option(
@@ -28,11 +31,28 @@ def seed(demo: bool = typer.Option(
         return summary
 
     summary = run(work)
-    keys = summary.pop("device_keys", None)
     if json_:
-        emit_one(summary | ({"device_keys": keys} if keys else {}), True)
+        emit_one(summary, True)
         return
+    logins = logins_table(summary)
+    keys = summary.pop("device_keys", None)
     emit_one(summary, False, "Seeded")
+    if logins.row_count:
+        console.print(logins)
     if keys:
         console.print("Device api keys (shown once): "
                       + ", ".join(f"{d}={k}" for d, k in keys.items()))
+
+
+def logins_table(summary: dict[str, Any]) -> Table:
+    """Every login the demo made, taken out of ``summary`` and shown whole: an email or
+    a password cut short is no login."""
+    table = Table(title="Logins")
+    table.add_column("who")
+    table.add_column("email", no_wrap=True)
+    table.add_column("password", no_wrap=True)
+    for who, key in (("family (Lucía)", "family"), ("admin", "admin")):
+        if f"{key}_login" in summary:
+            table.add_row(who, summary.pop(f"{key}_login"),
+                          summary.pop(f"{key}_password") or THEIR_OWN)
+    return table

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 import typer
 
@@ -19,9 +18,11 @@ from cuiot.application.identity.commands.users import (
 )
 from cuiot.application.identity.ports import UserView
 from cuiot.application.identity.queries.users import ListUsers, ListUsersQuery
-from cuiot.application.shared.queries import Viewer, Window
+from cuiot.application.shared.id_prefixes import IdKind
+from cuiot.application.shared.queries import Viewer
 from cuiot.domain.users import Role, User
-from cuiot.entrypoints.cli.output import console, emit, emit_one
+from cuiot.entrypoints.cli.arguments import LIMIT, OFFSET, full_id, id_argument, window
+from cuiot.entrypoints.cli.output import Page, console, emit, emit_one
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.container import Container, use_case
 
@@ -30,7 +31,11 @@ users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 
 AS_ADMIN = typer.Option(None, "--as", help="Act as this admin (email); default: the only admin.")
 JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
-EXPIRES_AT = typer.Option(None, help="UTC instant the role ends, e.g. 2027-01-31T00:00:00+00:00.")
+EXPIRES_AT = typer.Option(None, help="UTC instant the role ends, e.g. 2027-01-31T00:00:00Z.")
+USER_ID = id_argument(IdKind.USER)
+USER_COLUMNS = {"id": "id", "email": "email", "name": "name", "roles": "roles",
+                "active": "active", "created_at": "created"}
+ROLE = typer.Argument(..., show_default=False)
 
 
 def user_row(user: User, now: datetime) -> dict[str, Any]:
@@ -68,43 +73,46 @@ def create_admin(
 
 
 @users_app.command("list")
-def list_users(offset: int = 0, limit: int = typer.Option(100, max=1000),
+def list_users(offset: int = OFFSET, limit: int = LIMIT,
                as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
     """List users with their active roles."""
+    page = window(offset, limit)
 
-    async def work(c: Container) -> list[dict[str, Any]]:
+    async def work(c: Container) -> Page:
         actor = await admin_actor(c, as_)  # an active admin
-        query = ListUsersQuery(Viewer(actor, is_admin=True), Window(offset, limit))
+        query = ListUsersQuery(Viewer(actor, is_admin=True), page)
         async with c.read_side().transaction() as conn:
             users = await ListUsers(SqlUserViews(conn), clock=c.clock())(query)
-        return [view_row(u) for u in users[:limit]]  # the one past the page: not shown
+        return Page.of([view_row(u) for u in users], page)
 
-    emit(run(work), ["id", "email", "name", "roles", "active", "created_at"], json_, "Users")
+    emit(run(work), USER_COLUMNS, json_, "Users")
 
 
 @users_app.command("grant-role")
-def grant_role(user_id: UUID, role: Role, expires_at: datetime | None = EXPIRES_AT,
-               as_: str | None = AS_ADMIN, json_: bool = JSON) -> None:
+def grant_role(user_id: str = USER_ID, role: Role = ROLE,
+               expires_at: datetime | None = EXPIRES_AT, as_: str | None = AS_ADMIN,
+               json_: bool = JSON) -> None:
     """Give a user a role, optionally until a given instant."""
     if expires_at is not None and expires_at.tzinfo is None:
         expires_at = expires_at.replace(tzinfo=UTC)
 
     async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        cmd = GrantRoleCommand(actor, user_id, role.value, expires_at)
+        cmd = GrantRoleCommand(actor, await full_id(c, IdKind.USER, user_id), role.value,
+                               expires_at)
         return user_row(await use_case(c, GrantRole)(cmd), c.clock().now())
 
     emit_one(run(work), json_, "Role granted")
 
 
 @users_app.command("revoke-role")
-def revoke_role(user_id: UUID, role: Role, as_: str | None = AS_ADMIN,
+def revoke_role(user_id: str = USER_ID, role: Role = ROLE, as_: str | None = AS_ADMIN,
                 json_: bool = JSON) -> None:
     """Take a role away from a user."""
 
     async def work(c: Container) -> dict[str, Any]:
         actor = await admin_actor(c, as_)
-        cmd = RevokeRoleCommand(actor, user_id, role.value)
+        cmd = RevokeRoleCommand(actor, await full_id(c, IdKind.USER, user_id), role.value)
         return user_row(await use_case(c, RevokeRole)(cmd), c.clock().now())
 
     emit_one(run(work), json_, "Role revoked")

@@ -17,6 +17,7 @@ from cuiot.application.identity.queries.authenticate import (
     AuthenticateQuery,
 )
 from cuiot.application.identity.queries.authenticate import Principal as AuthPrincipal
+from cuiot.application.shared.queries import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from cuiot.domain.errors import Unauthenticated
 from cuiot.entrypoints.container import Container, use_case
 
@@ -90,11 +91,11 @@ Principal = Annotated[AuthPrincipal, Depends(current_principal)]
 @dataclass(frozen=True, slots=True)
 class Paging:
     offset: int = 0
-    limit: int = 50
+    limit: int = DEFAULT_LIMIT
 
 
-async def paging(offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Paging:
+async def paging(offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT) -> Paging:
     """``?offset=&limit=`` (dependencies are coroutines here: a plain function or class
     would cost each request a hop to the thread pool)."""
     return Paging(offset, limit)
