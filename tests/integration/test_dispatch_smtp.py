@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+from email import policy
 from email.message import Message
 
 import pytest
@@ -40,7 +41,9 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+        # Parsed as a mail reader does: "crítica" in the subject, not =?utf-8?q?cr=C3=ADtica.
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
         return "250 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):
@@ -82,9 +85,10 @@ async def test_an_email_arrives_with_its_subject_and_recipient(sql_uow, clock, p
     assert result.sent == 1
     [(recipients, message)] = inbox.messages
     assert recipients == ["ana@example.com"]
-    assert (message["To"], message["Subject"]) == ("ana@example.com", "CUIOT alerta critical")
+    assert (message["To"], message["Subject"]) == (
+        "ana@example.com", "CUIOT: alerta crítica de caída de Elena Gómez")
     assert message["From"] == "alertas@cuiot.test"
-    assert "Alerta crítica de Elena" in message.get_payload(decode=True).decode()
+    assert "Alerta crítica de caída de Elena Gómez" in message.get_payload(decode=True).decode()
     assert inbox.logins == [("alertas@cuiot.test", "p@ss w0rd")]
     assert (await load(sql_uow, mail)).status is DeliveryStatus.SENT
 

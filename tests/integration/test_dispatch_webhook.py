@@ -129,7 +129,8 @@ def dispatch(sql_uow, clock, policy, router):
 
 def a_hook(url: str, **fields: Any) -> Notification:
     return Notification(id=uuid4(), channel=fields.pop("channel", Channel.WEBHOOK), address=url,
-                        subject="CUIOT alerta critical", body="Alerta crítica de Elena",
+                        subject="CUIOT: alerta crítica de caída de Elena Gómez",
+                        body="Alerta crítica de caída de Elena Gómez (nueva, nivel 1): 1 evento.",
                         created_at=fields.pop("created_at", NOW),
                         payload={"severity": "critical"}, **fields)
 
@@ -146,7 +147,7 @@ async def test_a_webhook_gets_the_notification_signed(sql_uow, webhooks, dispatc
     [request] = webhooks.received
     assert request.signed and request.path == "/hook"
     assert request.document["id"] == str(hook.id)
-    assert request.document["subject"] == "CUIOT alerta critical"
+    assert request.document["subject"] == "CUIOT: alerta crítica de caída de Elena Gómez"
     assert request.document["payload"] == {"severity": "critical"}
     stored = await load(sql_uow, hook)
     assert (stored.status, stored.attempts, stored.sent_at) == (DeliveryStatus.SENT, 1, NOW)
@@ -160,7 +161,7 @@ async def test_sms_and_push_go_to_their_providers(sql_uow, webhooks, dispatch):
     by_path = {r.path: r for r in webhooks.received}
     assert by_path["/sms"].signed and by_path["/push"].signed
     assert by_path["/sms"].document["to"] == "+54 11 5555-0001"
-    assert by_path["/sms"].document["text"].startswith("CUIOT alerta critical")
+    assert by_path["/sms"].document["text"].startswith("CUIOT: alerta crítica de caída")
     assert by_path["/push"].document["user_id"] == user_id
 
 

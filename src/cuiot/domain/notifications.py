@@ -9,8 +9,19 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from cuiot.domain.alerts import Alert
 from cuiot.domain.errors import InvalidStateTransition
+from cuiot.domain.labels import alert_type_label, severity_label
 from cuiot.domain.policy import Policy
+
+# Why an alert is told (the ``reason`` the escalation ladder gives), as a reader says it.
+REASON_LABELS = {
+    "opened": "nueva",
+    "reopened": "reabierta",
+    "escalated": "escalada",
+    "repeated": "repetida",
+    "unhandled": "sin atender",
+}
 
 
 class Channel(StrEnum):
@@ -72,3 +83,16 @@ class Notification:
             self.next_attempt_at = None
             return
         self.next_attempt_at = now + policy.notification_backoff_base * (2 ** (self.attempts - 1))
+
+
+def alert_message(alert: Alert, who: str, reason: str) -> tuple[str, str]:
+    """The subject and body every channel (email, SMS, push, webhook) tells of an alert:
+    "CUIOT: alerta crítica de presión arterial de Rosa Fernández". Machine values stay
+    in the notification's payload."""
+    what = f"alerta {severity_label(alert.severity)} de {alert_type_label(alert.alert_type)}"
+    events = f"{alert.occurrences} evento{'' if alert.occurrences == 1 else 's'}"
+    subject = f"CUIOT: {what} de {who}"
+    body = (f"{what.capitalize()} de {who} ({REASON_LABELS.get(reason, reason)}, "
+            f"nivel {alert.escalation_level}): {events}. "
+            "Confírmela en CUIOT para detener el escalado.")
+    return subject, body

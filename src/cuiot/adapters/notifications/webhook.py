@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from cuiot.application.safety.ports import DeliveryFailed
+from cuiot.domain.instants import iso_utc
 from cuiot.domain.notifications import Notification
 
 log = logging.getLogger("cuiot.notifications")
@@ -32,7 +33,7 @@ def notification_document(n: Notification) -> dict[str, Any]:
     """What a webhook receives."""
     return {
         "id": str(n.id), "kind": n.kind, "channel": n.channel.value, "subject": n.subject,
-        "body": n.body, "created_at": n.created_at.isoformat(), "attempt": n.attempts + 1,
+        "body": n.body, "created_at": iso_utc(n.created_at), "attempt": n.attempts + 1,
         "recipient_user_id": str(n.recipient_user_id) if n.recipient_user_id else None,
         "alert_id": str(n.alert_id) if n.alert_id else None,
         "escalation_level": n.escalation_level, "payload": n.payload,

@@ -26,7 +26,7 @@ from cuiot.domain.alerts import Alert
 from cuiot.domain.capacity import representative_id_of
 from cuiot.domain.care import CaredPerson, CareType, EmergencyContact
 from cuiot.domain.escalation import Audience, audience_at, fallback_levels
-from cuiot.domain.notifications import Channel, Notification
+from cuiot.domain.notifications import Channel, Notification, alert_message
 from cuiot.domain.users import User
 
 LOG_ADDRESS = "log"
@@ -156,8 +156,4 @@ def _payload(alert: Alert, reason: str) -> dict[str, object]:
 
 def _message(alert: Alert, person: CaredPerson | None, reason: str) -> tuple[str, str]:
     who = person.full_name if person is not None else "una persona cuidada"
-    subject = f"CUIOT alerta {alert.severity.value}: {alert.alert_type} de {who}"
-    body = (f"Alerta {alert.alert_type} ({alert.severity.value}) de {who}, "
-            f"{alert.occurrences} evento(s), nivel {alert.escalation_level} ({reason}). "
-            "Confírmela en CUIOT para detener el escalado.")
-    return subject, body
+    return alert_message(alert, who, reason)

@@ -32,6 +32,7 @@ from cuiot.domain.alerts import (
 )
 from cuiot.domain.errors import Unauthenticated
 from cuiot.domain.events import DomainEvent
+from cuiot.domain.instants import iso_utc
 
 CHANGE_NAMES: dict[type[DomainEvent], str] = {
     AlertOpened: "opened", AlertJoined: "joined", AlertSent: "sent",
@@ -46,7 +47,7 @@ def change_name(event: DomainEvent) -> str | None:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
+    return iso_utc(moment) if moment is not None else None
 
 
 def _text(value: UUID | None) -> str | None:

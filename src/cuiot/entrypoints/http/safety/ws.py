@@ -116,10 +116,19 @@ class LiveConnection:
             await asyncio.gather(*tasks, return_exceptions=True)
             for task in tasks:
                 error = None if task.cancelled() else task.exception()
-                if error is not None and not isinstance(error, WebSocketDisconnect | OSError):
+                if error is not None and not self._client_left(error):
                     logger.error("live connection failed", exc_info=error)
                     self.close_code = INTERNAL_ERROR
             await self._close()
+
+    def _client_left(self, error: BaseException) -> bool:
+        """Whether ``error`` only says that the client has gone: an ordinary end, at
+        whatever moment it comes. ASGI servers say it their own ways on a send: uvicorn's
+        default with an ``OSError``, its ``websockets`` implementation (and Starlette)
+        with a ``RuntimeError`` once the disconnect was received."""
+        return isinstance(error, WebSocketDisconnect | OSError) or (
+            isinstance(error, RuntimeError)
+            and self.websocket.client_state is WebSocketState.DISCONNECTED)
 
     async def _forward(self, subscription: AlertSubscription) -> None:
         await self._send({"type": "ready", "user_id": str(self.user_id)})
