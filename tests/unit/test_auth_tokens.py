@@ -99,7 +99,8 @@ def test_a_token_signed_with_another_secret_is_refused(issuer: PyJwtTokenIssuer)
 
 def test_a_tampered_payload_is_refused(issuer: PyJwtTokenIssuer) -> None:
     header, _, signature = issuer.issue_access(USER, ["family"], FAMILY, NOW).token.split(".")
-    claims = {**claims_of(issuer.issue_access(USER, ["family"], FAMILY, NOW).token), "roles": ["admin"]}
+    claims = {**claims_of(issuer.issue_access(USER, ["family"], FAMILY, NOW).token),
+              "roles": ["admin"]}
     assert refused(issuer, f"{header}.{_b64(claims)}.{signature}") == "invalid"
 
 

@@ -8,13 +8,19 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from cuiot.entrypoints.alert_metrics import AlertMetrics
 from cuiot.entrypoints.container import Container, build_container, dispose_engines
-from cuiot.entrypoints.http import errors, health
+from cuiot.entrypoints.http import docs, errors, health
 from cuiot.entrypoints.http.metrics import HttpMetrics
-from cuiot.entrypoints.http.middleware import RateLimit, RefuseNul, RequestContext
+from cuiot.entrypoints.http.middleware import (
+    BodyLimit,
+    RateLimit,
+    RefuseNul,
+    RequestContext,
+    SecurityHeaders,
+)
 from cuiot.entrypoints.http.routers import ROUTERS
 from cuiot.entrypoints.http.schemas import ERRORS
+from cuiot.entrypoints.http.slashes import forgive_slashes
 from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.pipeline import Runner
 
@@ -32,10 +38,9 @@ def create_app(container: Container | None = None,
     shutdown."""
     container = container or build_container()
     settings = container.settings()
-    live = LiveAlerts.from_container(container)
+    live = LiveAlerts.from_container(container)  # the stream, and the alert metrics
     gateway = container.command_gateway()
-    metrics = AlertMetrics(container.publisher(), container.metrics_registry())
-    background: list[Runner] = [metrics, live, *([gateway] if gateway else []), *runners]
+    background: list[Runner] = [live, *([gateway] if gateway else []), *runners]
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -53,7 +58,7 @@ def create_app(container: Container | None = None,
         await dispose_engines(container)
 
     app = FastAPI(title="CUIOT API", version="1.0.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.container = container
     app.state.alert_stream = live.stream
     app.state.metrics = HttpMetrics(container.metrics_registry())
@@ -64,6 +69,8 @@ def create_app(container: Container | None = None,
     for router in ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    docs.install(app)
+    forgive_slashes(app)
     app.add_middleware(RefuseNul)
     app.add_middleware(RateLimit, limiter_factory=container.rate_limiter,
                        limit=settings.rate_limit_per_minute)
@@ -71,5 +78,7 @@ def create_app(container: Container | None = None,
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"],
                            expose_headers=["X-Request-ID", "Retry-After"])
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestContext, metrics=app.state.metrics)
     return app

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request ids, one log line per request, metrics, rate limits."""
+"""Pure ASGI middleware: request ids, one log line per request, metrics, rate limits,
+security headers and the body size limit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cuiot.entrypoints.http.errors import body
@@ -120,6 +122,73 @@ class RateLimit:
                          body("rate_limited", f"more than {self.limit} requests a minute",
                               {"retry_after_seconds": retry}),
                          [(b"retry-after", str(retry).encode())])
+
+
+class SecurityHeaders:
+    """``X-Content-Type-Options: nosniff`` on every answer; ``Cache-Control: no-store`` on
+    every API answer that sets no cache policy of its own: tokens (RFC 6749 §5.1), the
+    profile and the health data behind them belong in no shared or browser cache."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        api = str(scope["path"]).startswith(API_PREFIX)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), (b"x-content-type-options", b"nosniff")]
+                if api and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive``: FastAPI lets an HTTPException through its body parsing,
+    and the app's handler answers it in the contract's shape."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"the body is larger than {max_bytes} bytes")
+
+
+class BodyLimit:
+    """Bodies over ``max_bytes`` are refused with 413 before anything parses them: at once
+    when Content-Length announces more (nothing is read), else as soon as the bytes
+    received pass the limit (the rest is never read). FastAPI's own ``max_body_size``
+    answers in plain text, outside the error contract; hence this one."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        announced = _header(scope, b"content-length")
+        if announced is not None and (not announced.strip().isdigit()
+                                      or int(announced) > self.max_bytes):
+            return await self._refuse(send)
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    async def _refuse(self, send: Send) -> None:
+        await _send_json(send, 413, body(
+            "payload_too_large", f"the body is larger than {self.max_bytes} bytes"),
+            [(b"connection", b"close")])
 
 
 async def _send_json(send: Send, status: int, content: dict[str, Any],
