@@ -12,7 +12,6 @@ from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCar
 from cuiot.application.care.commands.institutions import CreateInstitution, CreateInstitutionCommand
 from cuiot.domain.care import CareType, EmergencyContact
 from cuiot.domain.errors import (
-    Forbidden,
     LegalCapacityDenied,
     NotFound,
     PackageLimitExceeded,
@@ -115,7 +114,7 @@ async def test_moving_to_an_institution_needs_its_staff_and_its_limit(
     await bench.representation(director, rosa, verified_by=admin)
     tito = await bench.delegated(other, "Tito")
     await bench.representation(other, tito, verified_by=admin)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # not hers to see
         await update(bench, other.id, tito.id, institution_id=home.id)
     gate = LimitsRecorder(PackageLimitExceeded([{"dimension": "patients", "used": 1,
                                                  "limit": 1}]))

@@ -101,7 +101,7 @@ async def test_only_staff_add_a_cared_person_to_an_institution(bench: Bench) -> 
                             CreateInstitutionCommand(director.id, "Hogar Sol"))
     rosa = await bench.delegated(director, institution_id=home.id)
     assert rosa.institution_id == home.id
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # not hers to see: as if it did not exist
         await bench.delegated(laura, institution_id=home.id)
     with pytest.raises(NotFound):
         await bench.delegated(laura, institution_id=bench.ids.new_id())

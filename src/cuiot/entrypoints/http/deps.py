@@ -18,7 +18,8 @@ from cuiot.application.identity.queries.authenticate import (
 )
 from cuiot.application.identity.queries.authenticate import Principal as AuthPrincipal
 from cuiot.application.shared.queries import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
-from cuiot.domain.errors import Unauthenticated
+from cuiot.domain.errors import Forbidden, Unauthenticated
+from cuiot.domain.users import Role
 from cuiot.entrypoints.container import Container, use_case
 
 T = TypeVar("T")
@@ -86,6 +87,19 @@ async def current_principal(
 
 
 Principal = Annotated[AuthPrincipal, Depends(current_principal)]
+
+
+async def admin_principal(principal: Principal) -> AuthPrincipal:
+    """The gate of the admin-only routes. FastAPI solves dependencies before it validates
+    path, query and body, so anyone else gets 401/403 before any 422: an admin route's
+    schema (its fields, the roles a path accepts) is no one else's business. The use
+    cases keep their own check; this only refuses early, and names no role or field."""
+    if Role.ADMIN not in principal.roles:
+        raise Forbidden("you may not do this")
+    return principal
+
+
+AdminPrincipal = Annotated[AuthPrincipal, Depends(admin_principal)]
 
 
 @dataclass(frozen=True, slots=True)

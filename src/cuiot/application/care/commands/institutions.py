@@ -22,12 +22,10 @@ async def staffed_institution(
     uow: UnitOfWork, user: User, institution_id: UUID, now: datetime, *, admin: bool = False
 ) -> Institution:
     """The institution, if ``user`` is its staff (its admin, when ``admin``) or a platform
-    admin; ``NotFound`` when it does not exist, ``Forbidden`` otherwise."""
-    institution = await uow.institutions.get(institution_id)
-    if institution is None:
-        raise NotFound("institution", institution_id)
-    allowed = institution.is_admin(user.id) if admin else institution.is_staff(user.id)
-    if not (allowed or user.is_admin(now)):
+    admin. To anyone who is not its staff it does not exist (``NotFound``, as for any id
+    of someone else's); staff who are not its admin are ``Forbidden`` its admin's acts."""
+    institution = await visible_institution(uow, user, institution_id, now)
+    if admin and not (institution.is_admin(user.id) or user.is_admin(now)):
         raise Forbidden("not allowed for this institution", institution_id=str(institution_id))
     return institution
 
@@ -91,7 +89,6 @@ class AddInstitutionStaff:
         email = EmailAddress(cmd.email)
         async with self.uow:
             actor = await load_actor(self.uow, cmd.actor_id)
-            await visible_institution(self.uow, actor, cmd.institution_id, self.clock.now())
             institution = await staffed_institution(
                 self.uow, actor, cmd.institution_id, self.clock.now(), admin=True)
             user = await self.uow.users.get_by_email(email)

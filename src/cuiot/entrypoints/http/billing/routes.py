@@ -60,6 +60,7 @@ from cuiot.entrypoints.http.billing.schemas import (
     SubscriptionOut,
 )
 from cuiot.entrypoints.http.deps import (
+    AdminPrincipal,
     PageParams,
     Principal,
     ReadConnection,
@@ -118,7 +119,7 @@ async def get_package(
 
 @packages.post("/", status_code=status.HTTP_201_CREATED, response_model=PackageOut,
                summary="Add a package to the catalogue (admins)")
-async def create_package(body: PackageIn, principal: Principal,
+async def create_package(body: PackageIn, principal: AdminPrincipal,
                          create: Annotated[CreatePackage, Depends(use(CreatePackage))]
                          ) -> PackageOut:
     return PackageOut.of(await create(CreatePackageCommand(actor_id=principal.user_id,
@@ -127,7 +128,7 @@ async def create_package(body: PackageIn, principal: Principal,
 
 @packages.put("/{package_id}", response_model=PackageOut,
               summary="Replace a package's terms (admins); subscribers pay them from renewal")
-async def update_package(package_id: UUID, body: PackageIn, principal: Principal,
+async def update_package(package_id: UUID, body: PackageIn, principal: AdminPrincipal,
                          update: Annotated[UpdatePackage, Depends(use(UpdatePackage))]
                          ) -> PackageOut:
     return PackageOut.of(await update(UpdatePackageCommand(
@@ -138,7 +139,7 @@ async def update_package(package_id: UUID, body: PackageIn, principal: Principal
                  summary="Stop offering a package (admins); answers it, now inactive. "
                          "Subscriptions on it carry on")
 async def deactivate_package(
-        package_id: UUID, principal: Principal,
+        package_id: UUID, principal: AdminPrincipal,
         deactivate: Annotated[DeactivatePackage, Depends(use(DeactivatePackage))]) -> PackageOut:
     return PackageOut.of(await deactivate(DeactivatePackageCommand(principal.user_id,
                                                                    package_id)))
@@ -218,7 +219,7 @@ async def get_invoice(
 @invoices.post("/{invoice_id}/mark-paid", response_model=InvoiceOut,
                summary="Record an invoice as paid (admins); a suspended subscription "
                        "without other overdue invoices is active again")
-async def mark_paid(invoice_id: UUID, principal: Principal,
+async def mark_paid(invoice_id: UUID, principal: AdminPrincipal,
                     pay: Annotated[PayInvoice, Depends(use(PayInvoice))]) -> InvoiceOut:
     return InvoiceOut.of(await pay(PayInvoiceCommand(principal.user_id, invoice_id)))
 

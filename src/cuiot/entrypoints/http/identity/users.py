@@ -24,7 +24,7 @@ from cuiot.application.identity.queries.users import (
     ListUsersQuery,
 )
 from cuiot.application.shared.queries import Viewer, Window
-from cuiot.entrypoints.http.deps import PageParams, Principal, query, use
+from cuiot.entrypoints.http.deps import AdminPrincipal, PageParams, Principal, query, use
 from cuiot.entrypoints.http.identity.schemas import ProfileIn, RoleIn, UserOut
 from cuiot.entrypoints.http.schemas import Page
 
@@ -51,7 +51,7 @@ async def update_me(body: ProfileIn, principal: Principal, request: Request,
 
 
 @router.get("", response_model=Page[UserOut], summary="Every user (admins)")
-async def list_users(principal: Principal, page: PageParams,
+async def list_users(principal: AdminPrincipal, page: PageParams,
                      list_: Annotated[ListUsers, Depends(query(ListUsers, SqlUserViews))],
                      ) -> Page[UserOut]:
     viewer = Viewer.of(principal.user_id, principal.roles)
@@ -60,14 +60,14 @@ async def list_users(principal: Principal, page: PageParams,
 
 
 @router.post("/{user_id}/roles", response_model=UserOut, summary="Grant a role (admins)")
-async def grant_role(user_id: UUID, body: RoleIn, principal: Principal, request: Request,
+async def grant_role(user_id: UUID, body: RoleIn, principal: AdminPrincipal, request: Request,
                      grant: Annotated[GrantRole, Depends(use(GrantRole))]) -> UserOut:
     user = await grant(GrantRoleCommand(principal.user_id, user_id, body.role, body.expires_at))
     return UserOut.of(user, _now(request))
 
 
 @router.delete("/{user_id}/roles/{role}", response_model=UserOut, summary="Revoke a role (admins)")
-async def revoke_role(user_id: UUID, role: str, principal: Principal, request: Request,
+async def revoke_role(user_id: UUID, role: str, principal: AdminPrincipal, request: Request,
                       revoke: Annotated[RevokeRole, Depends(use(RevokeRole))]) -> UserOut:
     user = await revoke(RevokeRoleCommand(principal.user_id, user_id, role))
     return UserOut.of(user, _now(request))

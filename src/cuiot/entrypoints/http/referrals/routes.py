@@ -36,6 +36,7 @@ from cuiot.application.referrals.queries.referrals import (
 )
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.http.deps import (
+    AdminPrincipal,
     PageParams,
     Principal,
     query,
@@ -105,7 +106,7 @@ async def referral_stats(principal: Principal,
 
 @router.patch("/referrals/{referral_id}/update-status", response_model=ReferralOut,
               tags=REFERRALS, summary="Expire an open referral (admins)")
-async def update_status(referral_id: UUID, body: UpdateStatusIn, principal: Principal,
+async def update_status(referral_id: UUID, body: UpdateStatusIn, principal: AdminPrincipal,
                         update: Annotated[UpdateReferralStatus,
                                           Depends(use(UpdateReferralStatus))],
                         ) -> ReferralOut:
@@ -127,7 +128,7 @@ async def my_commissions(principal: Principal, page: PageParams,
 
 @router.patch("/referral-commissions/{commission_id}/mark-paid", response_model=CommissionOut,
               tags=COMMISSIONS, summary="Mark a pending commission paid (admins; twice → 409)")
-async def mark_paid(commission_id: UUID, principal: Principal,
+async def mark_paid(commission_id: UUID, principal: AdminPrincipal,
                     pay: Annotated[PayCommission, Depends(use(PayCommission))],
                     ) -> CommissionOut:
     return CommissionOut.of(await pay(PayCommissionCommand(principal.user_id, commission_id)))
