@@ -30,13 +30,13 @@ class Runner(Protocol):
     async def stop(self) -> None: ...
 
 
-def pipeline_runners(c: Container, *, mqtt: bool = True, mqtt5: bool | None = None) -> list[Runner]:
-    """Consumer (unless MQTT is off), scheduler and dispatcher, in start order. ``mqtt5``
-    defaults to True for an external broker and False for the embedded one (amqtt speaks
-    MQTT 3.1.1 only)."""
+def pipeline_runners(c: Container, *, mqtt5: bool | None = None) -> list[Runner]:
+    """Consumer (on ``mqtt_target``, unless MQTT is off), scheduler and dispatcher, in
+    start order. ``mqtt5`` defaults to True for an external broker and False for the
+    embedded one (amqtt speaks MQTT 3.1.1 only)."""
     s = c.settings()
     runners: list[Runner] = []
-    target = mqtt_target(s) if mqtt else None
+    target = mqtt_target(s)
     if target is not None:
         external = s.mqtt_url is not None
         runners.append(PahoMqttConsumer(

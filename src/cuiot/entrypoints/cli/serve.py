@@ -5,7 +5,10 @@ has the whole pipeline with nothing installed."""
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +19,7 @@ import typer
 
 from cuiot.adapters.mqtt.embedded import EmbeddedBroker, EmbeddedBrokerError
 from cuiot.adapters.persistence.migrate import is_up_to_date
+from cuiot.entrypoints.cli.broker import broker_label, embedded_port, without_mqtt
 from cuiot.entrypoints.cli.output import console, fail
 from cuiot.entrypoints.cli.runtime import container, run, run_loop
 from cuiot.entrypoints.logs import configure_logging
@@ -29,45 +33,62 @@ def ensure_schema_is_current() -> None:
         fail("the database schema is missing or outdated: run 'cuiot db upgrade' first")
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Bind ``host:port`` once, as uvicorn will, before anything starts: a busy port then
+    costs one line instead of a broker and a pipeline started for nothing."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                fail(f"HTTP port {host}:{port} is already in use: pick another with --port")
+            fail(f"cannot listen on {host}:{port}: {error.strerror or error} (see --host, --port)")
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, max=64,
                                 help="HTTP worker processes (the pipeline then runs beside them)."),
-    no_mqtt: bool = typer.Option(False, "--no-mqtt", help="Neither consume MQTT nor run a broker."),
+    no_mqtt: bool = typer.Option(False, "--no-mqtt",
+                                 help="No MQTT at all (as CUIOT_MQTT_URL=off): no broker, no "
+                                      "consumer, and device commands answer 503."),
 ) -> None:
     """Run CUIOT: the API (docs at /docs) and the safety pipeline."""
     ensure_schema_is_current()
     c = container()
+    if no_mqtt:
+        without_mqtt(c)
     settings = c.settings()
     configure_logging(settings.log_format)
-    mqtt = not no_mqtt and settings.mqtt_url != "off"
-    embedded = mqtt and settings.mqtt_url is None
+    ensure_port_free(host, port)
     where = settings.database_url.split("@")[-1]
-    broker = (f"embedded broker on 127.0.0.1:{settings.mqtt_embedded_port}" if embedded
-              else (settings.mqtt_url or "").split("@")[-1] if mqtt else "MQTT off")
-    console.print(f"CUIOT on http://{host}:{port} (docs at /docs) · database {where} · {broker}")
+    console.print(f"CUIOT on http://{host}:{port} (docs at /docs) · database {where} · "
+                  f"MQTT {broker_label(settings)}")
     if workers > 1:
-        _serve_with_workers(host, port, workers, mqtt)
+        _serve_with_workers(host, port, workers)
     else:
-        run_loop(_serve(host, port, mqtt, embedded))
+        run_loop(_serve(host, port))
 
 
-async def _serve(host: str, port: int, mqtt: bool, embedded: bool) -> None:
+async def _serve(host: str, port: int) -> None:
     import uvicorn
 
     from cuiot.entrypoints.http.app import create_app
     from cuiot.entrypoints.pipeline import pipeline_runners
 
     c = container()
-    broker = EmbeddedBroker(port=c.settings().mqtt_embedded_port) if embedded else None
+    broker_port = embedded_port(c.settings())
+    broker = EmbeddedBroker(port=broker_port) if broker_port is not None else None
     try:
         if broker is not None:
             await broker.start()
     except EmbeddedBrokerError as error:
         fail(str(error))
     try:
-        app = create_app(c, pipeline_runners(c, mqtt=mqtt))
+        app = create_app(c, pipeline_runners(c))
         config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
                                 proxy_headers=True)
         await quiet_server(config).serve()
@@ -76,20 +97,23 @@ async def _serve(host: str, port: int, mqtt: bool, embedded: bool) -> None:
             await broker.stop()
 
 
-def _serve_with_workers(host: str, port: int, workers: int, mqtt: bool) -> None:
+def _serve_with_workers(host: str, port: int, workers: int) -> None:
     """N HTTP workers (uvicorn) and, beside them, one ``cuiot worker`` for the pipeline.
-    Their live alerts meet through Redis: set CUIOT_REDIS_URL. Outbox rows an HTTP
-    worker writes wake the pipeline's dispatcher through PostgreSQL NOTIFY (or Redis on
+    Each reads every alert change from the journal (entrypoints/live.py); they share
+    rate limits and revocations through CUIOT_REDIS_URL. Outbox rows an HTTP worker
+    writes wake the pipeline's dispatcher through PostgreSQL NOTIFY (or Redis on
     SQLite); without either, its tick delivers them."""
     import uvicorn
 
-    if not container().settings().redis_url:
+    settings = container().settings()
+    if not settings.redis_url:
         console.print("[yellow]warning:[/yellow] several workers without CUIOT_REDIS_URL keep "
-                      "rate limits and live alerts per process")
-    embedded = mqtt and not container().settings().mqtt_url
+                      "rate limits and token revocations per process")
+    if settings.mqtt_url == "off":  # --no-mqtt reaches the processes started here
+        os.environ["CUIOT_MQTT_URL"] = "off"
+    embedded = embedded_port(settings) is not None
     pipeline = subprocess.Popen([sys.executable, "-m", "cuiot.entrypoints.cli", "worker",
-                                 *(["--embedded-broker"] if embedded else []),
-                                 *([] if mqtt else ["--no-mqtt"])])
+                                 *(["--embedded-broker"] if embedded else [])])
     try:
         uvicorn.run("cuiot.entrypoints.http.asgi:create_app", factory=True, host=host,
                     port=port, workers=workers, log_config=None, access_log=False,

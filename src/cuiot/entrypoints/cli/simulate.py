@@ -1,5 +1,7 @@
 """``cuiot devices simulate``: Rosa's devices (``cuiot seed --demo``) publishing real MQTT
-traffic to the embedded broker of ``cuiot serve``, or to ``CUIOT_MQTT_URL``.
+traffic to the broker ``cuiot serve`` uses: ``CUIOT_MQTT_URL``, else its embedded broker on
+``CUIOT_MQTT_EMBEDDED_PORT`` (or ``--url``). It names that broker before publishing, and
+stops in one line when no broker answers there.
 
 Normal readings and heartbeats first, then what the demo is for: a hypertensive crisis,
 a fall, a panic press, a gas leak, and a device going silent — its connection drops
@@ -24,6 +26,7 @@ import typer
 
 from cuiot.adapters.mqtt.client import BrokerAddress
 from cuiot.adapters.mqtt.gateway import mqtt311_client
+from cuiot.entrypoints.cli.broker import URL_FORM, broker_address, broker_label
 from cuiot.entrypoints.cli.demo import DEVICES
 from cuiot.entrypoints.cli.output import fail
 from cuiot.entrypoints.cli.users import JSON
@@ -32,6 +35,8 @@ BP, GAS, MOTION, PANIC = (device[0] for device in DEVICES)
 HEARTBEAT_S = 300
 PAUSE_S = 1.0  # between two messages at --speed 1
 ACK_TIMEOUT_S = 5.0
+HINT = ("(is 'cuiot serve' running, with the same CUIOT_MQTT_URL or "
+        "CUIOT_MQTT_EMBEDDED_PORT in this terminal?)")
 
 
 class Scenario(StrEnum):
@@ -101,23 +106,25 @@ class SimulatedDevice:
         self.client = mqtt311_client(address, f"sim-{device_id}-{uuid4().hex[:6]}")
         self.client.will_set(self.status_topic, json.dumps(
             {"status": "offline", "heartbeat_s": HEARTBEAT_S}), qos=1, retain=True)
-        self._up, self._dropped = threading.Event(), False
+        self._answered, self._refusal, self._dropped = threading.Event(), "", False
         self.client.on_connect = self._on_connect
 
     def _on_connect(self, _client: Any, _userdata: Any, _flags: Any, reason: Any,
                     _properties: Any) -> None:
-        if not reason.is_failure:
-            self._up.set()
+        self._refusal = str(reason) if reason.is_failure else ""
+        self._answered.set()
 
     def connect(self) -> None:
         try:
             self.client.connect(self.address.host, self.address.port, keepalive=30)
         except OSError as error:
-            fail(f"cannot reach the MQTT broker at {self.address}: "
-                 f"{error.strerror or error} (is 'cuiot serve' running? is CUIOT_MQTT_URL right?)")
+            fail(f"cannot reach the MQTT broker at {self.address}: {error.strerror or error}"
+                 f" {HINT}")
         self.client.loop_start()
-        if not self._up.wait(ACK_TIMEOUT_S):
-            fail(f"the MQTT broker at {self.address} refused {self.device_id}")
+        if not self._answered.wait(ACK_TIMEOUT_S):
+            fail(f"no MQTT broker answered at {self.address} within {ACK_TIMEOUT_S:g} s {HINT}")
+        if self._refusal:
+            fail(f"the MQTT broker at {self.address} refused {self.device_id}: {self._refusal}")
 
     def send(self, kind: str, payload: dict[str, Any]) -> str:
         topic = f"cuiot/devices/{self.device_id}/{kind}"
@@ -142,15 +149,21 @@ class SimulatedDevice:
             self.client.loop_stop()
 
 
-def broker_url(url: str | None) -> str:
-    """``--url``, else ``CUIOT_MQTT_URL``, else the embedded broker of ``cuiot serve``."""
+def target(url: str | None) -> tuple[BrokerAddress, str]:
+    """``--url``, else the broker ``cuiot serve`` uses; and how to name it."""
     from cuiot.entrypoints.cli.runtime import container
 
+    if url is not None:
+        try:
+            address = BrokerAddress.parse(url)
+        except ValueError:
+            fail(f"--url is not a broker URL: expected {URL_FORM}")
+        return address, f"{address} (--url)"
     settings = container().settings()
-    url = url or settings.mqtt_url or f"mqtt://127.0.0.1:{settings.mqtt_embedded_port}"
-    if url == "off":
+    found = broker_address(settings)
+    if found is None:
         fail("MQTT is off (CUIOT_MQTT_URL=off): pass --url mqtt://host:port")
-    return url
+    return found, broker_label(settings)
 
 
 def _show(device_id: str, topic: str, payload: dict[str, Any] | None, as_json: bool) -> None:
@@ -177,14 +190,12 @@ def simulate(
     json_: bool = JSON,
 ) -> None:
     """Publish realistic traffic for the demo family's devices over MQTT."""
-    try:
-        address = BrokerAddress.parse(broker_url(url))
-    except ValueError as error:
-        fail(str(error))
+    address, label = target(url)
     devices = {device[0]: SimulatedDevice(address, device[0]) for device in DEVICES}
     try:
         for device in devices.values():
             device.connect()
+        typer.echo(f"publishing to {label}", err=True)
         for step in plan(scenario, rounds, random.Random(seed)):
             time.sleep(PAUSE_S / speed)
             device = devices[step.device_id]
