@@ -87,6 +87,8 @@ async def test_offline_after_three_missed_heartbeats_and_only_once(bench, scene)
     assert await bench.call(CheckDevicesOffline) == 0
     assert bench.fresh(device).status is DeviceStatus.OFFLINE
     assert bench.alert().alert_type == "device_offline"
+    (event,) = [e for e in bench.events() if e.event_type is EventType.DEVICE_OFFLINE]
+    assert event.sensor_data["last_seen_at"].endswith("Z")  # as HTTP writes instants
 
 
 async def test_back_online_then_silent_again_is_reported_again(bench, scene) -> None:

@@ -25,6 +25,7 @@ from cuiot.application.safety.commands.readings import event_time
 from cuiot.domain.classification import DEVICE_OFFLINE, INACTIVITY
 from cuiot.domain.devices import Device, DeviceStatus
 from cuiot.domain.errors import InvalidReading, ValidationFailed
+from cuiot.domain.instants import iso_utc
 from cuiot.domain.sensor_events import DeviceType, EventType, inactivity_due
 
 
@@ -42,7 +43,7 @@ class PeriodicCheckCommand:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
+    return iso_utc(moment) if moment is not None else None
 
 
 async def _go_offline(alerting: Alerting, device: Device, reason: str, at: datetime) -> bool:
