@@ -11,6 +11,7 @@ from cuiot.domain.referrals import (
     Referral,
     ReferralCode,
     ReferralStatus,
+    open_referral_exists,
 )
 from cuiot.domain.values import EmailAddress
 from tests.fakes.base import InMemoryRepository
@@ -22,6 +23,9 @@ class InMemoryReferralRepository(InMemoryRepository[Referral]):
     async def add(self, referral: Referral) -> None:
         if any(r.code == referral.code for r in self.items.values()):
             raise Conflict("referral code already taken", field="code")
+        if referral.is_open and await self.list_open_for_referrer_and_email(
+                referral.referrer_id, referral.email):
+            raise open_referral_exists()  # as the database's partial unique index
         await super().add(referral)
 
     async def get_by_code(self, code: ReferralCode) -> Referral | None:

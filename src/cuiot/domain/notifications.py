@@ -24,6 +24,13 @@ REASON_LABELS = {
 }
 
 
+# A payload entry naming the payload's keys that hold a secret (a reset code): each is
+# kept only until the row is delivered or given up, then erased from the payload and
+# from the text that carried it.
+SECRET_KEYS = "secret_keys"
+ERASED = "[borrado]"
+
+
 class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
@@ -71,6 +78,7 @@ class Notification:
             raise InvalidStateTransition("notification", self.status.value, "send")
         self.attempts += 1
         self.status, self.sent_at, self.last_error = DeliveryStatus.SENT, now, None
+        self._forget_secrets()
 
     def mark_attempt_failed(self, now: datetime, error: str, policy: Policy) -> None:
         """Back off exponentially; after the last attempt the delivery is failed."""
@@ -81,8 +89,20 @@ class Notification:
         if self.attempts >= policy.notification_max_attempts:
             self.status = DeliveryStatus.FAILED
             self.next_attempt_at = None
+            self._forget_secrets()
             return
         self.next_attempt_at = now + policy.notification_backoff_base * (2 ** (self.attempts - 1))
+
+    def _forget_secrets(self) -> None:
+        """No longer needed once delivered (or given up): the stored row keeps no secret."""
+        names = set(self.payload.get(SECRET_KEYS) or ())
+        if not names:
+            return
+        for value in (self.payload[n] for n in names if self.payload.get(n)):
+            self.subject = self.subject.replace(str(value), ERASED)
+            self.body = self.body.replace(str(value), ERASED)
+        # A new dict, not a change in place: the row's payload is written again.
+        self.payload = {k: (None if k in names else v) for k, v in self.payload.items()}
 
 
 def alert_message(alert: Alert, who: str, reason: str) -> tuple[str, str]:

@@ -14,7 +14,12 @@ from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from cuiot.domain.errors import InvalidStateTransition, ReferralInvalid, ValidationFailed
+from cuiot.domain.errors import (
+    Conflict,
+    InvalidStateTransition,
+    ReferralInvalid,
+    ValidationFailed,
+)
 from cuiot.domain.events import Aggregate, DomainEvent
 from cuiot.domain.money import Money, Percentage
 from cuiot.domain.policy import DEFAULT_POLICY, Policy
@@ -95,6 +100,13 @@ def expiry_cutoffs(now: datetime, policy: Policy) -> tuple[datetime, datetime]:
         start_of_local_day(today - timedelta(days=policy.referral_pending_days), policy),
         start_of_local_day(today - timedelta(days=policy.referral_registered_days), policy),
     )
+
+
+def open_referral_exists(**details: str) -> Conflict:
+    """A referrer keeps one open referral per invited email: the refusal of a second,
+    whoever notices it (the use case's check, or the database's index for two at once)."""
+    return Conflict("this email already has an open referral from you",
+                    reason="open_referral_exists", **details)
 
 
 @dataclass(frozen=True, kw_only=True)

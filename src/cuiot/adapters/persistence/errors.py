@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Index
 from sqlalchemy.exc import IntegrityError
 
 from cuiot.domain.errors import Conflict
@@ -16,3 +17,9 @@ def constraint_name(exc: IntegrityError) -> str:
 
 def conflict(exc: IntegrityError, what: str = "the change") -> Conflict:
     return Conflict(f"{what} conflicts with stored data", constraint=constraint_name(exc))
+
+
+def violates(exc: IntegrityError, index: Index) -> bool:
+    """Whether ``index`` refused the write: PostgreSQL names it, SQLite names its columns."""
+    columns = ", ".join(f"{column.table.name}.{column.name}" for column in index.columns)
+    return constraint_name(exc) in (index.name, f"UNIQUE constraint failed: {columns}")

@@ -26,7 +26,10 @@ from cuiot.domain.values import EmailAddress
 class ReferralRepository(Protocol):
     async def get(self, referral_id: UUID) -> Referral | None: ...
 
-    async def add(self, referral: Referral) -> None: ...
+    async def add(self, referral: Referral) -> None:
+        """Raises ``open_referral_exists`` if the referrer already has an open referral
+        for the email (one added since the use case looked counts too)."""
+        ...
 
     async def get_by_code(self, code: ReferralCode) -> Referral | None:
         """The referral with this code (codes are unique)."""

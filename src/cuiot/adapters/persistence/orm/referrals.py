@@ -1,8 +1,9 @@
 """Referrals and the commissions they earn (DOMAIN.md section 3).
 
-At most one open referral per (referrer, email) is kept by the domain (a partial unique
-index is not portable); the (referrer_id, email) index serves that lookup. Emails are
-stored lower-case, which a CHECK guarantees, so the plain index matches case-insensitively.
+At most one open referral per (referrer, email) is kept by the domain, and by a partial
+unique index for two requests that check at once (PostgreSQL and SQLite both have them);
+the (referrer_id, email) index serves the lookup of every status. Emails are stored
+lower-case, which a CHECK guarantees, so the indexes match case-insensitively.
 
 The mapping: the code and the email are value objects on one column each; a commission's
 base and amount are ``Money`` on their cents column and the shared currency column, its
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import composite
 
@@ -79,6 +81,10 @@ referrals = Table(
     CheckConstraint("status <> 'expired' OR expired_at IS NOT NULL", name="expired_has_time"),
 )
 Index("ix_referrals_referrer_email", referrals.c.referrer_id, referrals.c.email)
+_OPEN = text(_one_of("status", ("pending", "registered")))
+one_open_referral = Index("uq_referrals_open_referrer_email", referrals.c.referrer_id,
+                          referrals.c.email, unique=True,
+                          postgresql_where=_OPEN, sqlite_where=_OPEN)
 Index("ix_referrals_referrer_created", referrals.c.referrer_id, referrals.c.created_at)
 Index("ix_referrals_referrer_converted", referrals.c.referrer_id, referrals.c.converted_at)
 Index("ix_referrals_status_created", referrals.c.status, referrals.c.created_at)

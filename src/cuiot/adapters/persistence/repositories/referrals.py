@@ -7,8 +7,14 @@ from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
-from cuiot.adapters.persistence.orm.referrals import referral_commissions, referrals
+from cuiot.adapters.persistence.errors import conflict, violates
+from cuiot.adapters.persistence.orm.referrals import (
+    one_open_referral,
+    referral_commissions,
+    referrals,
+)
 from cuiot.adapters.persistence.repositories.session import SessionRepository
 from cuiot.domain.referrals import (
     Commission,
@@ -17,6 +23,7 @@ from cuiot.domain.referrals import (
     Referral,
     ReferralCode,
     ReferralStatus,
+    open_referral_exists,
 )
 from cuiot.domain.values import EmailAddress
 
@@ -26,6 +33,18 @@ OPEN = (ReferralStatus.PENDING, ReferralStatus.REGISTERED)
 class SqlAlchemyReferralRepository(SessionRepository[Referral]):
     entity_class = Referral
     entity = "referral"
+
+    async def add(self, entity: Referral) -> None:
+        """Written at once, so that a second open referral for the same referrer and
+        email, added by another request since the use case looked, is refused here in the
+        domain's words (the partial unique index ``one_open_referral`` finds it)."""
+        await super().add(entity)
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if violates(exc, one_open_referral):
+                raise open_referral_exists() from exc
+            raise conflict(exc, "the referral") from exc
 
     async def _one(self, *criteria: ColumnElement[bool]) -> Referral | None:
         found = await self._all(*criteria)

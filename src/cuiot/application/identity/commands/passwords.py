@@ -1,8 +1,9 @@
 """Forgotten passwords: ask for a reset by email, then set a new password with it.
 
-The reset secret travels only in the email (an outbox notification); the database keeps
-its SHA-256. A reset ends every session of the user and clears the login-failure budget
-of their email, so someone locked out can come back in at once.
+The reset secret travels only in the email (an outbox notification, which forgets it once
+delivered or given up); the database keeps its SHA-256. A reset ends every session of the
+user and clears the login-failure budget of their email, so someone locked out can come
+back in at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from cuiot.application.shared.ports import Clock, IdGenerator, PasswordHasher, R
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.auth import PasswordReset, RevokeReason, hash_token
 from cuiot.domain.errors import RateLimited, Unauthenticated
-from cuiot.domain.notifications import Channel, Notification
+from cuiot.domain.notifications import SECRET_KEYS, Channel, Notification
 from cuiot.domain.policy import Policy
 from cuiot.domain.values import EmailAddress, Password
 
@@ -39,7 +40,7 @@ def _reset_notice(id: UUID, reset: PasswordReset, address: EmailAddress, token: 
              "ignorá este mensaje: tu contraseña sigue igual.",
         created_at=reset.created_at, recipient_user_id=reset.user_id,
         payload={"purpose": "password_reset", "token": token,
-                 "expires_at": reset.expires_at.isoformat()},
+                 "expires_at": reset.expires_at.isoformat(), SECRET_KEYS: ["token"]},
     )
 
 

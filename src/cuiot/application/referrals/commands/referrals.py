@@ -18,6 +18,7 @@ from cuiot.domain.referrals import (
     ReferralStatus,
     ReferrerType,
     expiry_cutoffs,
+    open_referral_exists,
 )
 from cuiot.domain.values import EmailAddress, parse_choice
 
@@ -61,8 +62,7 @@ class GenerateReferral:
         for open_one in await self.uow.referrals.list_open_for_referrer_and_email(
                 referrer_id, email):
             if not open_one.expire_if_due(now, self.policy):
-                raise Conflict("this email already has an open referral from you",
-                               referral_id=str(open_one.id), reason="open_referral_exists")
+                raise open_referral_exists(referral_id=str(open_one.id))
 
     async def _unique_code(self) -> ReferralCode:
         for _ in range(CODE_ATTEMPTS):
