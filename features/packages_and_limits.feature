@@ -5,9 +5,11 @@ Característica: Paquetes y límites de uso
   El uso de una cuenta son los usuarios con acceso a sus personas cuidadas (quien
   tiene la cuenta incluida), sus dispositivos activos y los datos guardados.
   Estar justo en el límite está permitido; pasarse por uno, no. Un rechazo enumera
-  cada límite superado con lo usado y lo permitido. Los límites controlan las tareas
-  administrativas (contratar, sumar un dispositivo, bajar de paquete); una cuenta sin
-  paquete no tiene límites que controlar.
+  cada límite superado con lo usado antes de la tarea, lo que la tarea pide sumar
+  (nada, al contratar o bajar de paquete) y lo permitido. Los límites controlan las
+  tareas administrativas (contratar, sumar un dispositivo, bajar de paquete); una
+  cuenta sin paquete no tiene límites que controlar. Pedidos simultáneos de una misma
+  cuenta se controlan de a uno: juntos tampoco superan el límite.
 
   Antecedentes:
     Dado el catálogo inicial de paquetes
@@ -85,10 +87,10 @@ Característica: Paquetes y límites de uso
     Y que la cuenta de Laura usa 6 GB de almacenamiento
     Cuando Laura contrata el paquete básico mensual
     Entonces se rechaza por exceder estos límites:
-      | límite                 | usado | permitido |
-      | usuarios               | 3     | 2         |
-      | dispositivos           | 4     | 3         |
-      | almacenamiento en GB   | 6     | 5         |
+      | límite                 | usado | pedido | permitido |
+      | usuarios               | 3     | 0      | 2         |
+      | dispositivos           | 4     | 0      | 3         |
+      | almacenamiento en GB   | 6     | 0      | 5         |
     Y Laura no tiene facturas
 
   # Bajar de paquete
@@ -117,23 +119,25 @@ Característica: Paquetes y límites de uso
     Y que la cuenta de Laura usa 6 usuarios
     Cuando Laura pide pasar al paquete familiar
     Entonces se rechaza por exceder estos límites:
-      | límite       | usado | permitido |
-      | usuarios     | 6     | 5         |
-      | dispositivos | 9     | 8         |
+      | límite       | usado | pedido | permitido |
+      | usuarios     | 6     | 0      | 5         |
+      | dispositivos | 9     | 0      | 8         |
     Y Laura sigue con el paquete premium sin cambios programados
 
   # Tareas administrativas con paquete contratado, y sin él
 
-  Esquema del escenario: Sumar un dispositivo cuenta el uso después de sumarlo
+  Esquema del escenario: Sumar dispositivos se rechaza con lo usado antes y lo pedido
     Dado que Laura tiene el paquete básico mensual
     Y que la cuenta de Laura usa <cantidad> dispositivos
-    Cuando se controla si Laura puede sumar 1 dispositivo
+    Cuando se controla si Laura puede sumar <pedidos> dispositivos
     Entonces <resultado>
 
     Ejemplos:
-      | cantidad | resultado                                   |
-      | 2        | se permite                                  |
-      | 3        | se rechaza por exceder dispositivos: 4 de 3 |
+      | cantidad | pedidos | resultado                                                          |
+      | 2        | 1       | se permite                                                         |
+      | 1        | 2       | se permite                                                         |
+      | 3        | 1       | se rechaza por exceder dispositivos: 3 usados más 1 pedido, de 3   |
+      | 2        | 2       | se rechaza por exceder dispositivos: 2 usados más 2 pedidos, de 3  |
 
   Escenario: Los dispositivos dados de baja no cuentan
     Dado que Laura tiene el paquete básico mensual

@@ -149,10 +149,11 @@ def _(billing: BillingWorld, run: Run, world: dict[str, Any], name: str, package
         billing.package_id(PACKAGE_TYPES[package]))))
 
 
-@when(parsers.re(rf"se controla si (?P<name>{NAME}) puede sumar 1 dispositivo"))
-def _(billing: BillingWorld, run: Run, world: dict[str, Any], name: str) -> None:
+@when(parsers.re(rf"se controla si (?P<name>{NAME}) puede sumar (?P<count>\d+) "
+                 r"dispositivos?"))
+def _(billing: BillingWorld, run: Run, world: dict[str, Any], name: str, count: str) -> None:
     attempt(world, run, ensure_within_limits(
-        billing.uow(), account_id=billing.users[name].id, adding={"devices": 1},
+        billing.uow(), account_id=billing.users[name].id, adding={"devices": int(count)},
         policy=billing.policy))
 
 
@@ -238,10 +239,20 @@ def _(world: dict[str, Any]) -> None:
 @then(parsers.re(r"se rechaza por exceder (?P<label>[\w ]+): (?P<used>[\d,]+) de "
                  r"(?P<limit>\d+)"))
 def _(world: dict[str, Any], label: str, used: str, limit: str) -> None:
+    """Contracting or downgrading adds nothing: what is used is what does not fit."""
     error = world["error"]
     assert isinstance(error, PackageLimitExceeded), error
     assert error.exceeded == [{"dimension": DIMENSIONS[label], "used": parse_number(used),
-                               "limit": int(limit)}]
+                               "requested": 0, "limit": int(limit)}]
+
+
+@then(parsers.re(r"se rechaza por exceder (?P<label>[\w ]+): (?P<used>\d+) usados más "
+                 r"(?P<requested>\d+) pedidos?, de (?P<limit>\d+)"))
+def _(world: dict[str, Any], label: str, used: str, requested: str, limit: str) -> None:
+    error = world["error"]
+    assert isinstance(error, PackageLimitExceeded), error
+    assert error.exceeded == [{"dimension": DIMENSIONS[label], "used": int(used),
+                               "requested": int(requested), "limit": int(limit)}]
 
 
 @then("se rechaza por exceder estos límites:")
@@ -249,8 +260,10 @@ def _(world: dict[str, Any], datatable: list[list[str]]) -> None:
     error = world["error"]
     assert isinstance(error, PackageLimitExceeded), error
     _, *rows = datatable
-    assert [(e["dimension"], shown(e["used"]), str(e["limit"])) for e in error.exceeded] == [
-        (DIMENSIONS[label.strip()], used.strip(), limit.strip()) for label, used, limit in rows]
+    assert [(e["dimension"], shown(e["used"]), shown(e["requested"]), str(e["limit"]))
+            for e in error.exceeded] == [
+        tuple(cell.strip() for cell in (DIMENSIONS[label.strip()], used, requested, limit))
+        for label, used, requested, limit in rows]
 
 
 @then(parsers.re(rf"(?P<name>{NAME}) no tiene facturas"))

@@ -318,7 +318,7 @@ def _(billing: BillingWorld, amount: str, start: str, end: str) -> None:
 def _(world: dict[str, Any], label: str, used: str, limit: str) -> None:
     assert isinstance(world["error"], PackageLimitExceeded), world["error"]
     assert world["error"].exceeded == [{"dimension": DIMENSIONS[label], "used": int(used),
-                                        "limit": int(limit)}]
+                                        "requested": 0, "limit": int(limit)}]
 
 
 @then(parsers.re(rf"la suscripción de (?P<name>{NAME}) está (?P<status>\w+)"))

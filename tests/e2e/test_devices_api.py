@@ -163,7 +163,8 @@ async def test_registering_past_the_package_limit_is_refused_with_the_numbers(ap
         "device_id": "bp-3", "name": "Cuarto", "device_type": "blood_pressure",
         "cared_person_id": ana.person_id})
     details = refusal(response, 409, "package_limit_exceeded")
-    assert details["exceeded"] == [{"dimension": "devices", "used": 4, "limit": 3}]
+    assert details["exceeded"] == [  # the usage before the refused addition
+        {"dimension": "devices", "used": 3, "requested": 1, "limit": 3}]
 
 
 async def test_device_lists_are_paginated_and_filtered_by_person(api):

@@ -20,7 +20,18 @@ class InMemoryPackageRepository(InMemoryRepository[Package]):
 
 
 class InMemorySubscriptionRepository(InMemoryRepository[Subscription]):
+    """One unit of work runs at a time here, so ``lock_usage`` only records what was
+    locked, in order: ``(account_id, institution_id)``."""
+
     entity = "subscription"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.usage_locks: list[tuple[UUID | None, UUID | None]] = []
+
+    async def lock_usage(self, *, account_id: UUID | None = None,
+                         institution_id: UUID | None = None) -> None:
+        self.usage_locks.append((account_id, institution_id))
 
     async def list_for_account(self, account_id: UUID) -> list[Subscription]:
         return self._oldest_first(self._where(lambda s: s.account_id == account_id))

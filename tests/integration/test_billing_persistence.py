@@ -659,7 +659,8 @@ async def test_refusals_leave_nothing_behind(sql_uow, seeded,
         await subscribe(SubscribeCommand(minor.id, offer["basic"].id, "monthly"))
     with pytest.raises(PackageLimitExceeded) as refused:  # 4 devices on a 3-device package
         await subscribe(SubscribeCommand(family.id, offer["basic"].id, "monthly"))
-    assert refused.value.details["exceeded"] == [{"dimension": "devices", "used": 4, "limit": 3}]
+    assert refused.value.details["exceeded"] == [{"dimension": "devices", "used": 4,
+                                                   "requested": 0, "limit": 3}]
     with pytest.raises(ValidationFailed):  # institutional packages are for institutions
         await subscribe(SubscribeCommand(family.id, offer["institutional"].id, "monthly"))
     ok = await subscribe(SubscribeCommand(family.id, offer["familiar"].id, "yearly"))
@@ -688,7 +689,8 @@ async def test_an_institution_subscribes_is_warned_over_limits_and_expires(
         [notice_id] = (await uow.connection.execute(select(notifications.c.id))).scalars()
         notice = await uow.notifications.get(notice_id)
     assert notice.address == "sol@example.com" and notice.recipient_user_id == boss.id
-    assert notice.payload["exceeded"] == [{"dimension": "patients", "used": 101, "limit": 100}]
+    assert notice.payload["exceeded"] == [{"dimension": "patients", "used": 101,
+                                           "requested": 0, "limit": 100}]
     clock.set(noon(date(2026, 2, 15)))
     ended = await wired(RunBilling, sql_uow, clock, ids, policy)(
         RunBillingCommand(date(2026, 2, 15)))

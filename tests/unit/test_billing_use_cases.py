@@ -178,7 +178,8 @@ async def test_an_account_over_its_limits_is_notified_once(world):
     [notice] = world.store.notifications.items.values()
     assert (notice.kind, notice.address, notice.channel.value) == ("account",
                                                                    "ana@example.com", "email")
-    assert notice.payload["exceeded"] == [{"dimension": "devices", "used": 5, "limit": 3}]
+    assert notice.payload["exceeded"] == [{"dimension": "devices", "used": 5,
+                                            "requested": 0, "limit": 3}]
 
 
 async def test_an_institution_is_notified_at_its_email(world):

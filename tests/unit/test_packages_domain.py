@@ -125,10 +125,10 @@ LIMITS = Limits(max_users=5, max_devices=8, max_storage_gb=20)
 @pytest.mark.parametrize("usage, exceeded", [
     (Usage(users=5, devices=8, storage_bytes=20 * BYTES_PER_GB), []),
     (Usage(users=4, devices=7, storage_bytes=20 * BYTES_PER_GB - 1), []),
-    (Usage(devices=9), [{"dimension": "devices", "used": 9, "limit": 8}]),
-    (Usage(users=6), [{"dimension": "users", "used": 6, "limit": 5}]),
+    (Usage(devices=9), [{"dimension": "devices", "used": 9, "requested": 0, "limit": 8}]),
+    (Usage(users=6), [{"dimension": "users", "used": 6, "requested": 0, "limit": 5}]),
     (Usage(storage_bytes=20 * BYTES_PER_GB + 1),
-     [{"dimension": "storage_gb", "used": 20.01, "limit": 20}]),
+     [{"dimension": "storage_gb", "used": 20.01, "requested": 0, "limit": 20}]),
 ])
 def test_exactly_at_a_limit_fits_and_one_over_does_not(usage, exceeded):
     assert LIMITS.exceeded_by(usage) == exceeded
@@ -142,7 +142,28 @@ def test_every_exceeded_dimension_is_listed_in_order():
     assert [e["dimension"] for e in refusal.value.exceeded] == [
         "users", "devices", "storage_gb", "patients"]
     assert refusal.value.code == "package_limit_exceeded"
-    assert "devices 4/3" in refusal.value.message
+    assert "devices 4, limit 3" in refusal.value.message
+
+
+@pytest.mark.parametrize("usage, adding, exceeded", [
+    (Usage(devices=7), {"devices": 1}, []),
+    (Usage(devices=8), {"devices": 1},
+     [{"dimension": "devices", "used": 8, "requested": 1, "limit": 8}]),
+    (Usage(devices=6), {"devices": 3},
+     [{"dimension": "devices", "used": 6, "requested": 3, "limit": 8}]),
+    (Usage(users=5), {"users": 1}, [{"dimension": "users", "used": 5, "requested": 1, "limit": 5}]),
+    (Usage(storage_bytes=19 * BYTES_PER_GB + 1), {"storage_gb": 1},
+     [{"dimension": "storage_gb", "used": 19.01, "requested": 1.0, "limit": 20}]),
+])
+def test_a_refused_addition_reports_the_usage_before_it_and_what_it_requests(
+        usage, adding, exceeded):
+    assert LIMITS.exceeded_by(usage, adding) == exceeded
+
+
+def test_the_refusal_message_names_what_was_requested():
+    with pytest.raises(PackageLimitExceeded) as refusal:
+        LIMITS.ensure_fit(Usage(devices=8), {"devices": 1})
+    assert "devices 8 + 1 requested, limit 8" in refusal.value.message
 
 
 def test_no_limit_means_not_gated():

@@ -106,7 +106,7 @@ async def _subscribe_basic(world: BillingWorld):
 
 
 @pytest.mark.parametrize("devices, adding, allowed", [(2, 1, True), (3, 1, False), (0, 3, True)])
-async def test_the_gate_counts_usage_after_the_addition(world, devices, adding, allowed):
+async def test_the_gate_fits_the_usage_plus_the_addition(world, devices, adding, allowed):
     ana, person = await _subscribe_basic(world)
     await world.devices(person, devices)
     check = ensure_within_limits(world.uow(), account_id=ana.id, adding={"devices": adding},
@@ -116,7 +116,23 @@ async def test_the_gate_counts_usage_after_the_addition(world, devices, adding, 
     else:
         with pytest.raises(PackageLimitExceeded) as refusal:
             await check
-        assert refusal.value.exceeded == [{"dimension": "devices", "used": 4, "limit": 3}]
+        assert refusal.value.exceeded == [  # the usage before the addition
+            {"dimension": "devices", "used": 3, "requested": 1, "limit": 3}]
+
+
+async def test_the_gate_locks_the_account_then_the_institution(world):
+    """Every unit of work locks them in this order, so two never wait for each other."""
+    director = await world.user("Directora")
+    home = await world.institution(director)
+    world.store.subscriptions.usage_locks.clear()
+    await ensure_within_limits(world.uow(), account_id=director.id, institution_id=home.id,
+                               adding={"patients": 1}, policy=world.policy)
+    assert world.store.subscriptions.usage_locks == [(director.id, None), (None, home.id)]
+
+
+async def test_subscribing_locks_the_account_whose_usage_it_counts(world):
+    ana, _ = await _subscribe_basic(world)
+    assert world.store.subscriptions.usage_locks == [(ana.id, None)]
 
 
 async def test_an_account_without_a_package_is_not_gated(world):
@@ -142,4 +158,5 @@ async def test_the_gate_checks_the_institution_package(world):
     with pytest.raises(PackageLimitExceeded) as refusal:
         await ensure_within_limits(world.uow(), account_id=None, institution_id=home.id,
                                    adding={"patients": 1}, policy=world.policy)
-    assert refusal.value.exceeded == [{"dimension": "patients", "used": 101, "limit": 100}]
+    assert refusal.value.exceeded == [
+        {"dimension": "patients", "used": 100, "requested": 1, "limit": 100}]

@@ -158,8 +158,9 @@ async def test_usage_must_fit_the_package(world):
     await world.members(person, 2)
     with pytest.raises(PackageLimitExceeded) as refusal:
         await _subscribe(world, package="basic")
-    assert refusal.value.exceeded == [{"dimension": "users", "used": 3, "limit": 2},
-                                      {"dimension": "devices", "used": 4, "limit": 3}]
+    assert refusal.value.exceeded == [
+        {"dimension": "users", "used": 3, "requested": 0, "limit": 2},
+        {"dimension": "devices", "used": 4, "requested": 0, "limit": 3}]
 
 
 # --- change plan ----------------------------------------------------------------------
@@ -201,7 +202,8 @@ async def test_downgrade_refused_when_usage_exceeds_the_smaller_plan(world):
     await world.devices(person, 9)
     with pytest.raises(PackageLimitExceeded) as refusal:
         await _change(world, sub.id, "familiar")
-    assert refusal.value.exceeded == [{"dimension": "devices", "used": 9, "limit": 8}]
+    assert refusal.value.exceeded == [
+        {"dimension": "devices", "used": 9, "requested": 0, "limit": 8}]
     assert (await world.store.subscriptions.get(sub.id)).scheduled_package_id is None
 
 

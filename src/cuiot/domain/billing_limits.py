@@ -80,27 +80,32 @@ class Limits:
                 raise ValidationFailed(f"{name} must be at least 1 (leave it empty for no limit)",
                                        field=name)
 
-    def exceeded_by(self, usage: Usage) -> list[dict[str, Any]]:
-        """Every dimension ``usage`` goes over, with what is used and the limit."""
+    def exceeded_by(self, usage: Usage,
+                    adding: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
+        """Every dimension that ``usage`` plus ``adding`` goes over: what is used before
+        the action, what the action would add (``requested``), and the limit."""
+        after = usage.plus(adding or {})
         exceeded: list[dict[str, Any]] = []
-        checks = [
-            (Dimension.USERS, usage.users, self.max_users, usage.users),
-            (Dimension.DEVICES, usage.devices, self.max_devices, usage.devices),
-            (Dimension.STORAGE_GB, usage.storage_bytes, self._max_storage_bytes(),
-             gigabytes(usage.storage_bytes)),
-            (Dimension.PATIENTS, usage.patients, self.max_patients, usage.patients),
-        ]
-        for dimension, used, limit, shown in checks:
-            if limit is not None and used > limit:
-                exceeded.append({"dimension": dimension.value, "used": shown,
+        for dimension, limit in self._limits():
+            used, total = _amount(usage, dimension), _amount(after, dimension)
+            if limit is not None and total > limit:
+                exceeded.append({"dimension": dimension.value, "used": _shown(dimension, used),
+                                 "requested": _shown(dimension, total - used),
                                  "limit": self._shown_limit(dimension)})
         return exceeded
 
-    def ensure_fit(self, usage: Usage) -> None:
-        """Raise ``PackageLimitExceeded`` listing every exceeded dimension."""
-        exceeded = self.exceeded_by(usage)
+    def ensure_fit(self, usage: Usage, adding: Mapping[str, int] | None = None) -> None:
+        """Raise ``PackageLimitExceeded`` listing every dimension ``adding`` would take
+        over (or ``usage`` is over already)."""
+        exceeded = self.exceeded_by(usage, adding)
         if exceeded:
             raise PackageLimitExceeded(exceeded)
+
+    def _limits(self) -> list[tuple[Dimension, int | None]]:
+        """Each dimension with its limit in the unit usage counts (bytes for storage)."""
+        return [(Dimension.USERS, self.max_users), (Dimension.DEVICES, self.max_devices),
+                (Dimension.STORAGE_GB, self._max_storage_bytes()),
+                (Dimension.PATIENTS, self.max_patients)]
 
     def _max_storage_bytes(self) -> int | None:
         return None if self.max_storage_gb is None else self.max_storage_gb * BYTES_PER_GB
@@ -108,3 +113,13 @@ class Limits:
     def _shown_limit(self, dimension: Dimension) -> int | None:
         shown: int | None = getattr(self, f"max_{dimension.value}")
         return shown
+
+
+def _amount(usage: Usage, dimension: Dimension) -> int:
+    return usage.storage_bytes if dimension is Dimension.STORAGE_GB else int(
+        getattr(usage, dimension.value))
+
+
+def _shown(dimension: Dimension, amount: int) -> int | float:
+    """Storage is shown in gigabytes; the others as counted."""
+    return gigabytes(amount) if dimension is Dimension.STORAGE_GB else amount

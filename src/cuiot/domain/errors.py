@@ -65,14 +65,22 @@ class LegalCapacityDenied(DomainError):
 
 
 class PackageLimitExceeded(DomainError):
-    """Usage does not fit a package. ``details['exceeded']`` lists each dimension."""
+    """Usage does not fit a package. ``details['exceeded']`` lists each dimension with
+    what is used before the refused action, what it would add and the limit."""
 
     code = "package_limit_exceeded"
 
     def __init__(self, exceeded: list[dict[str, Any]]) -> None:
-        text = ", ".join(f"{e['dimension']} {e['used']}/{e['limit']}" for e in exceeded)
+        text = ", ".join(_over_limit(e) for e in exceeded)
         super().__init__(f"package limits exceeded: {text}", exceeded=exceeded)
         self.exceeded = exceeded
+
+
+def _over_limit(exceeded: dict[str, Any]) -> str:
+    """``devices 3 + 1 requested, limit 3``; ``devices 9, limit 8`` when nothing is added."""
+    requested = exceeded.get("requested")
+    more = f" + {requested} requested" if requested else ""
+    return f"{exceeded['dimension']} {exceeded['used']}{more}, limit {exceeded['limit']}"
 
 
 class InvalidStateTransition(Conflict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
@@ -89,9 +89,10 @@ class Package:
                 "institutional packages are for institutions only, the others for users",
                 field="package_id", package_type=self.type.value)
 
-    def ensure_fits(self, usage: Usage) -> None:
-        """Raise ``PackageLimitExceeded`` when ``usage`` goes over any of the limits."""
-        self.limits.ensure_fit(usage)
+    def ensure_fits(self, usage: Usage, adding: Mapping[str, int] | None = None) -> None:
+        """Raise ``PackageLimitExceeded`` when ``usage`` (plus ``adding``) goes over any
+        of the limits."""
+        self.limits.ensure_fit(usage, adding)
 
     def update(self, *, type: PackageType, name: str, price_monthly: Money,
                price_yearly: Money | None, limits: Limits, support_level: SupportLevel,

@@ -43,13 +43,27 @@ async def ensure_within_limits(
     patients. An account without an active package is not gated here.
 
     Given both, the user's account and the institution are each checked against their
-    own package. The ``used`` reported is the usage after the addition; dimensions the
-    package sets no limit for are not gated.
+    own package (the account first, so two units of work lock them in the same order).
+    A refusal reports the usage before the addition and what it requests; dimensions the
+    package sets no limit for are not gated. The account stays locked until the caller's
+    unit of work ends: a simultaneous check of it waits, then counts what this one wrote.
     """
     for account, institution in ((account_id, None), (None, institution_id)):
         if account is None and institution is None:
             continue
+        await uow.subscriptions.lock_usage(account_id=account, institution_id=institution)
         package = await current_package(uow, account_id=account, institution_id=institution)
         if package is not None:
             usage = await usage_of(uow, account_id=account, institution_id=institution)
-            package.ensure_fits(usage.plus(adding))
+            package.ensure_fits(usage, adding)
+
+
+async def ensure_usage_fits(
+    uow: UnitOfWork, package: Package, *, account_id: UUID | None = None,
+    institution_id: UUID | None = None
+) -> None:
+    """Raise ``PackageLimitExceeded`` when what the account uses now does not fit
+    ``package`` (subscribing, downgrading). The account stays locked as above."""
+    await uow.subscriptions.lock_usage(account_id=account_id, institution_id=institution_id)
+    package.ensure_fits(await usage_of(uow, account_id=account_id,
+                                       institution_id=institution_id))

@@ -46,6 +46,14 @@ class SubscriptionRepository(Protocol):
         """Subscriptions not expired, by id (for the over-limit check of a billing run)."""
         ...
 
+    async def lock_usage(self, *, account_id: UUID | None = None,
+                         institution_id: UUID | None = None) -> None:
+        """Hold the usage of a user's account (or of an institution) still until this
+        unit of work ends: another unit of work checking its limits waits here until
+        this one commits or rolls back, and what this one reads of the account from now
+        on is as committed (so a limit is checked and written as one step)."""
+        ...
+
 
 class InvoiceRepository(Protocol):
     async def get(self, invoice_id: UUID) -> Invoice | None: ...

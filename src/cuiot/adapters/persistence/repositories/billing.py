@@ -2,7 +2,8 @@
 in ``orm/billing.py``; the reads of the API are in ``views/billing.py``).
 
 Finders that return a batch order by id, so a run that works through them in batches
-sees each row once."""
+sees each row once. ``lock_usage`` makes checking a package limit and writing what it
+allowed one step per account (the row locks of ``repositories/alerts.py``, for budgets)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ from cuiot.adapters.persistence.orm.billing import (
     subscriptions,
     user_packages,
 )
+from cuiot.adapters.persistence.orm.care import institutions
+from cuiot.adapters.persistence.orm.identity import users
 from cuiot.adapters.persistence.repositories.session import SessionRepository
+from cuiot.domain.care import CaredPerson, Institution
 from cuiot.domain.invoices import Invoice, InvoiceStatus
 from cuiot.domain.packages import Package
 from cuiot.domain.subscriptions import Subscription, SubscriptionStatus
@@ -61,12 +65,46 @@ class SqlAlchemySubscriptionRepository(SessionRepository[Subscription]):
         return await self._find(subscriptions.c.status != SubscriptionStatus.EXPIRED,
                                 offset=offset, limit=limit)
 
+    async def lock_usage(self, *, account_id: UUID | None = None,
+                         institution_id: UUID | None = None) -> None:
+        """PostgreSQL: lock the account's user row (or the institution's row) FOR NO KEY
+        UPDATE, which serialises the limit checks of one account yet lets rows that
+        refer to it be written meanwhile. Taken on the connection, before this unit of
+        work flushes its own changes, so the account is always locked before the rows
+        written after it. Then what was loaded of the account before the lock is read
+        again. SQLite needs neither: it lets one writer in at a time (BEGIN IMMEDIATE)."""
+        if self.session.bind is None or self.session.bind.dialect.name != "postgresql":
+            return
+        table, key = (users, account_id) if account_id is not None else (
+            institutions, institution_id)
+        connection = await self.session.connection()
+        await connection.execute(select(table.c.id).where(table.c.id == key)
+                                 .with_for_update(key_share=True))
+        await self._reload(account_id, institution_id)
+
+    async def _reload(self, account_id: UUID | None, institution_id: UUID | None) -> None:
+        """Refresh the account's cared persons and institution this unit of work loaded
+        before the lock: another one may have given someone access since."""
+        await self.session.flush()  # a refresh would drop changes not written yet
+        held = [entity for entity in self.session.identity_map.values()
+                if _of_account(entity, account_id, institution_id)]
+        for entity in held:
+            await self.session.refresh(entity)
+
     async def _find(self, *conditions: Any, oldest_first: bool = False, offset: int = 0,
                     limit: int | None = None) -> list[Subscription]:
         s = subscriptions.c
         order = (s.created_at, s.id) if oldest_first else (s.id,)
         stmt = select(Subscription).where(*conditions).order_by(*order)
         return list((await self.session.scalars(stmt.offset(offset).limit(limit))).all())
+
+
+def _of_account(entity: object, account_id: UUID | None, institution_id: UUID | None) -> bool:
+    """Whether ``entity`` is counted in the usage of the account or the institution."""
+    if isinstance(entity, CaredPerson):
+        return entity.account_id == account_id if account_id is not None else (
+            entity.institution_id == institution_id)
+    return isinstance(entity, Institution) and entity.id == institution_id
 
 
 def _account_kind_stored(subscription_id: UUID) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from cuiot.application.billing import limits
 from cuiot.application.billing.commands.invoices import (
     InvoiceLines,
     issue_invoice,
@@ -18,7 +19,6 @@ from cuiot.application.billing.commands.invoices import (
 )
 from cuiot.application.billing.commands.packages import offered_package
 from cuiot.application.billing.commands.subscriptions import Contracting
-from cuiot.application.billing.commands.usage import usage_of
 from cuiot.application.shared.access import load_actor
 from cuiot.domain.errors import NotFound
 from cuiot.domain.invoices import Invoice, InvoiceKind, prorated_difference
@@ -81,9 +81,8 @@ class ChangePlan(Contracting):
         return PlanChanged(subscription, invoice, scheduled=False)
 
     async def _downgrade(self, subscription: Subscription, target: Package) -> PlanChanged:
-        usage = await usage_of(self.uow, account_id=subscription.account_id,
-                               institution_id=subscription.institution_id)
-        target.ensure_fits(usage)
+        await limits.ensure_usage_fits(self.uow, target, account_id=subscription.account_id,
+                                       institution_id=subscription.institution_id)
         subscription.schedule_downgrade(target.id)
         return PlanChanged(subscription, None, scheduled=True)
 

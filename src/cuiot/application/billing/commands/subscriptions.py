@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from cuiot.application.billing import limits
 from cuiot.application.billing.commands.invoices import (
     InvoiceLines,
     issue_invoice,
     owned_subscription,
 )
 from cuiot.application.billing.commands.packages import offered_package
-from cuiot.application.billing.commands.usage import usage_of
 from cuiot.application.referrals import hooks as referral_hooks
 from cuiot.application.shared.access import accessible_cared_person, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
@@ -90,7 +90,7 @@ class Subscribe(Contracting):
             package = await offered_package(self.uow, cmd.package_id)
             package.ensure_suits(for_institution=cmd.institution_id is not None)
             await self._ensure_no_live_subscription(account)
-            package.ensure_fits(await usage_of(self.uow, **account))
+            await limits.ensure_usage_fits(self.uow, package, **account)
             now, today = self.clock.now(), self.clock.today()
             subscription = Subscription.start(
                 id=self.ids.new_id(), subscriber_id=actor.id, package_id=package.id,
