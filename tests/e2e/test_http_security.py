@@ -4,6 +4,7 @@ security headers, no caching of tokens and personal data, refusals of a bounded 
 from __future__ import annotations
 
 import json
+from uuid import uuid4
 
 from tests.e2e.conftest import PASSWORD
 
@@ -81,3 +82,30 @@ async def test_api8_2023_no_debug_and_no_stack_traces(api):
     assert answer.status_code == 500 and answer.json()["error"] == "internal_error"
     assert "secret detail" not in answer.text and "Traceback" not in answer.text
     assert answer.json()["details"]["request_id"] == answer.headers["x-request-id"]
+
+
+async def test_api3_2023_no_mass_assignment_and_no_secret_in_an_answer(api):
+    """Broken object property level authorization: a field a client may not set is
+    refused, not silently taken (roles, status, the account a person belongs to), and
+    no answer carries a password hash or a stored key."""
+    sneaky = await api.client.post("/api/v1/auth/register", json={
+        "email": "eve@example.com", "password": PASSWORD, "first_name": "Eve",
+        "last_name": "Paz", "roles": ["admin"], "is_active": True})
+    assert sneaky.status_code == 422
+    assert (await api.client.post("/api/v1/auth/login", json={
+        "email": "eve@example.com", "password": PASSWORD})).status_code == 401  # not created
+
+    headers = await api.user("lucia@example.com")
+    answers = [await api.client.get("/api/v1/users/me", headers=headers)]
+    person = await api.client.post("/api/v1/cared-persons", headers=headers, json={
+        "first_name": "Rosa", "last_name": "Paz", "date_of_birth": "1940-01-01",
+        "care_type": "delegated"})
+    answers.append(person)
+    moved = await api.client.patch(f"/api/v1/cared-persons/{person.json()['id']}",
+                                   headers=headers, json={"account_id": str(uuid4())})
+    assert moved.status_code == 422
+    me = answers[0].json()
+    assert [r["role"] for r in me["roles"]] == ["family"]
+    for answer in answers:
+        text = answer.text.lower()
+        assert "hash" not in text and "password" not in text and "api_key" not in text
