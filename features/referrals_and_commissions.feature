@@ -148,6 +148,16 @@ Característica: Referidos y comisiones
     Entonces la invitación a "maria@ejemplo.com" está registrada
     Y la invitación a "maria@ejemplo.com" apunta al nuevo usuario
 
+  Escenario: Registrarse con un código no le da comisión a nadie: solo paga la primera factura
+    # crear cuentas con códigos propios, sin pagar, no junta comisiones ni bonos
+    Dado "Ana" invitó a "maria@ejemplo.com" como cuidador
+    Y "Ana" invitó a "jose@ejemplo.com" como cuidador
+    Cuando "maria@ejemplo.com" se registra con su código
+    Y "jose@ejemplo.com" se registra con su código
+    Entonces la invitación a "maria@ejemplo.com" está registrada
+    Y la invitación a "jose@ejemplo.com" está registrada
+    Y "Ana" no tiene comisiones
+
   Escenario: Registrarse con el código de otro correo es rechazado
     Dado "Ana" invitó a "maria@ejemplo.com" como cuidador
     Cuando "jose@ejemplo.com" se registra con el código de "maria@ejemplo.com"

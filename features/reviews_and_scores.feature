@@ -100,6 +100,17 @@ Característica: Reseñas y puntajes de cuidadores e instituciones
     Cuando Rosa reseña a Juan con 4 estrellas
     Entonces la reseña es rechazada porque no cuidó a esa persona
 
+  Escenario: No se puede reseñar a una cuidadora que fue invitada pero nunca aceptó
+    # asignar a un cuidador es invitarlo: si no acepta, nunca cuidó a la persona
+    Dado que la cuidadora Lina fue invitada a cuidar a Rosa pero no aceptó
+    Cuando Rosa reseña a Lina con 4 estrellas
+    Entonces la reseña es rechazada porque no cuidó a esa persona
+
+  Escenario: Tampoco a una cuidadora que rechazó cuidar a la persona
+    Dado que la cuidadora Lina fue invitada a cuidar a Rosa y rechazó
+    Cuando Rosa reseña a Lina con 4 estrellas
+    Entonces la reseña es rechazada porque no cuidó a esa persona
+
   Escenario: No se puede reseñar a una institución que nunca tuvo a la persona
     Dado que la residencia Las Lomas nunca tuvo a Rosa
     Cuando Rosa reseña a Las Lomas con 4 estrellas

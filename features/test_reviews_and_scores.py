@@ -177,10 +177,12 @@ class Scene:
             self.parties[name] = (kind, party_id)
         return self.parties[name][1]
 
-    def link(self, party: str, person: str) -> None:
+    def link(self, party: str, person: str, accepted: bool = True) -> None:
         kind, party_id = self.parties[party]
         if kind is ReviewedKind.CAREGIVER:
             self.change_person(person, lambda p: p.assign_caregiver(party_id))
+            if accepted:
+                self.change_person(person, lambda p: p.accept_caregiving(party_id))
         else:
             self.change_person(person, lambda p: setattr(p, "institution_id", party_id))
 
@@ -256,6 +258,15 @@ def _(scene: Scene, name: str, person: str) -> None:
 @given(parsers.re(rf"que (?:la cuidadora|el cuidador) (?P<name>{NAME}) nunca cuidó a {NAME}"))
 def _(scene: Scene, name: str) -> None:
     scene.party(name, ReviewedKind.CAREGIVER)
+
+
+@given(parsers.re(rf"que (?:la cuidadora|el cuidador) (?P<name>{NAME}) fue invitad[ao] a cuidar a (?P<person>{NAME}) (?P<answer>pero no aceptó|y rechazó)"))
+def _(scene: Scene, name: str, person: str, answer: str) -> None:
+    scene.party(name, ReviewedKind.CAREGIVER)
+    scene.link(name, person, accepted=False)
+    if answer == "y rechazó":
+        party_id = scene.parties[name][1]
+        scene.change_person(person, lambda p: p.decline_caregiving(party_id))
 
 
 @given(parsers.re(rf"que la residencia (?P<name>{NAME}) tuvo a (?P<person>{NAME}) como residente"))

@@ -232,11 +232,18 @@ async def test_caregivers_are_assigned_and_see_the_person(api):
     first = await api.client.post(url, headers=laura,
                                   json={"caregiver_id": str(carla_id), "primary": True})
     assert first.status_code == 201
-    assert first.json()["caregivers"] == [{"caregiver_id": str(carla_id), "primary": True}]
+    assert first.json() == {"cared_person_id": rosa["id"], "caregiver_id": str(carla_id),
+                            "primary": True, "status": "pending"}
+    accepted = await api.client.post(f"{url}/{carla_id}/accept", headers=carla)
+    assert accepted.json()["status"] == "accepted"
     second = await api.client.post(url, headers=laura,
                                    json={"caregiver_id": str(pablo_id), "primary": True})
-    assert second.json()["caregivers"] == [{"caregiver_id": str(carla_id), "primary": False},
-                                           {"caregiver_id": str(pablo_id), "primary": True}]
+    assert second.status_code == 201
+    assert (await api.client.post(f"{url}/{pablo_id}/accept", headers=pablo)).status_code == 200
+    person = (await api.client.get(f"{API}/cared-persons/{rosa['id']}", headers=laura)).json()
+    assert person["caregivers"] == [
+        {"caregiver_id": str(pablo_id), "primary": True, "status": "accepted"},
+        {"caregiver_id": str(carla_id), "primary": False, "status": "accepted"}]
     seen = await api.client.get(f"{API}/cared-persons/{rosa['id']}", headers=carla)
     assert seen.status_code == 200
     refusal(await api.client.post(url, headers=laura, json={"caregiver_id": str(carla_id)}),

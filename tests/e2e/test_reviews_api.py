@@ -51,9 +51,11 @@ async def cast(api: Api) -> Cast:
     rosa = await api.user("rosa@example.com")
     rosa_cp = await created(api, "/cared-persons", rosa,
                             {"first_name": "Rosa", "last_name": "Paz", "care_type": "self_care"})
-    for caregiver_id in (marta, juan):
+    for caregiver_id, email in ((marta, "marta@example.com"), (juan, "juan@example.com")):
         await created(api, f"/cared-persons/{rosa_cp['id']}/caregivers", rosa,
                       {"caregiver_id": str(caregiver_id)})
+        await created(api, f"/cared-persons/{rosa_cp['id']}/caregivers/{caregiver_id}/accept",
+                      await api.login(email), {}, expected=200)
     lucia = await api.user("lucia@example.com")
     await created(api, f"/cared-persons/{rosa_cp['id']}/members", rosa,
                   {"email": "lucia@example.com"})

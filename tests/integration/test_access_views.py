@@ -33,7 +33,8 @@ NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
 TODAY = date(2026, 1, 15)
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
 
-WAYS = ("holder", "own_login", "member", "caregiver", "representative", "superseded",
+WAYS = ("holder", "own_login", "member", "caregiver", "invited", "declined", "representative",
+        "superseded",
         "tied_first", "tied_second", "expired", "unverified", "not_yet", "ended_today",
         "institution_admin", "staff", "on_call", "stranger", "admin", "former_admin")
 
@@ -78,6 +79,11 @@ async def world(sql_uow: UowFactory) -> dict[str, object]:
     nobody = a_person(users["stranger"], "Nadie")  # the stranger holds one: no one else sees
     juan.add_member(users["member"].id)
     juan.assign_caregiver(users["caregiver"].id, primary=True)
+    juan.accept_caregiving(users["caregiver"].id)
+    for person in (juan, rosa):  # invited to care for both, has not answered: sees neither
+        person.assign_caregiver(users["invited"].id, primary=True)
+    juan.assign_caregiver(users["declined"].id)
+    juan.decline_caregiving(users["declined"].id)
     same = NOW - timedelta(days=3)
     representations = [
         a_representation(juan, users["representative"], valid_from=date(2025, 6, 1)),
@@ -135,7 +141,8 @@ async def test_each_way_in_reaches_whom_it_should(
     rosa, juan, tito, ana, nobody = (p.id for p in world["persons"])
     expected = {
         "holder": {rosa, juan, tito, ana}, "own_login": {rosa}, "member": {juan},
-        "caregiver": {juan}, "representative": {juan}, "superseded": set(),
+        "caregiver": {juan}, "invited": set(), "declined": set(),
+        "representative": {juan}, "superseded": set(),
         "expired": set(), "unverified": set(), "not_yet": set(), "ended_today": {rosa},
         "institution_admin": {tito}, "staff": {tito}, "on_call": {tito},
         "stranger": {nobody}, "admin": {rosa, juan, tito, ana, nobody}, "former_admin": set(),

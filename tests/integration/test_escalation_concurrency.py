@@ -16,7 +16,7 @@ from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertComm
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
 from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
 from cuiot.domain.alerts import AlertStatus
-from cuiot.domain.care import CaregiverAssignment
+from cuiot.domain.care import AssignmentStatus, CaregiverAssignment
 from cuiot.domain.errors import Conflict
 from cuiot.domain.users import Role
 from tests.integration.test_safety_persistence import (
@@ -44,7 +44,8 @@ async def family(sql_uow):
     """Ana holds the account of Elena, whom Carla cares for (primary): two users at
     levels 1 and 2, each told by email and push."""
     ana, carla = a_user("Ana", Role.FAMILY), a_user("Carla", Role.CAREGIVER)
-    elena = a_person(ana, caregivers=[CaregiverAssignment(carla.id, primary=True)])
+    elena = a_person(ana, caregivers=[CaregiverAssignment(carla.id, primary=True,
+                                                          status=AssignmentStatus.ACCEPTED)])
     device = a_device(elena)
     await store(sql_uow, ana, carla, elena, device)
     return ana, elena, device

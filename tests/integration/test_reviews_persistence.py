@@ -71,6 +71,7 @@ async def cast(sql_uow) -> Cast:
                        care_type=CareType.SELF_CARE, user_id=people["rosa"].id,
                        institution_id=aromos.id)
     rosa.assign_caregiver(people["marta"].id)
+    rosa.accept_caregiving(people["marta"].id)
     async with sql_uow() as uow:
         for person in people.values():
             await uow.users.add(person)

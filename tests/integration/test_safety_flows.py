@@ -29,7 +29,12 @@ from cuiot.application.safety.queries.alerts import ListAlerts, ListAlertsQuery
 from cuiot.application.safety.queries.events import ListEvents, ListEventsQuery
 from cuiot.application.shared.queries import Window
 from cuiot.domain.alerts import AlertOpened, AlertStatus
-from cuiot.domain.care import CaregiverAssignment, LegalRepresentation, Relationship
+from cuiot.domain.care import (
+    AssignmentStatus,
+    CaregiverAssignment,
+    LegalRepresentation,
+    Relationship,
+)
 from cuiot.domain.devices import Device, DeviceStatus
 from cuiot.domain.errors import Conflict, Forbidden, InvalidReading, NotFound, PackageLimitExceeded
 from cuiot.domain.packages import BillingCycle, PackageType, default_catalogue
@@ -79,7 +84,8 @@ async def family(sql_uow):
     people = {n: a_user(n) for n in ("Ana", "Rita", "Bruno", "Zoe")}
     people["Carla"], people["Root"] = a_user("Carla", Role.CAREGIVER), a_user("Root", Role.ADMIN)
     elena = a_person(people["Ana"], member_ids={people["Bruno"].id},
-                     caregivers=[CaregiverAssignment(people["Carla"].id, primary=True)])
+                     caregivers=[CaregiverAssignment(people["Carla"].id, primary=True,
+                                                     status=AssignmentStatus.ACCEPTED)])
     representation = LegalRepresentation(
         id=uuid4(),
         cared_person_id=elena.id, representative_id=people["Rita"].id,
@@ -124,7 +130,8 @@ async def test_registering_devices_respects_the_package(sql_uow, run, family, cl
         await run.register(zoe, mother, f"zoe-{n}")
     with pytest.raises(PackageLimitExceeded) as refused:
         await run.register(zoe, mother, "zoe-3")
-    assert refused.value.exceeded == [{"dimension": "devices", "used": 4, "limit": 3}]
+    assert refused.value.exceeded == [{"dimension": "devices", "used": 3,
+                                       "requested": 1, "limit": 3}]
     registered = await run(RegisterDevice, RegisterDeviceCommand(
         people["Ana"].id, "ana-0", "Tensiómetro", "blood_pressure", elena.id,
         location="living", config={"heartbeat_s": 60}))

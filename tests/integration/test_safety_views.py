@@ -29,7 +29,13 @@ from cuiot.application.safety.queries.events import (
 )
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.domain.alerts import AlertStatus
-from cuiot.domain.care import CaregiverAssignment, Institution, LegalRepresentation, Relationship
+from cuiot.domain.care import (
+    AssignmentStatus,
+    CaregiverAssignment,
+    Institution,
+    LegalRepresentation,
+    Relationship,
+)
 from cuiot.domain.errors import NotFound, ValidationFailed
 from cuiot.domain.sensor_events import EventType, Severity
 from cuiot.domain.users import Role
@@ -95,7 +101,8 @@ async def scene(sql_uow, commands):
     home = Institution(id=uuid4(), name="Hogar Sol", admin_id=people["Director"].id,
                        created_at=NOW, on_call_ids={people["Eva"].id})
     elena = a_person(people["Ana"], member_ids={people["Bruno"].id},
-                     caregivers=[CaregiverAssignment(people["Carla"].id, primary=True)],
+                     caregivers=[CaregiverAssignment(people["Carla"].id, primary=True,
+                                                     status=AssignmentStatus.ACCEPTED)],
                      institution_id=home.id)
     representation = LegalRepresentation(
         id=uuid4(), cared_person_id=elena.id, representative_id=people["Rita"].id,

@@ -18,7 +18,7 @@ from cuiot.application.billing.commands.subscriptions import Subscribe, Subscrib
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand
 from cuiot.application.safety.commands.ingest import IngestReading, IngestReadingCommand
 from cuiot.domain.alerts import AlertStatus
-from cuiot.domain.care import CaregiverAssignment
+from cuiot.domain.care import AssignmentStatus, CaregiverAssignment
 from cuiot.domain.packages import default_catalogue
 from cuiot.domain.users import Role
 from cuiot.entrypoints.scheduler import Scheduler, exclusive
@@ -71,7 +71,8 @@ async def family(sql_uow):
     1, both at level 2 and at level 3 (which has nobody of its own, so level 2 is told
     again), each by email and push."""
     ana, carla = a_user("Ana", Role.FAMILY), a_user("Carla", Role.CAREGIVER)
-    elena = a_person(ana, caregivers=[CaregiverAssignment(carla.id, primary=True)])
+    elena = a_person(ana, caregivers=[CaregiverAssignment(carla.id, primary=True,
+                                                          status=AssignmentStatus.ACCEPTED)])
     device = a_device(elena)
     await store(sql_uow, ana, carla, elena, device)
     return ana, elena, device

@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 
 from cuiot.domain.care import (
+    AssignmentStatus,
     CaredPerson,
     CaregiverAssignment,
     CareType,
@@ -20,6 +21,7 @@ from cuiot.domain.values import EmailAddress
 from tests.support.statements import statements
 
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
+ACCEPTED = AssignmentStatus.ACCEPTED
 
 
 def a_user(email: str = "ana@example.com") -> User:
@@ -102,6 +104,7 @@ def a_scene() -> tuple[list[User], Institution, CaredPerson, LegalRepresentation
                          thresholds={"systolic_high": 150})
     person.add_member(member.id)
     person.assign_caregiver(carer.id, primary=True)
+    person.accept_caregiving(carer.id)
     rep = LegalRepresentation(id=uuid4(), cared_person_id=person.id, representative_id=holder.id,
                               relationship=Relationship.CHILD, document_ref="poder 123",
                               valid_from=date(2025, 1, 1), created_at=NOW)
@@ -169,7 +172,8 @@ async def test_a_changed_child_collection_writes_only_the_rows_that_changed(engi
         home = await uow.institutions.get(institution.id)
         with statements(engine) as seen:
             loaded.add_member(newcomer.id)
-            loaded.assign_caregiver(member.id, primary=True)  # the old primary is demoted
+            loaded.assign_caregiver(member.id, primary=True)
+            loaded.accept_caregiving(member.id)  # the old primary is demoted
             home.add_staff(member.id, on_call=True)
             await uow.commit()
     writes = sorted(w.split(" (")[0].split(" SET")[0] for w in seen.writes())
@@ -179,8 +183,8 @@ async def test_a_changed_child_collection_writes_only_the_rows_that_changed(engi
         loaded = await uow.cared_persons.get(person.id)
         home = await uow.institutions.get(institution.id)
         assert loaded.member_ids == {member.id, newcomer.id}
-        assert loaded.caregivers == [CaregiverAssignment(member.id, True),
-                                     CaregiverAssignment(carer.id, False)]
+        assert loaded.caregivers == [CaregiverAssignment(member.id, True, ACCEPTED),
+                                     CaregiverAssignment(carer.id, False, ACCEPTED)]
         assert home.on_call_ids == {carer.id, member.id} == home.staff_ids
         with statements(engine) as seen:
             loaded.member_ids.discard(newcomer.id)

@@ -26,6 +26,7 @@ from cuiot.application.safety.commands.ingest import (
 from cuiot.application.shared.queries import Viewer
 from cuiot.domain.alerts import Alert
 from cuiot.domain.care import (
+    AssignmentStatus,
     CaredPerson,
     CaregiverAssignment,
     CareType,
@@ -114,8 +115,10 @@ class SafetyBench:
         self.store.representations.items[rep.id] = rep
         return rep
 
-    def caregiver(self, person: CaredPerson, user: User, primary: bool = False) -> None:
-        self.fresh(person).caregivers.append(CaregiverAssignment(user.id, primary))
+    def caregiver(self, person: CaredPerson, user: User, primary: bool = False,
+                  status: AssignmentStatus = AssignmentStatus.ACCEPTED) -> None:
+        """A caregiver of the person (one who accepted, unless ``status`` says otherwise)."""
+        self.fresh(person).caregivers.append(CaregiverAssignment(user.id, primary, status))
 
     def institution(self, person: CaredPerson, admin: User, *on_call: User) -> Institution:
         institution = Institution(id=self.ids.new_id(), name="Hogar Sol", admin_id=admin.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cuiot.application.billing import limits
+from cuiot.application.care.commands.caregiving import AcceptCaregiving, AnswerInvitationCommand
 from cuiot.application.care.commands.institutions import (
     AddInstitutionStaff,
     AddInstitutionStaffCommand,
@@ -17,6 +18,7 @@ from cuiot.application.care.commands.members import (
     AssignCaregiver,
     AssignCaregiverCommand,
 )
+from cuiot.domain.care import AssignmentStatus, CaregiverAssignment
 from cuiot.domain.errors import (
     Conflict,
     Forbidden,
@@ -90,14 +92,20 @@ async def test_the_user_limit_refuses_a_new_member(bench: Bench,
     assert not bench.fresh(rosa).has_access(pedro.id)
 
 
-async def test_a_caregiver_is_assigned_and_a_new_primary_replaces_the_old(bench: Bench) -> None:
+async def test_a_caregiver_is_invited_and_an_accepted_primary_replaces_the_old(
+        bench: Bench) -> None:
     laura = await bench.user("Laura")
     eva = await bench.user("Eva", None, Role.CAREGIVER)
     luz = await bench.user("Luz", None, Role.CAREGIVER)
     rosa = await bench.delegated(laura)
     assign = bench.use_case(AssignCaregiver)
-    await assign(AssignCaregiverCommand(laura.id, rosa.id, eva.id, primary=True))
+    invited = await assign(AssignCaregiverCommand(laura.id, rosa.id, eva.id, primary=True))
+    assert invited == CaregiverAssignment(eva.id, True, AssignmentStatus.PENDING)
+    assert not bench.fresh(rosa).has_access(eva.id)
+    await bench.call(AcceptCaregiving, AnswerInvitationCommand(eva.id, rosa.id, eva.id))
     await assign(AssignCaregiverCommand(laura.id, rosa.id, luz.id, primary=True))
+    assert bench.fresh(rosa).primary_caregiver_id == eva.id  # until Luz accepts
+    await bench.call(AcceptCaregiving, AnswerInvitationCommand(luz.id, rosa.id, luz.id))
     rosa = bench.fresh(rosa)
     assert rosa.is_cared_for_by(eva.id) and rosa.primary_caregiver_id == luz.id
     with pytest.raises(Conflict):

@@ -105,6 +105,7 @@ def person(care_type: CareType = CareType.SELF_CARE, **changes: object) -> Cared
     cp = CaredPerson(UUID(int=50), ROSA, "Rosa", "Paz", date(1940, 1, 1), NOW,
                      care_type=care_type, user_id=ROSA)
     cp.assign_caregiver(MARTA)
+    cp.accept_caregiving(MARTA)
     cp.institution_id = AROMOS
     for name, value in changes.items():
         setattr(cp, name, value)

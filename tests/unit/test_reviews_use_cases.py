@@ -69,6 +69,7 @@ async def build_cast(store: InMemoryStore, ids: SequentialIdGenerator, clock: Fi
                         member_ids={u["lucia"]})
     for cp in (rosa, elena):
         cp.assign_caregiver(u["marta"])
+        cp.accept_caregiving(u["marta"])
         await store.cared_persons.add(cp)
     await store.representations.add(LegalRepresentation(
         ids.new_id(), elena.id, u["pablo"], Relationship.CHILD, "poder 1", date(2025, 1, 1),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from cuiot.domain.errors import Conflict, ValidationFailed
+from cuiot.domain.errors import Conflict, InvalidStateTransition, NotFound, ValidationFailed
 from cuiot.domain.users import CapacityStatus, check_name
 from cuiot.domain.values import EmailAddress
 
@@ -28,10 +28,25 @@ class Relationship(StrEnum):
     OTHER = "other"
 
 
+class AssignmentStatus(StrEnum):
+    PENDING = "pending"  # invited: the caregiver has not said yes
+    ACCEPTED = "accepted"
+
+
 @dataclass(frozen=True, slots=True)
 class CaregiverAssignment:
+    """A caregiver named for a cared person. Nobody is made someone's caregiver without
+    their consent: an assignment starts ``pending`` and gives nothing (no access, no
+    alerts, no reviews) until the caregiver accepts it. ``primary``: the primary
+    caregiver, or for a pending one, once they accept."""
+
     caregiver_id: UUID
     primary: bool = False
+    status: AssignmentStatus = AssignmentStatus.PENDING
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == AssignmentStatus.ACCEPTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,29 +94,75 @@ class CaredPerson:
         """Users given access by the account: the account holder, members, the person."""
         return user_id in {self.account_id, self.user_id, *self.member_ids}
 
+    def assignment_of(self, caregiver_id: UUID) -> CaregiverAssignment | None:
+        """The caregiver's assignment, pending or accepted, if there is one."""
+        return next((a for a in self.caregivers if a.caregiver_id == caregiver_id), None)
+
     def is_cared_for_by(self, caregiver_id: UUID) -> bool:
-        return any(a.caregiver_id == caregiver_id for a in self.caregivers)
+        """Whether ``caregiver_id`` accepted to care for the person (an invitation alone
+        counts for nothing)."""
+        found = self.assignment_of(caregiver_id)
+        return found is not None and found.accepted
+
+    @property
+    def caregiver_ids(self) -> list[UUID]:
+        """The caregivers who accepted."""
+        return [a.caregiver_id for a in self.caregivers if a.accepted]
 
     def has_access(self, user_id: UUID) -> bool:
-        """Direct access (members and caregivers). Representatives and institution staff
-        are added by the application, which knows those records."""
+        """Direct access (members and caregivers who accepted). Representatives and
+        institution staff are added by the application, which knows those records."""
         return self.has_member(user_id) or self.is_cared_for_by(user_id)
+
+    def counts_user(self, user_id: UUID) -> bool:
+        """Whether ``user_id`` is one of the users of the person's account: one with
+        access, or a caregiver invited (a pending invitation holds its place)."""
+        return self.has_member(user_id) or self.assignment_of(user_id) is not None
 
     @property
     def primary_caregiver_id(self) -> UUID | None:
-        return next((a.caregiver_id for a in self.caregivers if a.primary), None)
+        return next((a.caregiver_id for a in self.caregivers if a.primary and a.accepted), None)
 
     def add_member(self, user_id: UUID) -> None:
         if self.has_member(user_id):
             raise Conflict("user already has access to this cared person", user_id=str(user_id))
         self.member_ids.add(user_id)
 
-    def assign_caregiver(self, caregiver_id: UUID, primary: bool = False) -> None:
-        if self.is_cared_for_by(caregiver_id):
-            raise Conflict("caregiver already assigned", caregiver_id=str(caregiver_id))
-        if primary:
-            self.caregivers = [CaregiverAssignment(a.caregiver_id, False) for a in self.caregivers]
-        self.caregivers.append(CaregiverAssignment(caregiver_id, primary))
+    def assign_caregiver(self, caregiver_id: UUID, primary: bool = False) -> CaregiverAssignment:
+        """Invite a caregiver: the assignment is pending until they accept it."""
+        found = self.assignment_of(caregiver_id)
+        if found is not None:
+            raise Conflict("caregiver already assigned", caregiver_id=str(caregiver_id),
+                           status=found.status.value)
+        assignment = CaregiverAssignment(caregiver_id, primary)
+        self.caregivers.append(assignment)
+        return assignment
+
+    def accept_caregiving(self, caregiver_id: UUID) -> CaregiverAssignment:
+        """The caregiver accepts their invitation; an accepted primary replaces the
+        primary there was."""
+        index, invitation = self._invitation(caregiver_id, "accept")
+        accepted = replace(invitation, status=AssignmentStatus.ACCEPTED)
+        for i, other in enumerate(list(self.caregivers)):
+            if accepted.primary and other.primary and other.accepted:
+                self.caregivers[i] = replace(other, primary=False)
+        self.caregivers[index] = accepted
+        return accepted
+
+    def decline_caregiving(self, caregiver_id: UUID) -> None:
+        """The caregiver declines their invitation: it ends (they may be invited again)."""
+        index, _ = self._invitation(caregiver_id, "decline")
+        del self.caregivers[index]
+
+    def _invitation(self, caregiver_id: UUID, action: str) -> tuple[int, CaregiverAssignment]:
+        """The caregiver's pending assignment and its place in ``caregivers``."""
+        for index, assignment in enumerate(self.caregivers):
+            if assignment.caregiver_id == caregiver_id:
+                if assignment.accepted:
+                    raise InvalidStateTransition("caregiver assignment",
+                                                 assignment.status.value, action)
+                return index, assignment
+        raise NotFound("caregiver invitation", caregiver_id)
 
     def record_activity(self, at: datetime) -> None:
         if self.last_activity_at is None or at > self.last_activity_at:

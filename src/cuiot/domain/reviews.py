@@ -124,7 +124,8 @@ def ensure_may_review(reviewer_id: UUID, cared_person: CaredPerson,
                       representative_id: UUID | None, kind: ReviewedKind,
                       reviewed_id: UUID) -> None:
     """Only the cared person (self care) or their active representative may review, and
-    only a caregiver assigned to the person or the institution holding them."""
+    only a caregiver who accepted to care for the person (one merely invited never cared
+    for them) or the institution holding them."""
     is_self = cared_person.care_type is CareType.SELF_CARE and reviewer_id in {
         cared_person.user_id, cared_person.account_id}
     if not is_self and reviewer_id != representative_id:

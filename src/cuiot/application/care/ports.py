@@ -85,6 +85,18 @@ class CaredPersonView:
 
 
 @dataclass(frozen=True, slots=True)
+class CaregiverInvitationView:
+    """A pending invitation as the invited caregiver sees it: whom they are asked to care
+    for and whose account asks; nothing more of the person until they accept."""
+
+    cared_person_id: UUID
+    first_name: str
+    last_name: str
+    account_holder: str  # the account holder's full name
+    primary: bool
+
+
+@dataclass(frozen=True, slots=True)
 class InstitutionView:
     id: UUID
     name: str
@@ -160,6 +172,12 @@ class CareViews(Protocol):
 
     async def cared_person(self, viewer: Viewer, today: date,
                            cared_person_id: UUID) -> CaredPersonView | None: ...
+
+    async def caregiver_invitations(self, caregiver_id: UUID,
+                                    window: Window) -> list[CaregiverInvitationView]:
+        """The caregiver's pending invitations, oldest person first: ``window.limit + 1``
+        from its offset."""
+        ...
 
     async def institution(self, viewer: Viewer, institution_id: UUID) -> InstitutionView | None:
         """Seen by its admin, its staff and platform admins."""

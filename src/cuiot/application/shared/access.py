@@ -1,7 +1,8 @@
 """Who may see and act on a cared person, decided from data, not from roles alone.
 
-Access: admins; the account holder, members, the person themselves and assigned
-caregivers; the active legal representative; staff of the person's institution.
+Access: admins; the account holder, members, the person themselves and the caregivers
+who accepted their assignment (a pending invitation gives none); the active legal
+representative; staff of the person's institution.
 Everyone else is told the cared person does not exist (``NotFound``), never that it is
 someone else's.
 

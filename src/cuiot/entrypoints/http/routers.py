@@ -14,7 +14,7 @@ from cuiot.entrypoints.http.safety import alerts, device_commands, devices, even
 ROUTERS: list[APIRouter] = [
     auth.router,
     users.router,
-    care.cared_persons, care.legal_capacity, care.institutions,
+    care.cared_persons, care.invitations, care.legal_capacity, care.institutions,
     billing.router,
     referrals.router, reviews.router,
     devices.router, events.device_router, events.router, device_commands.router,

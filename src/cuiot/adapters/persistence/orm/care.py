@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Column, Date, Index, String, Table, TypeDecorator, Uuid, event
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Index,
+    String,
+    Table,
+    TypeDecorator,
+    Uuid,
+    event,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.associationproxy import association_proxy
 from sqlalchemy.orm import composite, relationship
@@ -24,6 +35,7 @@ from sqlalchemy.types import JSON
 from cuiot.adapters.persistence.orm import fk, mapper_registry, mapping, metadata
 from cuiot.adapters.persistence.types import EnumText, Json, UtcDateTime
 from cuiot.domain.care import (
+    AssignmentStatus,
     CaredPerson,
     CaregiverAssignment,
     CareType,
@@ -102,7 +114,10 @@ cared_person_caregivers = Table(
     Column("cared_person_id", Uuid, fk("cared_persons.id", ondelete="CASCADE"), primary_key=True),
     Column("caregiver_id", Uuid, fk("users.id"), primary_key=True),
     Column("is_primary", Boolean, nullable=False),
+    Column("status", EnumText(AssignmentStatus, 20), nullable=False),
+    CheckConstraint("status IN ('pending', 'accepted')", name="status"),
 )
+# "Whom this user cares for" (the access rule) and "their pending invitations".
 Index("ix_cared_person_caregivers_caregiver", cared_person_caregivers.c.caregiver_id)
 
 legal_representations = Table(
@@ -131,7 +146,8 @@ class Membership:
 @dataclass(unsafe_hash=True)
 class CaregiverRow:
     """A row of ``cared_person_caregivers``: one ``CaregiverAssignment`` (a composite of
-    ``caregiver_id`` and ``is_primary``)."""
+    ``caregiver_id``, ``is_primary`` and ``status``). Accepting or demoting one replaces
+    the value in place: one UPDATE of its row."""
 
     assignment: CaregiverAssignment
 
@@ -231,7 +247,7 @@ def map_care() -> None:
     mapper_registry.map_imperatively(Membership, cared_person_members)
     mapper_registry.map_imperatively(CaregiverRow, cared_person_caregivers, properties={
         "assignment": composite(CaregiverAssignment, caregiver.caregiver_id,
-                                caregiver.is_primary),
+                                caregiver.is_primary, caregiver.status),
     })
     mapper_registry.map_imperatively(CaredPerson, cared_persons, properties={
         "memberships": _children(Membership, collection_class=set),

@@ -3,8 +3,8 @@ as SQL, so that a view filters in the same statement that reads its page.
 
 Kept in step with ``may_access`` by ``tests/integration/test_access_views.py``, which
 checks both on the same stored data. Each way in is one indexed branch of a UNION: the
-account holder, the person, a member, a caregiver, the representative in force, the
-institution's admin or staff."""
+account holder, the person, a member, a caregiver who accepted (an invitation alone gives
+nothing), the representative in force, the institution's admin or staff."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from cuiot.adapters.persistence.orm.care import (
     legal_representations,
 )
 from cuiot.application.shared.queries import Viewer
+from cuiot.domain.care import AssignmentStatus
 
 
 def active_on(r: Any, today: date) -> ColumnElement[bool]:
@@ -62,7 +63,8 @@ def visible_cared_persons(viewer: Viewer, today: date) -> Select[tuple[object]]:
         select(cp.id).where(cp.account_id == user),
         select(cp.id).where(cp.user_id == user),
         select(members.cared_person_id).where(members.user_id == user),
-        select(caring.cared_person_id).where(caring.caregiver_id == user),
+        select(caring.cared_person_id).where(caring.caregiver_id == user,
+                                             caring.status == AssignmentStatus.ACCEPTED),
         select(represented.c.cared_person_id).where(
             represented.c.representative_id == user, rep_in_force),
         select(cp.id).where(cp.institution_id.in_(staffed)),

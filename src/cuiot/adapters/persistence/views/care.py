@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, false, literal, select, union_all
+from sqlalchemy import Row, Select, String, false, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cuiot.adapters.persistence.orm.care import (
@@ -26,6 +26,7 @@ from cuiot.adapters.persistence.views.access import in_force, visible_cared_pers
 from cuiot.application.care.ports import (
     ActorCapacity,
     CaredPersonView,
+    CaregiverInvitationView,
     CareRecordView,
     ContractingFacts,
     InForce,
@@ -34,7 +35,7 @@ from cuiot.application.care.ports import (
     RepresentationView,
 )
 from cuiot.application.shared.queries import Viewer, Window
-from cuiot.domain.care import CaregiverAssignment
+from cuiot.domain.care import AssignmentStatus, CaregiverAssignment
 
 cp = cared_persons.c
 PERSON = (cp.id, cp.account_id, cp.user_id, cp.first_name, cp.last_name, cp.date_of_birth,
@@ -42,13 +43,13 @@ PERSON = (cp.id, cp.account_id, cp.user_id, cp.first_name, cp.last_name, cp.date
           cp.thresholds, cp.last_activity_at, cp.created_at)
 MEMBER, CAREGIVER = 0, 1
 
-# Members and caregivers as one list of (person, kind, user, primary) rows: a page joins
-# it once, so a person with m members and c caregivers is m + c rows, not m × c.
+# Members and caregivers as one list of (person, kind, user, primary, status) rows: a page
+# joins it once, so a person with m members and c caregivers is m + c rows, not m × c.
 _m, _c = cared_person_members.c, cared_person_caregivers.c
 CHILDREN = union_all(
     select(_m.cared_person_id, literal(MEMBER).label("kind"), _m.user_id.label("child_id"),
-           false().label("is_primary")),
-    select(_c.cared_person_id, literal(CAREGIVER), _c.caregiver_id, _c.is_primary),
+           false().label("is_primary"), literal(None, String).label("status")),
+    select(_c.cared_person_id, literal(CAREGIVER), _c.caregiver_id, _c.is_primary, _c.status),
 ).subquery("children")
 
 
@@ -72,11 +73,29 @@ class SqlCareViews:
     async def _with_children(self, chosen: Select[Any]) -> list[CaredPersonView]:
         page, ch = chosen.subquery("page"), CHILDREN.c
         rows = (await self.conn.execute(
-            select(page, ch.kind, ch.child_id, ch.is_primary)
+            select(page, ch.kind, ch.child_id, ch.is_primary, ch.status)
             .outerjoin(CHILDREN, ch.cared_person_id == page.c.id)
             .order_by(page.c.created_at, page.c.id, ch.kind, ch.is_primary.desc(),
                       ch.child_id))).all()
         return [_person(list(group)) for _, group in groupby(rows, key=lambda row: row.id)]
+
+    async def caregiver_invitations(self, caregiver_id: UUID,
+                                    window: Window) -> list[CaregiverInvitationView]:
+        c, holder = cared_person_caregivers.c, users.c
+        rows = (await self.conn.execute(
+            select(cp.id, cp.first_name, cp.last_name, c.is_primary,
+                   holder.first_name.label("holder_first"),
+                   holder.last_name.label("holder_last"))
+            .select_from(cared_person_caregivers
+                         .join(cared_persons, cp.id == c.cared_person_id)
+                         .join(users, holder.id == cp.account_id))
+            .where(c.caregiver_id == caregiver_id, c.status == AssignmentStatus.PENDING)
+            .order_by(cp.created_at, cp.id)
+            .offset(window.offset).limit(window.limit + 1))).all()
+        return [CaregiverInvitationView(
+            cared_person_id=row.id, first_name=row.first_name, last_name=row.last_name,
+            account_holder=f"{row.holder_first} {row.holder_last}", primary=row.is_primary)
+            for row in rows]
 
     async def institution(self, viewer: Viewer, institution_id: UUID) -> InstitutionView | None:
         t, s = institutions.c, institution_staff.c
@@ -148,7 +167,8 @@ def _person(rows: Sequence[Row[Any]]) -> CaredPersonView:
         emergency_contacts=tuple(first.emergency_contacts), thresholds=first.thresholds,
         last_activity_at=first.last_activity_at, created_at=first.created_at,
         member_ids=frozenset(row.child_id for row in rows if row.kind == MEMBER),
-        caregivers=tuple(CaregiverAssignment(row.child_id, bool(row.is_primary))
+        caregivers=tuple(CaregiverAssignment(row.child_id, bool(row.is_primary),
+                                             AssignmentStatus(row.status))
                          for row in rows if row.kind == CAREGIVER))
 
 

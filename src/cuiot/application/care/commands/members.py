@@ -1,6 +1,7 @@
 """Who sees and cares for a cared person: members and caregivers. Only the account
 holder or the active legal representative decides; each new person is a user of the
-account's package, so the limit gate runs first."""
+account's package, so the limit gate runs first. A caregiver is only invited here: they
+care for the person once they accept (``commands/caregiving.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from cuiot.application.billing import limits
 from cuiot.application.shared.access import accessible_cared_person, load_actor, may_manage
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork
-from cuiot.domain.care import CaredPerson
+from cuiot.domain.care import CaredPerson, CaregiverAssignment
 from cuiot.domain.errors import Forbidden, NotFound, ValidationFailed
 from cuiot.domain.policy import Policy
 from cuiot.domain.users import Role, User
@@ -35,15 +36,17 @@ class _ManageCaredPerson:
 
     async def _gate_new_user(self, cared: CaredPerson, user: User) -> None:
         """Gate the user on the account (and the person's institution) unless they are
-        counted there already: they see another of its persons, or work there."""
+        counted there already: they see (or are invited to care for) another of its
+        persons, or work there. A pending invitation holds its place, so accepting it
+        never needs the gate."""
         held = await self.uow.cared_persons.list_for_account(cared.account_id)
-        account_id = None if any(cp.has_access(user.id) for cp in held) else cared.account_id
+        account_id = None if any(cp.counts_user(user.id) for cp in held) else cared.account_id
         institution_id = cared.institution_id
         if institution_id is not None:
             institution = await self.uow.institutions.get(institution_id)
             patients = await self.uow.cared_persons.list_for_institution(institution_id)
             if (institution is not None and institution.is_staff(user.id)) or any(
-                    cp.has_access(user.id) for cp in patients):
+                    cp.counts_user(user.id) for cp in patients):
                 institution_id = None
         if account_id is not None or institution_id is not None:
             await limits.ensure_within_limits(
@@ -83,9 +86,10 @@ class AssignCaregiverCommand:
 
 
 class AssignCaregiver(_ManageCaredPerson):
-    """Assign a user who holds the caregiver role; a new primary replaces the old one."""
+    """Invite a user who holds the caregiver role to care for the person: the
+    assignment is pending (it gives nothing) until they accept it."""
 
-    async def __call__(self, cmd: AssignCaregiverCommand) -> CaredPerson:
+    async def __call__(self, cmd: AssignCaregiverCommand) -> CaregiverAssignment:
         async with self.uow:
             cared = await self._managed(cmd.actor_id, cmd.cared_person_id)
             caregiver = await self.uow.users.get(cmd.caregiver_id)
@@ -94,6 +98,6 @@ class AssignCaregiver(_ManageCaredPerson):
             if not caregiver.has_role(Role.CAREGIVER, self.clock.now()):
                 raise ValidationFailed("the user is not a caregiver", field="caregiver_id")
             await self._gate_new_user(cared, caregiver)
-            cared.assign_caregiver(caregiver.id, primary=cmd.primary)
+            assignment = cared.assign_caregiver(caregiver.id, primary=cmd.primary)
             await self.uow.commit()
-        return cared
+        return assignment

@@ -2,7 +2,8 @@
 
 Level 1: the cared person's own user (self care), the active legal representative and
 the primary caregiver. Level 2: every user with access (account holder, members, the
-person, every assigned caregiver, the representative). Level 3: the institution's
+person, every caregiver, the representative). A caregiver is told only once they have
+accepted their assignment: a pending invitation gets no alerts. Level 3: the institution's
 on-call staff and the person's emergency contacts (they have no user).
 
 Users get an email (their address) and a push (their user id); an emergency contact
@@ -111,7 +112,7 @@ class Directory:
 def _everyone(person: CaredPerson, representative: UUID | None) -> list[UUID | None]:
     """Every user with access to ``person``, in the order level 2 names them."""
     return [person.account_id, *sorted(person.member_ids), person.user_id,
-            *(a.caregiver_id for a in person.caregivers), representative]
+            *person.caregiver_ids, representative]
 
 
 async def recipients_for(uow: UnitOfWork, person: CaredPerson | None, level: int,

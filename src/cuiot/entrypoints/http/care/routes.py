@@ -1,5 +1,7 @@
 """/cared-persons, /legal-capacity and /institutions: who is watched over, who sees and
 cares for them, who may contract for them, and the institutions that look after them.
+/caregiver-invitations: a caregiver's invitations to care for someone, which they accept
+or decline at /cared-persons/{id}/caregivers/{their id}/accept or /decline.
 
 Whoever may not see a cared person or an institution gets a 404, never a 403."""
 
@@ -8,9 +10,14 @@ from __future__ import annotations
 from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 
 from cuiot.adapters.persistence.views.care import SqlCareViews
+from cuiot.application.care.commands.caregiving import (
+    AcceptCaregiving,
+    AnswerInvitationCommand,
+    DeclineCaregiving,
+)
 from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCaredPersonCommand
 from cuiot.application.care.commands.institutions import (
     AddInstitutionStaff,
@@ -38,6 +45,10 @@ from cuiot.application.care.queries.capacity import (
     CheckLegalCapacityQuery,
 )
 from cuiot.application.care.queries.institutions import GetInstitution, GetInstitutionQuery
+from cuiot.application.care.queries.invitations import (
+    ListCaregiverInvitations,
+    ListCaregiverInvitationsQuery,
+)
 from cuiot.application.care.queries.persons import (
     GetCaredPerson,
     GetCaredPersonQuery,
@@ -56,7 +67,9 @@ from cuiot.entrypoints.http.care.schemas import (
     CaredPersonIn,
     CaredPersonOut,
     CaredPersonPatch,
+    CaregiverAssignmentOut,
     CaregiverIn,
+    CaregiverInvitationOut,
     InstitutionIn,
     InstitutionOut,
     MemberIn,
@@ -66,6 +79,7 @@ from cuiot.entrypoints.http.care.schemas import (
     StaffIn,
 )
 from cuiot.entrypoints.http.deps import (
+    AdminPrincipal,
     PageParams,
     Principal,
     query,
@@ -83,6 +97,7 @@ def viewer_of(principal: AuthPrincipal) -> Viewer:
 cared_persons = APIRouter(prefix="/cared-persons", tags=["cared persons"])
 legal_capacity = APIRouter(prefix="/legal-capacity", tags=["legal capacity"])
 institutions = APIRouter(prefix="/institutions", tags=["institutions"])
+invitations = APIRouter(prefix="/caregiver-invitations", tags=["cared persons"])
 CREATED = status.HTTP_201_CREATED
 
 AddPerson = Annotated[AddCaredPerson, Depends(use(AddCaredPerson))]
@@ -91,6 +106,10 @@ GetPerson = Annotated[GetCaredPerson, Depends(query(GetCaredPerson, SqlCareViews
 UpdatePerson = Annotated[UpdateCaredPerson, Depends(use(UpdateCaredPerson))]
 AddMemberUseCase = Annotated[AddMember, Depends(use(AddMember))]
 AssignCaregiverUseCase = Annotated[AssignCaregiver, Depends(use(AssignCaregiver))]
+Accept = Annotated[AcceptCaregiving, Depends(use(AcceptCaregiving))]
+Decline = Annotated[DeclineCaregiving, Depends(use(DeclineCaregiving))]
+ListInvitations = Annotated[ListCaregiverInvitations,
+                            Depends(query(ListCaregiverInvitations, SqlCareViews))]
 CheckCapacity = Annotated[CheckLegalCapacity, Depends(query(CheckLegalCapacity, SqlCareViews))]
 CheckRight = Annotated[CheckContractingRight, Depends(query(CheckContractingRight, SqlCareViews))]
 RequestRep = Annotated[RequestRepresentation, Depends(use(RequestRepresentation))]
@@ -146,13 +165,44 @@ async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal
 
 
 @cared_persons.post("/{cared_person_id}/caregivers", status_code=CREATED,
-                    response_model=CaredPersonOut,
-                    summary="Assign a caregiver (a new primary replaces the old one)")
+                    response_model=CaregiverAssignmentOut,
+                    summary="Assign a caregiver: a pending invitation, which gives nothing "
+                            "until the caregiver accepts it")
 async def assign_caregiver(cared_person_id: UUID, body: CaregiverIn, principal: Principal,
-                           assign: AssignCaregiverUseCase) -> CaredPersonOut:
-    cared = await assign(AssignCaregiverCommand(principal.user_id, cared_person_id,
-                                                     body.caregiver_id, body.primary))
-    return CaredPersonOut.of(cared)
+                           assign: AssignCaregiverUseCase) -> CaregiverAssignmentOut:
+    assignment = await assign(AssignCaregiverCommand(principal.user_id, cared_person_id,
+                                                      body.caregiver_id, body.primary))
+    return CaregiverAssignmentOut.of(cared_person_id, assignment)
+
+
+@cared_persons.post("/{cared_person_id}/caregivers/{caregiver_id}/accept",
+                    response_model=CaregiverAssignmentOut,
+                    summary="Accept your invitation to care for this person (the invited "
+                            "caregiver only): you see them and get their alerts from now on")
+async def accept_caregiving(cared_person_id: UUID, caregiver_id: UUID, principal: Principal,
+                            accept: Accept) -> CaregiverAssignmentOut:
+    accepted = await accept(AnswerInvitationCommand(principal.user_id, cared_person_id,
+                                                    caregiver_id))
+    return CaregiverAssignmentOut.of(cared_person_id, accepted)
+
+
+@cared_persons.post("/{cared_person_id}/caregivers/{caregiver_id}/decline",
+                    status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+                    summary="Decline your invitation to care for this person (the invited "
+                            "caregiver only): it ends")
+async def decline_caregiving(cared_person_id: UUID, caregiver_id: UUID, principal: Principal,
+                             decline: Decline) -> Response:
+    await decline(AnswerInvitationCommand(principal.user_id, cared_person_id, caregiver_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@invitations.get("", response_model=Page[CaregiverInvitationOut],
+                 summary="Your pending invitations to care for someone, oldest person first")
+async def list_caregiver_invitations(principal: Principal, page: PageParams,
+                                     list_: ListInvitations) -> Page[CaregiverInvitationOut]:
+    found = await list_(ListCaregiverInvitationsQuery(viewer_of(principal),
+                                                      Window(page.offset, page.limit)))
+    return Page.of([CaregiverInvitationOut.of(i) for i in found], page.offset, page.limit)
 
 
 @legal_capacity.post("/verify", response_model=CapacityOut,
@@ -183,7 +233,7 @@ async def request_representation(body: RepresentationIn, principal: Principal,
 @legal_capacity.post("/representations/{representation_id}/verify",
                      response_model=RepresentationOut,
                      summary="Verify a representation's document (admins)")
-async def verify_representation(representation_id: UUID, principal: Principal,
+async def verify_representation(representation_id: UUID, principal: AdminPrincipal,
                                 verify: VerifyRep) -> RepresentationOut:
     representation = await verify(VerifyRepresentationCommand(principal.user_id,
                                                                     representation_id))

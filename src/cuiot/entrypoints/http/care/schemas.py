@@ -11,9 +11,14 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StrictFloat, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from cuiot.application.care.ports import CaredPersonView, InstitutionView, RepresentationView
+from cuiot.application.care.ports import (
+    CaredPersonView,
+    CaregiverInvitationView,
+    InstitutionView,
+    RepresentationView,
+)
 from cuiot.application.care.queries.capacity import CapacityVerdict, ContractingRight
-from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
+from cuiot.domain.care import CaredPerson, CaregiverAssignment, Institution, LegalRepresentation
 from cuiot.domain.classification import Thresholds
 from cuiot.entrypoints.http.schemas import Strict
 
@@ -97,12 +102,54 @@ class MemberIn(Strict):
 class CaregiverIn(Strict):
     caregiver_id: UUID = Field(examples=["6f1c2a3e-8d4b-4c1e-9a7f-2b3c4d5e6f70"],
                                description="A user holding the caregiver role")
-    primary: StrictBool = Field(default=False, examples=[True])
+    primary: StrictBool = Field(default=False, examples=[True],
+                                description="Primary caregiver once they accept (the "
+                                            "primary there was then stops being it)")
 
 
 class CaregiverOut(BaseModel):
     caregiver_id: UUID
     primary: bool
+    status: str = Field(examples=["accepted"],
+                        description="pending (invited: no access, no alerts) or accepted")
+
+    @classmethod
+    def of(cls, assignment: CaregiverAssignment) -> CaregiverOut:
+        return cls(caregiver_id=assignment.caregiver_id, primary=assignment.primary,
+                   status=assignment.status.value)
+
+
+class CaregiverAssignmentOut(BaseModel):
+    """One caregiver's assignment to one cared person."""
+
+    cared_person_id: UUID = Field(examples=["0b6f8e3c-1d2a-4e5f-8a9b-7c6d5e4f3a21"])
+    caregiver_id: UUID = Field(examples=["6f1c2a3e-8d4b-4c1e-9a7f-2b3c4d5e6f70"])
+    primary: bool = Field(examples=[True])
+    status: str = Field(examples=["pending"],
+                        description="pending (invited: no access, no alerts) or accepted")
+
+    @classmethod
+    def of(cls, cared_person_id: UUID, assignment: CaregiverAssignment) -> CaregiverAssignmentOut:
+        return cls(cared_person_id=cared_person_id, caregiver_id=assignment.caregiver_id,
+                   primary=assignment.primary, status=assignment.status.value)
+
+
+class CaregiverInvitationOut(BaseModel):
+    """An invitation to care for someone, as the invited caregiver sees it."""
+
+    cared_person_id: UUID = Field(examples=["0b6f8e3c-1d2a-4e5f-8a9b-7c6d5e4f3a21"])
+    first_name: str = Field(examples=["Rosa"])
+    last_name: str = Field(examples=["Gómez"])
+    account_holder: str = Field(examples=["Laura Gómez"],
+                                description="Whose account holds the person")
+    primary: bool = Field(examples=[True],
+                          description="Asked to be the primary caregiver")
+
+    @classmethod
+    def of(cls, invitation: CaregiverInvitationView) -> CaregiverInvitationOut:
+        return cls(cared_person_id=invitation.cared_person_id,
+                   first_name=invitation.first_name, last_name=invitation.last_name,
+                   account_holder=invitation.account_holder, primary=invitation.primary)
 
 
 class ContactOut(BaseModel):
@@ -135,8 +182,7 @@ class CaredPersonOut(BaseModel):
             last_name=cp.last_name, date_of_birth=cp.date_of_birth,
             care_type=cp.care_type.value, capacity_status=cp.capacity_status.value,
             institution_id=cp.institution_id, member_ids=sorted(cp.member_ids, key=str),
-            caregivers=[CaregiverOut(caregiver_id=a.caregiver_id, primary=a.primary)
-                        for a in cp.caregivers],
+            caregivers=[CaregiverOut.of(a) for a in cp.caregivers],
             emergency_contacts=[ContactOut(name=c.name, email=c.email, phone=c.phone)
                                 for c in cp.emergency_contacts],
             thresholds=dict(cp.thresholds), last_activity_at=cp.last_activity_at,
