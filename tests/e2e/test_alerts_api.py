@@ -130,7 +130,8 @@ async def test_an_account_over_its_limits_still_gets_its_alerts(api):
         "device_id": "bp-9", "name": "Otro", "device_type": "blood_pressure",
         "cared_person_id": ana.person_id})
     details = refusal(refused, 409, "package_limit_exceeded")
-    assert details["exceeded"] == [{"dimension": "devices", "used": 4, "limit": 1}]
+    assert details["exceeded"] == [{"dimension": "devices", "used": 3, "requested": 1,
+                                    "limit": 1}]
     sent = await send(api, devices[2], BP_CRITICAL)
     assert sent.status_code == 201 and len(sent.json()["alert_ids"]) == 1
     (alert,) = (await alerts(api, ana.headers))["items"]
