@@ -20,7 +20,7 @@ from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 EVERY_TICK = ["escalation", "devices_offline", "device_commands_expiry"]
 DAILY = ["billing", "referrals_expiry"]
-FIRST_TICK = [*EVERY_TICK, "inactivity", "partitions", "live_journal", *DAILY]
+FIRST_TICK = [*EVERY_TICK, "inactivity", "coverage", "partitions", "live_journal", *DAILY]
 
 
 @pytest.fixture
@@ -40,9 +40,11 @@ def scheduler(bench: SafetyBench) -> Scheduler:
 
 @pytest.fixture
 async def family(bench: SafetyBench):
-    """Ana holds Elena's account (level 1 falls back to her), Root is an admin."""
+    """Ana holds Elena's account and represents her (level 1: Elena is protected, so the
+    coverage job opens no alert of its own), Root is an admin."""
     ana, root = bench.user("Ana"), bench.user("Root", Role.ADMIN)
     elena = bench.person(ana)
+    bench.representative(elena, ana)
     return ana, root, elena, await bench.device(elena)
 
 

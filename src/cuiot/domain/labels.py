@@ -27,6 +27,7 @@ ALERT_TYPE_LABELS: dict[EventType, str] = {
     EventType.BATTERY_LOW: "batería baja",
     EventType.DEVICE_OFFLINE: "dispositivo desconectado",
     EventType.INACTIVITY: "inactividad",
+    EventType.COVERAGE_LAPSED: "protección interrumpida",
 }
 
 ALERT_STATUS_LABELS: dict[AlertStatus, str] = {

@@ -103,6 +103,9 @@ class Policy:
     escalation_repeats_at_max_level: int = 3
     notification_max_attempts: int = 5
     notification_backoff_base: timedelta = timedelta(seconds=2)
+    # Protection state (``coverage``): how far back the outbox tells whether anyone was
+    # reached. A low battery is ``battery_low_below`` above.
+    coverage_delivery_window: timedelta = timedelta(hours=24)
 
     # 7. Authentication
     access_token_minutes: int = 30

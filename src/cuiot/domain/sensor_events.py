@@ -9,7 +9,9 @@ Event type names are stable; clients, metrics and stored rows rely on them:
   low), ``person_down`` (camera, critical);
 - ``battery_low`` (any device: low under 20 %, medium under 10 %);
 - ``device_offline`` (medium: last will or missed heartbeats);
-- ``inactivity`` (high: no motion for hours in the daytime window).
+- ``inactivity`` (high: no motion for hours in the daytime window);
+- ``coverage_lapsed`` (medium or high: the person's protection got worse, see
+  ``coverage``).
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class EventType(StrEnum):
     BATTERY_LOW = "battery_low"
     DEVICE_OFFLINE = "device_offline"
     INACTIVITY = "inactivity"
+    COVERAGE_LAPSED = "coverage_lapsed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
 """The scheduler: the periodic jobs of the safety pipeline and of the business.
 
 Every tick (``CUIOT_SCHEDULER_TICK_SECONDS``): escalate due alerts until none is due,
-then devices gone silent; every minute, people gone still; every hour the live stream's
-journal cut to its newest rows and (PostgreSQL) the coming monthly partitions; once a
-day — at start-up and on the first tick of each local day — the billing run and expired
+then devices gone silent; every minute, people gone still; every five minutes, every
+cared person's protection state (coverage: a device gone offline has its person's
+evaluated at once, without waiting for this job); every hour the live stream's journal
+cut to its newest rows and (PostgreSQL) the coming monthly partitions; once a day — at
+start-up and on the first tick of each local day — the billing run and expired
 referrals. Those two are idempotent for a day, so the database, not this process,
 remembers what was done: a restart just runs them again.
 
@@ -34,6 +36,7 @@ from cuiot.adapters.live import journal
 from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
 from cuiot.application.referrals.commands.referrals import ExpireReferrals
+from cuiot.application.safety.commands.coverage import CheckCoverage
 from cuiot.application.safety.commands.device_commands import (
     ExpireDeviceCommands,
     ExpireDeviceCommandsCommand,
@@ -129,6 +132,7 @@ class Scheduler:
                  policy: Policy, *, tick_seconds: float = 1.0, engine: AsyncEngine | None = None,
                  metrics_registry: CollectorRegistry | None = None,
                  inactivity_every: timedelta = timedelta(minutes=1),
+                 coverage_every: timedelta = timedelta(minutes=5),
                  partitions_every: timedelta = timedelta(hours=1),
                  journal_every: timedelta = timedelta(hours=1),
                  stop_seconds: float = 30.0) -> None:
@@ -140,6 +144,7 @@ class Scheduler:
             Job("devices_offline", self._devices_offline),
             Job("device_commands_expiry", self._expire_device_commands),
             Job("inactivity", self._inactivity, every=inactivity_every, exclusive=True),
+            Job("coverage", self._coverage, every=coverage_every, exclusive=True),
             Job("partitions", self._partitions, every=partitions_every, exclusive=True),
             Job("live_journal", self._prune_journal, every=journal_every, exclusive=True),
             Job("billing", self._billing, daily=True, exclusive=True),
@@ -228,6 +233,9 @@ class Scheduler:
 
     async def _inactivity(self) -> int:
         return await CheckInactivity(self.uow_factory(), self.clock, self.ids, self.policy)()
+
+    async def _coverage(self) -> int:
+        return await CheckCoverage(self.uow_factory(), self.clock, self.ids, self.policy)()
 
     async def _partitions(self) -> int:
         if self.engine is None or self.engine.dialect.name != "postgresql":

@@ -2,6 +2,9 @@
 
 - ``RecordDeviceStatus``: the device's retained status / last will. ``offline`` gives a
   ``device_offline`` event (medium → alert) once, however often it is repeated.
+- A device gone offline (either way) has its person's coverage evaluated right after,
+  in a unit of work of its own (``coverage.EvaluateCoverage``): a lapse is told without
+  waiting for the periodic coverage check.
 - ``CheckDevicesOffline`` (job): a device not heard from for
   ``heartbeats_missed_for_offline`` × its heartbeat (``config.heartbeat_s`` or
   ``policy.heartbeat_default``) goes offline, once, until it is heard from again.
@@ -19,6 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from cuiot.application.safety.commands.coverage import (
+    EvaluateCoverage,
+    EvaluateCoverageCommand,
+)
 from cuiot.application.safety.commands.escalation import Alerting, SafetyUseCase
 from cuiot.application.safety.commands.ingest import active_device
 from cuiot.application.safety.commands.readings import event_time
@@ -56,6 +63,13 @@ async def _go_offline(alerting: Alerting, device: Device, reason: str, at: datet
     return True
 
 
+async def _judge_coverage(use_case: SafetyUseCase, cared_person_ids: set[UUID]) -> None:
+    """The coverage of the persons whose device just went offline, once the unit of work
+    that marked it committed (coverage states are held before devices, never after)."""
+    await EvaluateCoverage(use_case.uow, use_case.clock, use_case.ids, use_case.policy)(
+        EvaluateCoverageCommand(frozenset(cared_person_ids)))
+
+
 class RecordDeviceStatus(SafetyUseCase):
     async def __call__(self, cmd: RecordDeviceStatusCommand) -> DeviceStatus:
         if cmd.status not in {DeviceStatus.ONLINE, DeviceStatus.OFFLINE}:
@@ -70,11 +84,14 @@ class RecordDeviceStatus(SafetyUseCase):
                     device.announce_heartbeat(cmd.heartbeat_s, self.policy)
                 except ValidationFailed as error:
                     raise InvalidReading(error.message, field="heartbeat_s") from error
+            went = False
             if cmd.status == DeviceStatus.ONLINE:
                 device.mark_seen(alerting.now, self.policy)
             else:
-                await _go_offline(alerting, device, "status_offline", timestamp)
+                went = await _go_offline(alerting, device, "status_offline", timestamp)
             await self.uow.commit()
+        if went:
+            await _judge_coverage(self, {device.cared_person_id})
         return device.status
 
 
@@ -88,6 +105,8 @@ class CheckDevicesOffline(SafetyUseCase):
             due = await self.uow.devices.list_offline_due(alerting.now, cmd.limit)
             went = [await _go_offline(alerting, d, "missed_heartbeats", alerting.now) for d in due]
             await self.uow.commit()
+        await _judge_coverage(self, {d.cared_person_id
+                                     for d, gone in zip(due, went, strict=True) if gone})
         return sum(went)
 
 
