@@ -57,7 +57,7 @@ class AlertEscalated(AlertChanged):
 
 @dataclass(frozen=True, kw_only=True)
 class AlertAcknowledged(AlertChanged):
-    by: UUID
+    by: UUID | None  # None: an emergency contact, from a notification's link or code
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +85,9 @@ class Alert(Aggregate):
     occurrences: int = 1
     acknowledged_by: UUID | None = None
     acknowledged_at: datetime | None = None
+    # Acknowledged from a notification: its channel and the address it was sent to.
+    acknowledged_via: str | None = None
+    acknowledged_recipient: str | None = None
     resolved_by: UUID | None = None
     resolved_at: datetime | None = None
     unhandled_at: datetime | None = None
@@ -137,11 +140,14 @@ class Alert(Aggregate):
         self._record(AlertSent, at)
         return True
 
-    def acknowledge(self, by: UUID, at: datetime) -> None:
-        """Someone is on it: escalation stops."""
+    def acknowledge(self, by: UUID | None, at: datetime, *, via: str | None = None,
+                    recipient: str | None = None) -> None:
+        """Someone is on it: escalation stops. ``via`` and ``recipient``: acknowledged
+        from a notification (its channel and address); ``by`` is None for a recipient
+        with no account (an emergency contact)."""
         if self.status in {AlertStatus.ACKNOWLEDGED, AlertStatus.RESOLVED}:
             raise InvalidStateTransition("alert", self.status.value, "acknowledge")
-        self._take(by, at)
+        self._take(by, at, via, recipient)
         self._record(AlertAcknowledged, at, by=by)
 
     def resolve(self, by: UUID, at: datetime) -> None:
@@ -175,15 +181,18 @@ class Alert(Aggregate):
         self._record(AlertEscalated, now, repeat=rung.repeat)
         return rung.level
 
-    def _take(self, by: UUID, at: datetime) -> None:
+    def _take(self, by: UUID | None, at: datetime, via: str | None = None,
+              recipient: str | None = None) -> None:
         self.status, self.acknowledged_by, self.acknowledged_at = (
             AlertStatus.ACKNOWLEDGED, by, at)
+        self.acknowledged_via, self.acknowledged_recipient = via, recipient
         self.next_escalation_at = None
 
     def _restart(self, at: datetime, policy: Policy) -> None:
         self.status, self.escalation_level, self.repeats_at_max_level = (
             AlertStatus.PENDING, FIRST_LEVEL, 0)
         self.acknowledged_by = self.acknowledged_at = self.unhandled_at = None
+        self.acknowledged_via = self.acknowledged_recipient = None
         self.next_escalation_at = at + policy.escalation_timeout(self.severity)
 
     def _record(self, kind: type[AlertChanged], at: datetime, **extra: object) -> None:
