@@ -14,8 +14,10 @@ Característica: Alertas y escalado
     Nivel 3: la guardia de su residencia y sus contactos de emergencia.
   Si en un nivel no hay nadie, se vuelve a avisar al nivel anterior; y si no hay nadie en
   ningún nivel, a los administradores: una alerta nunca queda sin avisar a alguien.
-  Cada aviso es uno por persona y por canal: correo y notificación en la aplicación para
-  los usuarios; correo y/o SMS para los contactos de emergencia, según lo que tengan.
+  Cada aviso es uno por persona y por canal: los usuarios, por los canales que eligieron
+  (si no eligieron otros, correo y push a los teléfonos que registraron; ver
+  responder_channels.feature); los contactos de emergencia, por correo y/o SMS, según lo que
+  tengan.
   Ni los límites del paquete ni una suscripción suspendida frenan nunca una alerta.
 
   Antecedentes:
@@ -150,19 +152,12 @@ Característica: Alertas y escalado
     Entonces se escribieron estos avisos:
       | nivel | para  | canal |
       | 1     | Ana   | correo |
-      | 1     | Ana   | push   |
       | 1     | Carla | correo |
-      | 1     | Carla | push   |
       | 2     | Ana   | correo |
-      | 2     | Ana   | push   |
       | 2     | Bruno | correo |
-      | 2     | Bruno | push   |
       | 2     | Carla | correo |
-      | 2     | Carla | push   |
       | 2     | Diego | correo |
-      | 2     | Diego | push   |
       | 3     | Eva   | correo |
-      | 3     | Eva   | push   |
       | 3     | Fer   | correo |
       | 3     | Fer   | sms    |
       | 3     | Gus   | sms    |

@@ -154,15 +154,16 @@ async def test_a_webhook_gets_the_notification_signed(sql_uow, webhooks, dispatc
 
 
 async def test_sms_and_push_go_to_their_providers(sql_uow, webhooks, dispatch):
-    user_id = str(uuid4())
-    await store(sql_uow, a_hook("+54 11 5555-0001", channel=Channel.SMS),
-                a_hook(user_id, channel=Channel.PUSH))
+    push = a_hook("phone-token-1", channel=Channel.PUSH)
+    await store(sql_uow, a_hook("+54 11 5555-0001", channel=Channel.SMS), push)
     assert (await dispatch()).sent == 2
     by_path = {r.path: r for r in webhooks.received}
     assert by_path["/sms"].signed and by_path["/push"].signed
     assert by_path["/sms"].document["to"] == "+54 11 5555-0001"
     assert by_path["/sms"].document["text"].startswith("CUIOT: alerta crítica de caída")
-    assert by_path["/push"].document["user_id"] == user_id
+    assert by_path["/push"].document == {
+        "id": str(push.id), "token": "phone-token-1", "title": push.subject,
+        "body": push.body, "data": {"notification_id": str(push.id), "severity": "critical"}}
 
 
 async def test_an_endpoint_that_recovers_gets_the_row_after_backoff(sql_uow, webhooks,

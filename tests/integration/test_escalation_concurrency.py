@@ -87,7 +87,7 @@ async def test_concurrent_escalation_runs_escalate_each_alert_once(
     async with sql_uow() as uow:
         for alert in opened:
             rows = await outbox_of(uow, alert.id)
-            assert Counter(n.escalation_level for n in rows) == {2: 4}  # 2 users × 2 channels
+            assert Counter(n.escalation_level for n in rows) == {2: 2}  # 2 users × email
             assert (await uow.alerts.get(alert.id)).escalation_level == 2
 
 

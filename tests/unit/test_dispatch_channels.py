@@ -10,8 +10,13 @@ from uuid import uuid4
 
 import pytest
 
+from cuiot.adapters.notifications.fcm import FcmPushProvider
 from cuiot.adapters.notifications.log import LogSender, printable_body, without_secrets
-from cuiot.adapters.notifications.providers import WebhookPushSender, WebhookSmsSender
+from cuiot.adapters.notifications.providers import (
+    PushSender,
+    WebhookPushProvider,
+    WebhookSmsSender,
+)
 from cuiot.adapters.notifications.router import ChannelRouter
 from cuiot.adapters.notifications.smtp import SmtpEmailSender, SmtpTarget, email_message
 from cuiot.adapters.notifications.webhook import (
@@ -62,8 +67,17 @@ async def test_configured_channels_get_their_real_adapters(router):
                push_webhook_url="https://push.example/send", webhook_secret="k")
     assert isinstance(r.sender_for(Channel.EMAIL), SmtpEmailSender)
     assert isinstance(r.sender_for(Channel.SMS), WebhookSmsSender)
-    assert isinstance(r.sender_for(Channel.PUSH), WebhookPushSender)
+    push = r.sender_for(Channel.PUSH)
+    assert isinstance(push, PushSender) and isinstance(push.provider, WebhookPushProvider)
     assert isinstance(r.sender_for(Channel.WEBHOOK), WebhookSender)
+
+
+async def test_fcm_takes_push_when_its_url_and_token_are_set(router):
+    r = router(push_webhook_url="https://push.example/send",
+               fcm_url="https://fcm.example/v1/projects/p/messages:send", fcm_token="ya29.t")
+    push = r.sender_for(Channel.PUSH)
+    assert isinstance(push, PushSender) and isinstance(push.provider, FcmPushProvider)
+    assert "ya29" not in repr(push.provider)
 
 
 def test_the_smtp_url_carries_credentials_starttls_and_the_sender():

@@ -10,6 +10,7 @@ from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertComm
 from cuiot.application.safety.commands.escalation import EscalateDueAlerts, EscalateDueAlertsCommand
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.notifications import Channel
+from cuiot.domain.responders import ChannelChoice, PushToken
 from cuiot.domain.users import Role, RoleGrant
 from tests.fakes.uow import InMemoryUnitOfWork
 from tests.support.alerts import BP_CRITICAL, SafetyBench
@@ -61,18 +62,23 @@ async def test_each_level_tells_its_people(bench, family) -> None:
     assert await step(bench) == 1
     assert bench.told_users(alert, 3) == users(people, "Eva")
     assert bench.told(alert, 3) == {
-        ("email", "eva@example.com"), ("push", str(people["Eva"].id)),
+        ("email", "eva@example.com"),  # Eva registered no phone for push
         ("email", "fer@example.com"), ("sms", "+54 11 5555-0001"),  # Fer has both
         ("sms", "+54 11 5555-0002")}  # Gus has only a phone
 
 
-async def test_every_user_gets_email_and_push(bench, family) -> None:
+async def test_every_user_gets_the_channels_they_chose(bench, family) -> None:
     person, people = family
+    bench.fresh(people["Rita"]).register_push_token(
+        PushToken(bench.ids.new_id(), "rita-phone-token", bench.clock.now()))
+    bench.fresh(people["Carla"]).choose_channels(ChannelChoice(email=False, sms=True),
+                                                 "+54 11 5555-0303")
     await open_critical(bench, person)
     rows = bench.notifications(bench.alert(), 1)
-    assert sorted((n.channel, n.address) for n in rows) == sorted([
-        (Channel.EMAIL, "rita@example.com"), (Channel.PUSH, str(people["Rita"].id)),
-        (Channel.EMAIL, "carla@example.com"), (Channel.PUSH, str(people["Carla"].id))])
+    assert sorted((n.channel, n.address, n.recipient_name) for n in rows) == sorted([
+        (Channel.EMAIL, "rita@example.com", "Rita Pérez"),
+        (Channel.PUSH, "rita-phone-token", "Rita Pérez"),
+        (Channel.SMS, "+541155550303", "Carla Pérez")])
     assert all(n.kind == "alert" and n.payload["severity"] == "critical" for n in rows)
 
 
@@ -84,7 +90,7 @@ async def test_the_whole_ladder_ends_with_the_admins(bench, family) -> None:
     assert moved == [1, 1, 1, 1, 1, 1]
     assert (alert.status, alert.repeats_at_max_level) == (AlertStatus.UNHANDLED, 3)
     level3 = [n for n in bench.notifications(alert, 3) if n.payload["reason"] == "repeated"]
-    assert len(level3) == 3 * 5  # Eva (2 rows), Fer (2), Gus (1), three times
+    assert len(level3) == 3 * 4  # Eva (1 row), Fer (2), Gus (1), three times
     admins = [n for n in bench.notifications(alert) if n.payload["reason"] == "unhandled"]
     assert {n.recipient_user_id for n in admins} == users(people, "Root")
     assert await step(bench, 60) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -62,6 +63,63 @@ class EmergencyContact:
             object.__setattr__(self, "email", EmailAddress(self.email).value)
 
 
+TEXT_MAX_CHARS = 300  # an address, one condition, medication or allergy
+NOTES_MAX_CHARS = 1000
+MAX_ITEMS = 30
+_DOCTOR_PHONE = re.compile(r"^\+?[\d\s().-]{6,40}$")
+
+
+def _text(value: str | None, name: str, most: int = TEXT_MAX_CHARS) -> str | None:
+    """Trimmed text; blank is none (how a field is cleared)."""
+    text = (value or "").strip()
+    if len(text) > most:
+        raise ValidationFailed(f"{name} has at most {most} characters", field=name)
+    return text or None
+
+
+def _items(values: tuple[str, ...] | list[str], name: str) -> tuple[str, ...]:
+    items = tuple(t for t in (_text(v, name) for v in values) if t)
+    if len(items) > MAX_ITEMS:
+        raise ValidationFailed(f"{name} has at most {MAX_ITEMS} entries", field=name)
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class ResponderInfo:
+    """What whoever answers an alert needs to act: where the person is and, when the
+    family wrote them down, their conditions, medications, allergies, how they move and
+    who their doctor is. Shown to those who see the person (the API, the console, the
+    acknowledgement page); never written into an SMS or a push, which carry a link."""
+
+    address: str | None = None
+    conditions: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    allergies: tuple[str, ...] = ()
+    mobility_notes: str | None = None
+    doctor_name: str | None = None
+    doctor_phone: str | None = None
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "address", _text(self.address, "address"))
+        for name in ("conditions", "medications", "allergies"):
+            put(self, name, _items(getattr(self, name), name))
+        put(self, "mobility_notes", _text(self.mobility_notes, "mobility_notes",
+                                          NOTES_MAX_CHARS))
+        put(self, "doctor_name", _text(self.doctor_name, "doctor_name", 100))
+        put(self, "doctor_phone", _text(self.doctor_phone, "doctor_phone", 40))
+        if self.doctor_phone and not _DOCTOR_PHONE.match(self.doctor_phone):
+            raise ValidationFailed("not a phone number", field="doctor_phone")
+        if self.doctor_phone and not self.doctor_name:
+            raise ValidationFailed("a doctor's phone needs the doctor's name",
+                                   field="doctor_name")
+
+    def updated(self, **changes: Any) -> ResponderInfo:
+        """The given fields changed (``None`` leaves one as it is; blank text or an empty
+        list clears it)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
 @dataclass(eq=False)
 class CaredPerson:
     """A person watched over. ``account_id`` is the user whose account holds them."""
@@ -81,6 +139,7 @@ class CaredPerson:
     emergency_contacts: list[EmergencyContact] = field(default_factory=list)
     thresholds: dict[str, Any] = field(default_factory=dict)
     last_activity_at: datetime | None = None
+    responder_info: ResponderInfo = field(default_factory=ResponderInfo)
 
     def __post_init__(self) -> None:
         if not self.first_name.strip() or not self.last_name.strip():
@@ -184,6 +243,7 @@ class CaredPerson:
         thresholds: dict[str, Any] | None = None,
         emergency_contacts: list[EmergencyContact] | None = None,
         institution_id: UUID | None = None,
+        responder_info: ResponderInfo | None = None,
     ) -> None:
         """Change the care; ``None`` leaves a field as it is. Whether the caller may (the
         right to contract) and whether the result is lawful are checked by the caller."""
@@ -197,6 +257,7 @@ class CaredPerson:
         if emergency_contacts is not None:
             self.emergency_contacts = list(emergency_contacts)
         self.institution_id = institution_id or self.institution_id
+        self.responder_info = responder_info or self.responder_info
 
 
 @dataclass(eq=False)

@@ -7,7 +7,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from cuiot.domain.errors import Conflict, ValidationFailed
+from cuiot.domain.errors import Conflict, NotFound, ValidationFailed
+from cuiot.domain.notifications import Channel
+from cuiot.domain.responders import MAX_PUSH_TOKENS, ChannelChoice, PushToken, phone_number
 from cuiot.domain.values import EmailAddress
 
 
@@ -62,6 +64,9 @@ class User:
     capacity_status: CapacityStatus = CapacityStatus.FULL
     roles: list[RoleGrant] = field(default_factory=list)
     is_active: bool = True
+    channels: ChannelChoice = field(default_factory=ChannelChoice)  # how alerts reach them
+    sms_number: str | None = None  # E.164
+    push_tokens: list[PushToken] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_name(self.first_name, self.last_name)
@@ -111,3 +116,38 @@ class User:
     def declare_capacity(self, status: CapacityStatus) -> None:
         """Record the capacity a court declared (full, restricted, incapacitated)."""
         self.capacity_status = status
+
+    def choose_channels(self, choice: ChannelChoice, sms_number: str | None) -> None:
+        """Choose how alerts reach the user; SMS needs a number (kept even when SMS is
+        not chosen, so it can be switched on again)."""
+        number = phone_number(sms_number) if sms_number is not None else None
+        if choice.sms and number is None:
+            raise ValidationFailed("SMS needs a phone number", field="sms_number")
+        self.channels, self.sms_number = choice, number
+
+    def register_push_token(self, token: PushToken) -> PushToken:
+        """Add a phone that receives push; a token registered before is the same phone
+        (apps register theirs at every start), returned as it was."""
+        same = next((t for t in self.push_tokens if t.token == token.token), None)
+        if same is not None:
+            return same
+        if len(self.push_tokens) >= MAX_PUSH_TOKENS:
+            raise Conflict(f"at most {MAX_PUSH_TOKENS} phones receive push; remove one first",
+                           limit=MAX_PUSH_TOKENS)
+        self.push_tokens.append(token)
+        return token
+
+    def remove_push_token(self, token_id: UUID) -> None:
+        if all(t.id != token_id for t in self.push_tokens):
+            raise NotFound("push token", token_id)
+        self.push_tokens = [t for t in self.push_tokens if t.id != token_id]
+
+    def alert_addresses(self) -> list[tuple[Channel, str]]:
+        """Where an alert reaches the user, by the channels they chose: their email, their
+        SMS number, each phone registered for push. The account's email when the choice
+        gives no address (push chosen, no phone registered): never nowhere."""
+        addresses = {Channel.EMAIL: [str(self.email)],
+                     Channel.SMS: [self.sms_number] if self.sms_number else [],
+                     Channel.PUSH: [t.token for t in self.push_tokens]}
+        found = [(c, a) for c in self.channels.chosen for a in addresses[c]]
+        return found or [(Channel.EMAIL, str(self.email))]

@@ -1,13 +1,15 @@
-"""SMS and push: ports whose production adapter is a provider behind a webhook.
+"""SMS and push: the channel senders, and the providers behind a webhook.
 
-CUIOT posts each message, signed like every webhook (``webhook.py``), to the URL the
-operator set (``CUIOT_SMS_WEBHOOK_URL``, ``CUIOT_PUSH_WEBHOOK_URL``); the provider's side
-turns it into an SMS or a push. Secrets of the payload never leave in a push's data."""
+For SMS, CUIOT posts each message, signed like every webhook (``webhook.py``), to the URL
+the operator set (``CUIOT_SMS_WEBHOOK_URL``); the provider's side turns it into an SMS.
+Push goes through a ``PushProvider``: FCM itself (``fcm.py``) or, the same way as SMS, a
+webhook (``CUIOT_PUSH_WEBHOOK_URL``). A push carries the notification's text and a few
+ids of the alert (``PushMessage``): never a secret, a name or a medical detail."""
 
 from __future__ import annotations
 
-from cuiot.adapters.notifications.log import without_secrets
 from cuiot.adapters.notifications.webhook import SignedPoster
+from cuiot.application.safety.ports import PushMessage, PushProvider
 from cuiot.domain.notifications import Notification
 
 
@@ -25,14 +27,24 @@ class WebhookSmsSender:
         await self.poster.post(self.url, document, notification_id=notification.id, what="sms")
 
 
-class WebhookPushSender:
-    """``{"id", "user_id", "title", "body", "data"}`` to the push provider."""
+class PushSender:
+    """The push channel: a notification's address is a phone's token."""
+
+    def __init__(self, provider: PushProvider) -> None:
+        self.provider = provider
+
+    async def send(self, notification: Notification) -> None:
+        await self.provider.push(PushMessage.of(notification))
+
+
+class WebhookPushProvider:
+    """``{"id", "token", "title", "body", "data"}`` to the push provider's webhook."""
 
     def __init__(self, url: str, poster: SignedPoster) -> None:
         self.url, self.poster = url, poster
 
-    async def send(self, notification: Notification) -> None:
-        document = {"id": str(notification.id), "user_id": notification.address,
-                    "title": notification.subject, "body": notification.body,
-                    "data": without_secrets(notification.payload)}
-        await self.poster.post(self.url, document, notification_id=notification.id, what="push")
+    async def push(self, message: PushMessage) -> None:
+        document = {"id": str(message.notification_id), "token": message.token,
+                    "title": message.title, "body": message.body, "data": dict(message.data)}
+        await self.poster.post(self.url, document, notification_id=message.notification_id,
+                               what="push")

@@ -11,7 +11,7 @@ and an unchanged collection writes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, MutableSet
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -43,6 +43,7 @@ from cuiot.domain.care import (
     Institution,
     LegalRepresentation,
     Relationship,
+    ResponderInfo,
 )
 from cuiot.domain.users import CapacityStatus
 
@@ -63,6 +64,26 @@ class EmergencyContacts(TypeDecorator[list[EmergencyContact]]):
 
     def process_result_value(self, value: Any, dialect: Any) -> list[EmergencyContact] | None:
         return None if value is None else [EmergencyContact(**item) for item in value]
+
+
+class ResponderInfoJson(TypeDecorator[ResponderInfo]):
+    """A ``ResponderInfo`` as a JSON object; SQL NULL when nothing is written down."""
+
+    impl = JSON(none_as_null=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        return dialect.type_descriptor(JSONB(none_as_null=True) if dialect.name == "postgresql"
+                                       else JSON(none_as_null=True))
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dict[str, Any] | None:
+        if value is None or value == ResponderInfo():
+            return None
+        return {name: list(v) if isinstance(v, tuple) else v
+                for name, v in asdict(value).items() if v}
+
+    def process_result_value(self, value: Any, dialect: Any) -> ResponderInfo:
+        return ResponderInfo(**value) if value else ResponderInfo()
 
 
 institutions = Table(
@@ -100,6 +121,7 @@ cared_persons = Table(
     Column("thresholds", Json, nullable=False),
     Column("last_activity_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("responder_info", ResponderInfoJson),  # address, conditions, doctor…
 )
 
 cared_person_members = Table(

@@ -1,5 +1,6 @@
-"""Identity: users and their roles, sessions (refresh-token families) and password
-resets, and their mapping onto the domain's classes.
+"""Identity: users and their roles, the channels alerts reach them by and their phones
+for push (``push_tokens``), sessions (refresh-token families) and password resets, and
+their mapping onto the domain's classes.
 
 ``roles`` holds one row per ``Role`` (seeded by the initial migration, kept when tests
 empty the database): ``user_roles.role`` refers to it, so an unknown role cannot be
@@ -15,14 +16,18 @@ from sqlalchemy import (
     Index,
     String,
     Table,
+    UniqueConstraint,
     Uuid,
+    false,
     func,
+    true,
 )
 from sqlalchemy.orm import composite, relationship
 
 from cuiot.adapters.persistence.orm import fk, mapper_registry, mapping, metadata
 from cuiot.adapters.persistence.types import EnumText, UtcDateTime
 from cuiot.domain.auth import PasswordReset, RefreshTokenFamily, RevokeReason
+from cuiot.domain.responders import TOKEN_MAX_CHARS, ChannelChoice, PushToken
 from cuiot.domain.users import CapacityStatus, Role, RoleGrant, User
 from cuiot.domain.values import EmailAddress
 
@@ -73,6 +78,13 @@ users = Table(
     Column("capacity_status", EnumText(CapacityStatus, 20), nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # The channels alerts reach the user by (``ChannelChoice``), and the SMS number.
+    Column("alert_by_email", Boolean, nullable=False, server_default=true()),
+    Column("alert_by_sms", Boolean, nullable=False, server_default=false()),
+    Column("alert_by_push", Boolean, nullable=False, server_default=true()),
+    Column("sms_number", String(16)),
+    CheckConstraint("alert_by_email OR alert_by_sms OR alert_by_push", name="some_channel"),
+    CheckConstraint("NOT alert_by_sms OR sms_number IS NOT NULL", name="sms_has_number"),
 )
 Index("uq_users_email_lower", func.lower(users.c.email), unique=True)
 Index("ix_users_created", users.c.created_at, users.c.id)  # the admin's user list
@@ -81,6 +93,16 @@ roles = Table(
     "roles", metadata,
     Column("name", String(40), primary_key=True),
     Column("description", String(200), nullable=False),
+)
+
+push_tokens = Table(
+    "push_tokens", metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, fk("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token", String(TOKEN_MAX_CHARS), nullable=False),
+    Column("label", String(100)),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("user_id", "token", name="uq_push_tokens_user_token"),
 )
 
 user_roles = Table(
@@ -94,14 +116,23 @@ user_roles = Table(
 
 @mapping
 def map_identity() -> None:
-    """A user's roles are child rows (a role replaced is one row rewritten, an unchanged
-    list writes nothing); the email is a value object on one column."""
+    """A user's roles and push tokens are child rows (a role replaced is one row
+    rewritten, an unchanged list writes nothing); the email is a value object on one
+    column, the chosen channels one on three."""
+    u = users.c
     mapper_registry.map_imperatively(RoleGrant, user_roles)
+    mapper_registry.map_imperatively(PushToken, push_tokens)
     mapper_registry.map_imperatively(User, users, properties={
-        "_email": users.c.email,
+        "_email": u.email,
         "email": composite(EmailAddress, "_email"),
+        "_alert_by_email": u.alert_by_email, "_alert_by_sms": u.alert_by_sms,
+        "_alert_by_push": u.alert_by_push,
+        "channels": composite(ChannelChoice, "_alert_by_email", "_alert_by_sms",
+                              "_alert_by_push"),
         "roles": relationship(RoleGrant, cascade="all, delete-orphan", lazy="selectin",
                               order_by=(user_roles.c.granted_at, user_roles.c.role)),
+        "push_tokens": relationship(PushToken, cascade="all, delete-orphan", lazy="selectin",
+                                    order_by=(push_tokens.c.created_at, push_tokens.c.id)),
     })
     mapper_registry.map_imperatively(RefreshTokenFamily, refresh_token_families)
     mapper_registry.map_imperatively(PasswordReset, password_resets)

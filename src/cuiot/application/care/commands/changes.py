@@ -1,11 +1,12 @@
 """Changing a cared person: anyone with access may fix the names; changing the care
-(care type, capacity, date of birth, thresholds, emergency contacts, institution) needs
-the right to contract for the person, the same rule as buying a package."""
+(care type, capacity, date of birth, thresholds, emergency contacts, institution, and
+what a responder needs: address, conditions, medications, allergies, mobility notes,
+doctor) needs the right to contract for the person, the same rule as buying a package."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -17,7 +18,7 @@ from cuiot.application.shared.access import accessible_cared_person, load_actor
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.capacity import ensure_lawful_care, ensure_may_contract_for
-from cuiot.domain.care import CaredPerson, CareType
+from cuiot.domain.care import CaredPerson, CareType, ResponderInfo
 from cuiot.domain.policy import Policy
 from cuiot.domain.users import CapacityStatus, User, check_date_of_birth
 from cuiot.domain.values import parse_choice
@@ -37,11 +38,29 @@ class UpdateCaredPersonCommand:
     thresholds: Mapping[str, Any] | None = None
     emergency_contacts: tuple[ContactInput, ...] | None = None
     institution_id: UUID | None = None
+    responder: ResponderChanges | None = None
 
     def changes_care(self) -> bool:
         care = (self.date_of_birth, self.care_type, self.capacity_status, self.thresholds,
-                self.emergency_contacts, self.institution_id)
+                self.emergency_contacts, self.institution_id, self.responder)
         return any(value is not None for value in care)
+
+
+@dataclass(frozen=True)
+class ResponderChanges:
+    """What a responder needs (``ResponderInfo``): ``None`` leaves a field as it is; blank
+    text or an empty list clears it."""
+
+    address: str | None = None
+    conditions: tuple[str, ...] | None = None
+    medications: tuple[str, ...] | None = None
+    allergies: tuple[str, ...] | None = None
+    mobility_notes: str | None = None
+    doctor_name: str | None = None
+    doctor_phone: str | None = None
+
+    def applied_to(self, info: ResponderInfo) -> ResponderInfo:
+        return info.updated(**{f.name: getattr(self, f.name) for f in fields(self)})
 
 
 class UpdateCaredPerson:
@@ -78,7 +97,9 @@ class UpdateCaredPerson:
             thresholds=dict(cmd.thresholds) if cmd.thresholds is not None else None,
             emergency_contacts=(emergency_contacts_from(cmd.emergency_contacts)
                                 if cmd.emergency_contacts is not None else None),
-            institution_id=cmd.institution_id)
+            institution_id=cmd.institution_id,
+            responder_info=(cmd.responder.applied_to(cared.responder_info)
+                            if cmd.responder is not None else None))
         ensure_lawful_care(cared, today, self.policy)
 
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StrictFloat, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from cuiot.application.care.commands.changes import ResponderChanges
 from cuiot.application.care.ports import (
     CaredPersonView,
     CaregiverInvitationView,
@@ -26,6 +27,13 @@ NO_NUL = r"^[^\x00]*$"
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=NO_NUL)]
 Phone = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+CareText = Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
+CareNotes = Annotated[str, StringConstraints(max_length=1000, pattern=NO_NUL)]
+CareList = Annotated[list[CareText], Field(max_length=30)]
+DoctorName = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
+RESPONDER_FIELDS = ("address", "conditions", "medications", "allergies", "mobility_notes",
+                    "doctor_name", "doctor_phone")
+CLEARS = "; empty clears it"
 
 
 def _iso_text(value: object) -> object:
@@ -90,9 +98,31 @@ class CaredPersonPatch(Strict):
     emergency_contacts: list[ContactIn] | None = Field(
         default=None, max_length=10, examples=[[{"name": "Hijo", "email": "hijo@example.com"}]])
     thresholds: ThresholdMap | None = Field(default=None, examples=[{"pulse_low_below": 45}])
+    # What a responder needs: shown to those who see the person, never sent by SMS or push.
+    address: CareText | None = Field(default=None, examples=["Av. Rivadavia 1234, 3º B, CABA"],
+                                     description="Where the person lives" + CLEARS)
+    conditions: CareList | None = Field(default=None, examples=[["diabetes tipo 2"]],
+                                        description="Health conditions" + CLEARS)
+    medications: CareList | None = Field(default=None, examples=[["metformina 850 mg"]],
+                                         description="Medications taken" + CLEARS)
+    allergies: CareList | None = Field(default=None, examples=[["penicilina"]],
+                                       description="Allergies" + CLEARS)
+    mobility_notes: CareNotes | None = Field(default=None, examples=["Usa andador; la llave "
+                                                                     "está con la vecina"],
+                                             description="How the person moves" + CLEARS)
+    doctor_name: DoctorName | None = Field(default=None, examples=["Dra. Laura Paz"],
+                                           description="The person's doctor" + CLEARS)
+    doctor_phone: Phone | None = Field(default=None, examples=["+54 11 4555-0000"],
+                                       description="Needs the doctor's name" + CLEARS)
 
     def command_fields(self) -> dict[str, Any]:
-        return _command_fields(self)
+        fields = _command_fields(self)
+        changes = {name: fields.pop(name) for name in RESPONDER_FIELDS if name in fields}
+        changes = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()
+                   if v is not None}
+        if changes:
+            fields["responder"] = ResponderChanges(**changes)
+        return fields
 
 
 class MemberIn(Strict):
@@ -174,9 +204,17 @@ class CaredPersonOut(BaseModel):
     thresholds: dict[str, Any]
     last_activity_at: datetime | None
     created_at: datetime
+    address: str | None = Field(examples=["Av. Rivadavia 1234, 3º B, CABA"])
+    conditions: list[str] = Field(examples=[["diabetes tipo 2"]])
+    medications: list[str] = Field(examples=[["metformina 850 mg"]])
+    allergies: list[str] = Field(examples=[["penicilina"]])
+    mobility_notes: str | None = Field(examples=["Usa andador"])
+    doctor_name: str | None = Field(examples=["Dra. Laura Paz"])
+    doctor_phone: str | None = Field(examples=["+54 11 4555-0000"])
 
     @classmethod
     def of(cls, cp: CaredPerson | CaredPersonView) -> CaredPersonOut:
+        info = cp.responder_info
         return cls(
             id=cp.id, account_id=cp.account_id, user_id=cp.user_id, first_name=cp.first_name,
             last_name=cp.last_name, date_of_birth=cp.date_of_birth,
@@ -186,7 +224,10 @@ class CaredPersonOut(BaseModel):
             emergency_contacts=[ContactOut(name=c.name, email=c.email, phone=c.phone)
                                 for c in cp.emergency_contacts],
             thresholds=dict(cp.thresholds), last_activity_at=cp.last_activity_at,
-            created_at=cp.created_at)
+            created_at=cp.created_at, address=info.address, conditions=list(info.conditions),
+            medications=list(info.medications), allergies=list(info.allergies),
+            mobility_notes=info.mobility_notes, doctor_name=info.doctor_name,
+            doctor_phone=info.doctor_phone)
 
 
 class InstitutionIn(Strict):

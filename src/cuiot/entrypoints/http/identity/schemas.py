@@ -1,13 +1,16 @@
-"""The bodies of /auth and /users."""
+"""The bodies of /auth and /users (and /users/me/channels, /users/me/push-tokens)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from cuiot.application.identity.ports import UserView
+from cuiot.application.identity.ports import ChannelsView, PushTokenView, UserView
+from cuiot.domain.notifications import Channel
+from cuiot.domain.responders import LABEL_MAX_CHARS, TOKEN_MAX_CHARS, PushToken, masked_address
 from cuiot.domain.users import User
 from cuiot.entrypoints.http.schemas import Strict
 
@@ -104,3 +107,56 @@ class UserOut(BaseModel):
                    roles=[RoleOut(role=g.role.value, granted_at=g.granted_at,
                                   expires_at=g.expires_at) for g in user.roles],
                    is_active=user.is_active, created_at=user.created_at)
+
+
+ChannelName = Literal["email", "sms", "push"]
+
+
+class ChannelsIn(Strict):
+    """The whole choice: what is left out is switched off (a number left out is
+    forgotten)."""
+
+    channels: list[ChannelName] = Field(min_length=1, max_length=3,
+                                        examples=[["email", "sms", "push"]],
+                                        description="How alerts reach you; at least one")
+    sms_number: str | None = Field(default=None, max_length=40, examples=["+54 11 5555-0102"],
+                                   description="Needed for sms: + and the country code")
+
+
+class PushTokenIn(Strict):
+    token: str = Field(min_length=1, max_length=TOKEN_MAX_CHARS,
+                       examples=["fMEl0x3bT0y9…:APA91bH…"],
+                       description="The registration token the phone's push service gave "
+                                   "the app (FCM); registering it again changes nothing")
+    label: str | None = Field(default=None, max_length=LABEL_MAX_CHARS,
+                              examples=["Teléfono de Lucía"])
+
+
+class PushTokenOut(BaseModel):
+    id: UUID
+    token_hint: str = Field(examples=["…H3kQ9z"], description="The token's last characters")
+    label: str | None = Field(examples=["Teléfono de Lucía"])
+    created_at: datetime
+
+    @classmethod
+    def of(cls, token: PushToken | PushTokenView) -> PushTokenOut:
+        hint = (token.token_hint if isinstance(token, PushTokenView)
+                else masked_address(Channel.PUSH, token.token))
+        return cls(id=token.id, token_hint=hint, label=token.label, created_at=token.created_at)
+
+
+class ChannelsOut(BaseModel):
+    channels: list[ChannelName] = Field(examples=[["email", "sms", "push"]])
+    sms_number: str | None = Field(examples=["+541155550102"])
+    push_tokens: list[PushTokenOut] = Field(description="The phones push goes to")
+
+    @classmethod
+    def of(cls, view: ChannelsView) -> ChannelsOut:
+        return cls(channels=[c.value for c in view.channels], sms_number=view.sms_number,
+                   push_tokens=[PushTokenOut.of(t) for t in view.push_tokens])
+
+    @classmethod
+    def of_user(cls, user: User) -> ChannelsOut:
+        return cls(channels=[c.value for c in user.channels.chosen],
+                   sms_number=user.sms_number,
+                   push_tokens=[PushTokenOut.of(t) for t in user.push_tokens])

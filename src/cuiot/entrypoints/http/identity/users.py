@@ -1,4 +1,5 @@
-"""/users: one's own profile; the admin's list of users and their roles."""
+"""/users: one's own profile and how alerts reach one (channels, phones for push); the
+admin's list of users and their roles."""
 
 from __future__ import annotations
 
@@ -6,9 +7,18 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response, status
 
+from cuiot.adapters.persistence.views.channels import SqlChannelViews
 from cuiot.adapters.persistence.views.identity import SqlUserViews
+from cuiot.application.identity.commands.channels import (
+    ChooseChannels,
+    ChooseChannelsCommand,
+    RegisterPushToken,
+    RegisterPushTokenCommand,
+    RemovePushToken,
+    RemovePushTokenCommand,
+)
 from cuiot.application.identity.commands.users import (
     GrantRole,
     GrantRoleCommand,
@@ -17,6 +27,7 @@ from cuiot.application.identity.commands.users import (
     UpdateProfile,
     UpdateProfileCommand,
 )
+from cuiot.application.identity.queries.channels import GetChannels, GetChannelsQuery
 from cuiot.application.identity.queries.users import (
     GetProfile,
     GetProfileQuery,
@@ -25,7 +36,15 @@ from cuiot.application.identity.queries.users import (
 )
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.http.deps import AdminPrincipal, PageParams, Principal, query, use
-from cuiot.entrypoints.http.identity.schemas import ProfileIn, RoleIn, UserOut
+from cuiot.entrypoints.http.identity.schemas import (
+    ChannelsIn,
+    ChannelsOut,
+    ProfileIn,
+    PushTokenIn,
+    PushTokenOut,
+    RoleIn,
+    UserOut,
+)
 from cuiot.entrypoints.http.schemas import Page
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -48,6 +67,48 @@ async def update_me(body: ProfileIn, principal: Principal, request: Request,
     fields = body.model_dump(exclude_unset=True)
     user = await update(UpdateProfileCommand(actor_id=principal.user_id, **fields))
     return UserOut.of(user, _now(request))
+
+
+@router.get("/me/channels", response_model=ChannelsOut,
+            summary="How alerts reach the caller: channels, SMS number, phones for push")
+async def my_channels(principal: Principal,
+                      get: Annotated[GetChannels, Depends(query(GetChannels, SqlChannelViews))]
+                      ) -> ChannelsOut:
+    return ChannelsOut.of(await get(GetChannelsQuery(principal.user_id)))
+
+
+@router.put("/me/channels", response_model=ChannelsOut,
+            summary="Choose how alerts reach the caller (SMS needs a number)")
+async def choose_channels(body: ChannelsIn, principal: Principal,
+                          choose: Annotated[ChooseChannels, Depends(use(ChooseChannels))]
+                          ) -> ChannelsOut:
+    user = await choose(ChooseChannelsCommand(principal.user_id, tuple(body.channels),
+                                              body.sms_number))
+    return ChannelsOut.of_user(user)
+
+
+@router.post("/me/push-tokens", status_code=status.HTTP_201_CREATED,
+             response_model=PushTokenOut,
+             responses={200: {"model": PushTokenOut, "description": "Registered already"}},
+             summary="Register a phone for push (201; 200 when it was registered already)")
+async def register_push_token(body: PushTokenIn, principal: Principal, response: Response,
+                              register: Annotated[RegisterPushToken,
+                                                  Depends(use(RegisterPushToken))],
+                              ) -> PushTokenOut:
+    registered = await register(RegisterPushTokenCommand(principal.user_id, body.token,
+                                                         body.label))
+    if not registered.created:
+        response.status_code = status.HTTP_200_OK
+    return PushTokenOut.of(registered.token)
+
+
+@router.delete("/me/push-tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT,
+               response_class=Response, summary="Stop pushing to a phone")
+async def remove_push_token(token_id: UUID, principal: Principal,
+                            remove: Annotated[RemovePushToken, Depends(use(RemovePushToken))]
+                            ) -> Response:
+    await remove(RemovePushTokenCommand(principal.user_id, token_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("", response_model=Page[UserOut], summary="Every user (admins)")

@@ -1,5 +1,5 @@
-"""/alerts: see the alerts of the people one may see (queries: one SQL statement each),
-acknowledge (escalation stops) and resolve them (commands)."""
+"""/alerts: see the alerts of the people one may see and who was told of each (queries:
+one SQL statement each), acknowledge (escalation stops) and resolve them (commands)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from cuiot.adapters.persistence.views.deliveries import SqlDeliveryViews
 from cuiot.adapters.persistence.views.safety import SqlAlertViews
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand, ResolveAlert
 from cuiot.application.safety.queries.alerts import (
@@ -17,9 +18,15 @@ from cuiot.application.safety.queries.alerts import (
     ListAlertsQuery,
     ShowAlert,
 )
+from cuiot.application.safety.queries.deliveries import ListDeliveries, ListDeliveriesQuery
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.http.deps import PageParams, Principal, query, use
-from cuiot.entrypoints.http.safety.schemas import AlertOut, AlertStatusName, SeverityName
+from cuiot.entrypoints.http.safety.schemas import (
+    AlertOut,
+    AlertStatusName,
+    DeliveryOut,
+    SeverityName,
+)
 from cuiot.entrypoints.http.schemas import Page
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
@@ -45,6 +52,19 @@ async def get_alert(alert_id: UUID, principal: Principal,
                     ) -> AlertOut:
     viewer = Viewer.of(principal.user_id, principal.roles)
     return AlertOut.of(await get(GetAlertQuery(viewer, alert_id)))
+
+
+@router.get("/{alert_id}/notifications", response_model=Page[DeliveryOut],
+            summary="Who was told of an alert, by which channel, and whether it got there "
+                    "(oldest first; addresses masked)")
+async def alert_deliveries(alert_id: UUID, principal: Principal, page: PageParams,
+                           list_: Annotated[ListDeliveries,
+                                            Depends(query(ListDeliveries, SqlDeliveryViews))],
+                           ) -> Response:
+    viewer = Viewer.of(principal.user_id, principal.roles)
+    rows = await list_(ListDeliveriesQuery(viewer, alert_id, Window(page.offset, page.limit)))
+    return Page[DeliveryOut].response([DeliveryOut.of(r) for r in rows], page.offset,
+                                      page.limit)
 
 
 @router.post("/{alert_id}/acknowledge", response_model=AlertOut,
