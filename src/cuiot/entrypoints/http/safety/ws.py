@@ -1,8 +1,9 @@
 """``WS /api/v1/ws/alerts``: every new or changed alert the user may see, live.
 
 Authenticate with ``?token=<access token>`` or, within 10 s, a first message
-``{"token": "<access token>"}``; a bad or missing token closes the socket with code
-4401. Then the server sends JSON messages, each with a ``type``:
+``{"token": "<access token>"}``; a page of the console, from this same site (its
+``Origin`` is checked), is signed in by its session cookie. A bad or missing token
+closes the socket with code 4401. Then the server sends JSON messages, each with a ``type``:
 
 - ``{"type": "ready", "user_id": …}`` once: the subscription is live;
 - ``{"type": "alert", "change": "opened"|"joined"|"sent"|"escalated"|"acknowledged"|
@@ -30,6 +31,8 @@ from cuiot.application.safety.ports import AlertStream, AlertSubscription
 from cuiot.application.safety.queries.live_alerts import LiveAlertFilter
 from cuiot.domain.errors import Unauthenticated
 from cuiot.entrypoints.container import Container
+from cuiot.entrypoints.http.console.csrf import same_origin
+from cuiot.entrypoints.http.console.session import ACCESS_COOKIE
 from cuiot.entrypoints.http.deps import authenticate
 
 router = APIRouter(tags=["alerts"])
@@ -51,6 +54,13 @@ async def _authenticate(container: Container, token: str | None) -> Principal | 
         return None
 
 
+def _session_cookie(websocket: WebSocket) -> str | None:
+    """The console's access cookie, taken only from a page of this site: a page of
+    another one could open this socket with the user's cookies too (cross-site WebSocket
+    hijacking), and its browser would name that other site as the ``Origin``."""
+    return websocket.cookies.get(ACCESS_COOKIE) if same_origin(websocket) else None
+
+
 async def _token_from_first_message(websocket: WebSocket) -> str | None:
     try:
         async with asyncio.timeout(AUTH_SECONDS):
@@ -66,7 +76,7 @@ async def alerts_ws(websocket: WebSocket, token: str | None = None) -> None:
     """Live alerts (see the module's docstring for the protocol)."""
     await websocket.accept()
     container: Container = websocket.app.state.container
-    token = token or await _token_from_first_message(websocket)
+    token = token or _session_cookie(websocket) or await _token_from_first_message(websocket)
     principal = await _authenticate(container, token)
     if principal is None:
         return await _refuse(websocket, UNAUTHORIZED, "invalid or missing access token")
