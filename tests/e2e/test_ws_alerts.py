@@ -143,9 +143,11 @@ async def test_a_user_sees_their_alert_within_a_second_and_a_stranger_does_not(w
         assert seen["alert"] | {"created_at": None, "last_event_at": None} == {
             "id": str(alert_id), "alert_type": "blood_pressure", "severity": "critical",
             "status": "pending", "escalation_level": 1, "occurrences": 1,
-            "cared_person_id": str(elena), "device_id": "bp-elena",
+            "cared_person_id": str(elena), "cared_person_name": "Elena Gómez",
+            "device_id": "bp-elena", "device_name": "Tensiómetro",
             "device_pk": seen["alert"]["device_pk"], "created_at": None,
             "last_event_at": None, "acknowledged_at": None, "acknowledged_by": None,
+            "acknowledged_via": None, "acknowledged_recipient": None,
             "resolved_at": None, "resolved_by": None}
         their_own = await worker.reading("bp-julio", "m-2")
         first_for_bruno = await receive_alert(bruno)  # nothing of Ana's came before it

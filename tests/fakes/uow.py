@@ -11,6 +11,7 @@ from cuiot.application.safety.ports import OutboxSignal
 from cuiot.application.shared.ports import EventPublisher
 from cuiot.application.shared.uow import UnitOfWorkBase
 from cuiot.domain.events import Aggregate
+from tests.fakes.ack_links import InMemoryAckLinkRepository
 from tests.fakes.auth import (
     InMemoryPasswordResetRepository,
     InMemoryRefreshTokenFamilyRepository,
@@ -26,6 +27,7 @@ from tests.fakes.care import (
     InMemoryInstitutionRepository,
     InMemoryRepresentationRepository,
 )
+from tests.fakes.coverage import InMemoryCoverageRepository
 from tests.fakes.device_commands import InMemoryDeviceCommandRepository
 from tests.fakes.ingest import InMemoryIngestRepository
 from tests.fakes.referrals import InMemoryCommissionRepository, InMemoryReferralRepository
@@ -67,8 +69,10 @@ class InMemoryStore:
         self.notifications = InMemoryNotificationRepository()
         self.rejected_messages = InMemoryRejectedMessageRepository()
         self.device_commands = InMemoryDeviceCommandRepository()
+        self.coverage = InMemoryCoverageRepository(self)
         self.token_families = InMemoryRefreshTokenFamilyRepository()
         self.password_resets = InMemoryPasswordResetRepository()
+        self.ack_links = InMemoryAckLinkRepository()
 
     def repositories(self) -> dict[str, InMemoryRepository]:
         return {k: v for k, v in vars(self).items() if isinstance(v, InMemoryRepository)}

@@ -43,8 +43,12 @@ BAD_VALUES = {
     "max_body_bytes": "0",
     "smtp_url": f"mail://cuiot:{SECRET}@smtp.example.com",
     "webhook_secret": SECRET,
+    "public_url": "https://cuiot.example.com/?next=/console",
+    "sms_inbound_secret": "short",
     "sms_webhook_url": f"ftp://sms.example.com/{SECRET}",
     "push_webhook_url": f"push.example.com/{SECRET}",
+    "push_provider": "apns",
+    "fcm_url": "fcm.googleapis.com/v1/projects/cuiot/messages:send",
     "notification_timeout_seconds": "nan",
     "dispatch_tick_seconds": "0",
     "escalation_timeouts": "low=5",
@@ -53,7 +57,7 @@ BAD_VALUES = {
     "cors_origins": "app.example.com",
     "log_format": "xml",
 }
-ANY_VALUE_WORKS = {"redis_prefix", "mqtt_client_id"}
+ANY_VALUE_WORKS = {"redis_prefix", "mqtt_client_id", "fcm_token"}
 
 # Arguments that get each command past its own parsing to where it meets the settings.
 SAMPLE_ARGS: dict[str, list[str]] = {

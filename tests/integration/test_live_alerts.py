@@ -199,10 +199,11 @@ async def test_an_opened_alert_is_published_as_the_api_shows_it(live, family, su
     assert await next_of(subscription) == {"change": "opened", "alert": {
         "id": str(alert.id), "alert_type": "blood_pressure", "severity": "critical",
         "status": "pending", "escalation_level": 1, "occurrences": 1,
-        "cared_person_id": str(elena.id), "device_id": "bp-elena", "device_pk": str(device.id),
+        "cared_person_id": str(elena.id), "cared_person_name": elena.full_name,
+        "device_id": "bp-elena", "device_pk": str(device.id), "device_name": "Tensiómetro",
         "created_at": iso_utc(alert.created_at), "last_event_at": iso_utc(alert.created_at),
-        "acknowledged_at": None, "acknowledged_by": None, "resolved_at": None,
-        "resolved_by": None}}
+        "acknowledged_at": None, "acknowledged_by": None, "acknowledged_via": None,
+        "acknowledged_recipient": None, "resolved_at": None, "resolved_by": None}}
 
 
 async def test_later_changes_follow_with_the_stored_state(live, family, subscription):

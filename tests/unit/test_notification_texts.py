@@ -18,7 +18,7 @@ async def opened_alert_notices():
 
 async def test_a_new_critical_alert_reads_in_spanish():
     _, notices = await opened_alert_notices()
-    assert {n.channel for n in notices} == {Channel.EMAIL, Channel.PUSH}
+    assert {n.channel for n in notices} == {Channel.EMAIL}
     for notice in notices:
         assert notice.subject == "CUIOT: alerta crítica de presión arterial de Rosa Gómez"
         assert notice.body == ("Alerta crítica de presión arterial de Rosa Gómez (nueva, "

@@ -12,6 +12,9 @@ Who each level is (``audience_at``; the application loads the people):
 2. every user with access: account holder, members, the person, every assigned
    caregiver, the representative;
 3. the institution's on-call staff and the person's emergency contacts.
+
+Users are told on every level that names them by the channels they chose (family and
+caregivers alike: ``User.alert_addresses``); emergency contacts by email and/or SMS.
 """
 
 from __future__ import annotations

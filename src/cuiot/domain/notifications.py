@@ -55,6 +55,7 @@ class Notification:
     created_at: datetime
     kind: str = "alert"  # alert, account, auth
     recipient_user_id: UUID | None = None
+    recipient_name: str | None = None  # who was told, as named when it was written
     alert_id: UUID | None = None
     escalation_level: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
@@ -105,14 +106,36 @@ class Notification:
         self.payload = {k: (None if k in names else v) for k, v in self.payload.items()}
 
 
-def alert_message(alert: Alert, who: str, reason: str) -> tuple[str, str]:
+@dataclass(frozen=True, slots=True)
+class AckLinkText:
+    """What a notification tells of its acknowledgement link (``ack_links``): the address
+    that opens it and, on SMS, the code a reply may carry instead. Both are secrets of
+    the payload: erased once the notification is delivered, never logged."""
+
+    url: str
+    token: str = field(repr=False)
+    code: str | None = field(default=None, repr=False)
+
+    def payload(self) -> dict[str, Any]:
+        secrets = {"ack_url": self.url, "token": self.token,
+                   **({"code": self.code} if self.code else {})}
+        return {**secrets, SECRET_KEYS: sorted(secrets)}
+
+    def invitation(self) -> str:
+        reply = (f"\nO responda a este SMS con el código {self.code}." if self.code else "")
+        return f"Confírmela para detener el escalado:\n{self.url}{reply}"
+
+
+def alert_message(alert: Alert, who: str, reason: str,
+                  link: AckLinkText | None = None) -> tuple[str, str]:
     """The subject and body every channel (email, SMS, push, webhook) tells of an alert:
-    "CUIOT: alerta crítica de presión arterial de Rosa Fernández". Machine values stay
-    in the notification's payload."""
+    "CUIOT: alerta crítica de presión arterial de Rosa Fernández", then how to confirm it
+    (its link, when it has one). Machine values stay in the notification's payload; no
+    medical detail is ever told here, only the link to it."""
     what = f"alerta {severity_label(alert.severity)} de {alert_type_label(alert.alert_type)}"
     events = f"{alert.occurrences} evento{'' if alert.occurrences == 1 else 's'}"
     subject = f"CUIOT: {what} de {who}"
+    confirm = link.invitation() if link else "Confírmela en CUIOT para detener el escalado."
     body = (f"{what.capitalize()} de {who} ({REASON_LABELS.get(reason, reason)}, "
-            f"nivel {alert.escalation_level}): {events}. "
-            "Confírmela en CUIOT para detener el escalado.")
+            f"nivel {alert.escalation_level}): {events}. {confirm}")
     return subject, body

@@ -31,6 +31,7 @@ from cuiot.adapters.system import (
     SystemClock,
     Uuid4IdGenerator,
 )
+from cuiot.application.safety.ports import AckLinkSource
 from cuiot.entrypoints.secrets_file import jwt_secret
 from cuiot.entrypoints.settings import Settings
 
@@ -124,8 +125,10 @@ class Container(containers.DeclarativeContainer):
         redis=providers.Singleton(RedisOutboxSignal, redis, settings.provided.redis_prefix,
                                   live_bell, topic="live:alerts"),
     )
+    # Every unit of work gives the alert notifications it writes acknowledgement links.
+    links = providers.Singleton(AckLinkSource, rng, settings.provided.public_url)
     uow = providers.Factory(SqlAlchemyUnitOfWork, engine, publisher, outbox_signal,
-                            live_signal)
+                            live_signal, links)
     # Queries: one read-only transaction per request, on the replica when there is one.
     read_side = providers.Singleton(ReadSide, read_engine)
 

@@ -45,8 +45,12 @@ def pipeline_runners(c: Container, *, mqtt5: bool | None = None) -> list[Runner]
             shared_group=s.mqtt_shared_group if external else None,  # MQTT 5 only
             mqtt5=external if mqtt5 is None else mqtt5))
     runners.append(Scheduler.from_container(c))
+    fcm = s.push_provider == "fcm"
     router = ChannelRouter(smtp_url=s.smtp_url, webhook_secret=s.webhook_secret,
-                           sms_webhook_url=s.sms_webhook_url, push_webhook_url=s.push_webhook_url,
+                           sms_webhook_url=s.sms_webhook_url,
+                           push_webhook_url=None if fcm else s.push_webhook_url,
+                           fcm_url=s.fcm_url if fcm else None,
+                           fcm_token=s.fcm_token if fcm else None,
                            timeout_seconds=s.notification_timeout_seconds)
     runners.extend(outbox_listeners(c))
     runners.append(OutboxDispatcher(lambda: c.uow(), c.clock(), c.policy(), router,

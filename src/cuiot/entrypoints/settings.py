@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cuiot.adapters.mqtt.client import BrokerAddress
@@ -149,9 +149,40 @@ class Settings(BaseSettings):
         examples=["https://sms.example.com/cuiot"])
     push_webhook_url: str | None = Field(
         default=None, repr=False,
-        description="An http(s) endpoint that sends push notifications, as for SMS. Unset: "
-                    "push notifications go to the log.",
+        description="With CUIOT_PUSH_PROVIDER=webhook, an http(s) endpoint that sends push "
+                    "notifications: CUIOT POSTs each one (the phone's token, title, text, "
+                    "alert ids) to it as JSON. Unset: push notifications go to the log.",
         examples=["https://push.example.com/cuiot"])
+    push_provider: Literal["webhook", "fcm"] = Field(
+        default="webhook",
+        description="Who delivers push notifications to the phones users registered: "
+                    "`webhook` (CUIOT_PUSH_WEBHOOK_URL) or `fcm`, Firebase Cloud Messaging's "
+                    "HTTP v1 API (CUIOT_FCM_URL and CUIOT_FCM_TOKEN).",
+        examples=["fcm"])
+    fcm_url: str | None = Field(
+        default=None,
+        description="With CUIOT_PUSH_PROVIDER=fcm, FCM's messages:send endpoint for your "
+                    "Firebase project.",
+        examples=["https://fcm.googleapis.com/v1/projects/cuiot-prod/messages:send"])
+    fcm_token: str | None = Field(
+        default=None, repr=False,
+        description="With CUIOT_PUSH_PROVIDER=fcm, the OAuth 2.0 access token sent as "
+                    "`Authorization: Bearer …` (a service account's, with the "
+                    "firebase.messaging scope; Google's tokens last an hour, so renew it "
+                    "and restart, or put a refreshing proxy at CUIOT_FCM_URL).",
+        examples=["ya29.c.b0Aaekm1K…"])
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people reach CUIOT at, as they type it in a browser "
+                    "(scheme, host, port and any path prefix, no query): each alert "
+                    "notification's acknowledgement link opens `<this>/ack/…`.",
+        examples=["https://cuiot.example.com"])
+    sms_inbound_secret: str | None = Field(
+        default=None, repr=False, min_length=16,
+        description="Key that SMS replies posted to `/api/v1/sms/inbound` are signed with "
+                    "(`X-CUIOT-Signature: sha256=<HMAC of the body>`), at least 16 "
+                    "characters. Unset: that endpoint refuses every request.",
+        examples=["change-me-to-another-long-random-string"])
     notification_timeout_seconds: float = Field(
         default=10.0, gt=0, allow_inf_nan=False,
         description="Seconds one delivery (an email, a webhook POST) may take before it "
@@ -234,12 +265,28 @@ class Settings(BaseSettings):
             raise ValueError("expected smtp://user:password@host:port or smtps://…") from None
         return value
 
-    @field_validator("sms_webhook_url", "push_webhook_url")
+    @field_validator("sms_webhook_url", "push_webhook_url", "fcm_url")
     @classmethod
     def _webhook(cls, value: str | None) -> str | None:
         if value is not None and not is_http_url(value):
             raise ValueError("expected an http:// or https:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _fcm_complete(self) -> Settings:
+        if self.push_provider == "fcm" and not (self.fcm_url and self.fcm_token):
+            raise ValueError("CUIOT_PUSH_PROVIDER=fcm needs CUIOT_FCM_URL and CUIOT_FCM_TOKEN; "
+                             "for example CUIOT_FCM_URL=https://fcm.googleapis.com/v1/"
+                             "projects/<project>/messages:send")
+        return self
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if not is_http_url(value) or parts.query or parts.fragment:
+            raise ValueError("expected http(s)://host[:port][/path], with no query")
+        return value.rstrip("/")
 
     @field_validator("escalation_timeouts")
     @classmethod

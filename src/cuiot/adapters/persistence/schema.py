@@ -1,8 +1,10 @@
 """The whole schema: importing every table module fills the one MetaData."""
 
 from cuiot.adapters.persistence.orm import (  # noqa: F401
+    ack_links,
     billing,
     care,
+    coverage,
     identity,
     live,
     metadata,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import make_transient
 from cuiot.adapters.live import journal
 from cuiot.adapters.persistence.errors import conflict
 from cuiot.adapters.persistence.orm import start_mappers
+from cuiot.adapters.persistence.repositories.ack_links import SqlAlchemyAckLinkRepository
 from cuiot.adapters.persistence.repositories.alerts import (
     SqlAlchemyAlertRepository,
     SqlAlchemyNotificationRepository,
@@ -38,6 +39,7 @@ from cuiot.adapters.persistence.repositories.care import (
     SqlAlchemyInstitutionRepository,
     SqlAlchemyRepresentationRepository,
 )
+from cuiot.adapters.persistence.repositories.coverage import SqlAlchemyCoverageRepository
 from cuiot.adapters.persistence.repositories.device_commands import (
     SqlAlchemyDeviceCommandRepository,
 )
@@ -76,7 +78,10 @@ from cuiot.application.identity.ports import (
 from cuiot.application.referrals.ports import CommissionRepository, ReferralRepository
 from cuiot.application.reviews.ports import ReviewRepository, ScoreRepository
 from cuiot.application.safety.ports import (
+    AckLinkRepository,
+    AckLinkSource,
     AlertRepository,
+    CoverageRepository,
     DeviceCommandRepository,
     DeviceRepository,
     IngestRepository,
@@ -115,11 +120,14 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
     notifications: NotificationRepository
     rejected_messages: RejectedMessageRepository
     device_commands: DeviceCommandRepository
+    ack_links: AckLinkRepository
+    coverage: CoverageRepository
 
     def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None,
                  outbox_signal: OutboxSignal | None = None,
-                 alert_signal: Signal | None = None) -> None:
-        super().__init__(publisher, outbox_signal, alert_signal)
+                 alert_signal: Signal | None = None,
+                 links: AckLinkSource | None = None) -> None:
+        super().__init__(publisher, outbox_signal, alert_signal, links)
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._session: AsyncSession | None = None
@@ -169,6 +177,8 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
         self.notifications = self._outbox = SqlAlchemyNotificationRepository(session)
         self.rejected_messages = SqlAlchemyRejectedMessageRepository(session)
         self.device_commands = SqlAlchemyDeviceCommandRepository(session)
+        self.ack_links = SqlAlchemyAckLinkRepository(session)
+        self.coverage = SqlAlchemyCoverageRepository(session)
 
     def _hold(self, _session: Any, instance: Any) -> None:
         self._held.append(instance)

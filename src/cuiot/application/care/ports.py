@@ -18,6 +18,7 @@ from cuiot.domain.care import (
     Institution,
     LegalRepresentation,
     Relationship,
+    ResponderInfo,
 )
 from cuiot.domain.users import CapacityStatus
 
@@ -82,6 +83,7 @@ class CaredPersonView:
     created_at: datetime
     member_ids: frozenset[UUID] = frozenset()
     caregivers: tuple[CaregiverAssignment, ...] = ()  # the primary first
+    responder_info: ResponderInfo = field(default_factory=ResponderInfo)
 
 
 @dataclass(frozen=True, slots=True)

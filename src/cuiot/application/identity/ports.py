@@ -1,6 +1,6 @@
 """Ports of identity: tokens, their revocation, rate limits; the repositories of users,
 sessions (refresh-token families) and password resets; and the views the reads use,
-with the read models they return."""
+with the read models they return (users, and the channels alerts reach them by)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from uuid import UUID
 
 from cuiot.application.shared.queries import Window
 from cuiot.domain.auth import PasswordReset, RefreshTokenFamily
+from cuiot.domain.notifications import Channel
 from cuiot.domain.users import CapacityStatus, Role, User
 from cuiot.domain.values import EmailAddress
 
@@ -174,3 +175,28 @@ class UserViews(Protocol):
         ...
 
     async def by_id(self, user_id: UUID, now: datetime) -> UserView | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PushTokenView:
+    """A phone registered for push, as its owner sees it: the token itself only masked."""
+
+    id: UUID
+    token_hint: str
+    label: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelsView:
+    """How alerts reach a user: the channels chosen, the SMS number, the push phones."""
+
+    channels: tuple[Channel, ...]
+    sms_number: str | None
+    push_tokens: tuple[PushTokenView, ...] = ()
+
+
+class ChannelViews(Protocol):
+    async def of_user(self, user_id: UUID) -> ChannelsView | None:
+        """The user's channels (one SQL statement); None for an unknown or inactive user."""
+        ...

@@ -10,11 +10,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
+from cuiot.application.shared.ports import RandomSource
 from cuiot.application.shared.queries import Viewer, Window
-from cuiot.domain.notifications import Notification
+from cuiot.domain.notifications import Channel, DeliveryStatus, Notification
 
 if TYPE_CHECKING:
+    from cuiot.domain.ack_links import AckLink
     from cuiot.domain.alerts import Alert, AlertStatus
+    from cuiot.domain.coverage import CoverageInputs, CoverageRecord, Deliveries
     from cuiot.domain.devices import Device, DeviceStatus
     from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent, Severity
 from collections.abc import AsyncIterator
@@ -207,6 +210,37 @@ class ChannelSender(Protocol):
         ...
 
 
+# What a push may carry besides its text: ids and words of the alert, never more (no
+# name, no medical detail: a lock screen shows it, and the push service keeps it).
+PUSH_DATA_KEYS = ("alert_id", "cared_person_id", "alert_type", "severity", "level", "reason")
+
+
+@dataclass(frozen=True, slots=True)
+class PushMessage:
+    """One push to one phone, in the terms every push service shares."""
+
+    notification_id: UUID
+    token: str  # the phone's registration token
+    title: str
+    body: str
+    data: Mapping[str, str]  # string values only (FCM's rule)
+
+    @classmethod
+    def of(cls, notification: Notification) -> PushMessage:
+        payload = notification.payload
+        data = {key: str(payload[key]) for key in PUSH_DATA_KEYS if payload.get(key) is not None}
+        return cls(notification.id, notification.address, notification.subject,
+                   notification.body, {"notification_id": str(notification.id), **data})
+
+
+class PushProvider(Protocol):
+    """A push service (FCM, or a webhook in front of one)."""
+
+    async def push(self, message: PushMessage) -> None:
+        """Hand the message to the service for its phone, or raise ``DeliveryFailed``."""
+        ...
+
+
 class OutboxSignal(Protocol):
     """Wakes the outbox dispatchers. The unit of work rings it once a commit that wrote
     notification rows has succeeded, so their first delivery does not wait for the
@@ -245,11 +279,15 @@ class AlertView:
     acknowledged_by: UUID | None
     resolved_at: datetime | None
     resolved_by: UUID | None
+    # Acknowledged from a notification: its channel, and the address it went to, masked.
+    acknowledged_via: str | None = None
+    acknowledged_recipient: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EventView:
-    """A sensor event as reads show it, with its device's registered id."""
+    """A sensor event as reads show it, with its device's registered id and the names of
+    its device and person joined in."""
 
     id: UUID
     event_type: EventType
@@ -261,6 +299,8 @@ class EventView:
     received_at: datetime
     sensor_data: Mapping[str, Any]
     alert_id: UUID | None
+    device_name: str
+    cared_person_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,3 +457,101 @@ class RejectedMessageViews(Protocol):
         ...
 
     async def count_by_reason(self) -> dict[str, int]: ...
+
+
+# -- protection state (coverage) ----------------------------------------------------------
+
+class CoverageRepository(Protocol):
+    """What evaluating coverage reads and keeps (``commands/coverage.py``)."""
+
+    async def person_ids_after(self, after: UUID | None, limit: int) -> list[UUID]:
+        """Cared persons' ids in order, after ``after`` (the first page when None)."""
+        ...
+
+    async def hold(self, cared_person_ids: Collection[UUID],
+                   at: datetime) -> dict[UUID, CoverageRecord]:
+        """Each person's last known state, made (protected, at ``at``) where there is
+        none, and held for this unit of work (SQL: ``FOR UPDATE``): two evaluations of
+        one person, a check and a device going offline, never both see one lapse."""
+        ...
+
+    async def active_devices(self, cared_person_ids: Collection[UUID]
+                             ) -> dict[UUID, list[Device]]:
+        """Each person's active devices, oldest registration first."""
+        ...
+
+    async def deliveries(self, cared_person_ids: Collection[UUID],
+                         since: datetime) -> dict[UUID, Deliveries]:
+        """What became of the notifications of each person's alerts created since
+        ``since`` (persons with none are left out)."""
+        ...
+
+
+class CoverageViews(Protocol):
+    async def inputs(self, viewer: Viewer, cared_person_id: UUID, today: date,
+                     since: datetime) -> CoverageInputs | None:
+        """What evaluating the person's coverage looks at, as ``commands/coverage.py``
+        gathers it, if the viewer may see the person (else None): one statement."""
+        ...
+
+
+# -- an alert's deliveries: who was told, by which channel, and how it went ---------------
+
+@dataclass(frozen=True, slots=True)
+class DeliveryView:
+    """One outbox row of an alert. ``address`` is as stored; the query masks it."""
+
+    id: UUID
+    channel: Channel
+    address: str
+    recipient_user_id: UUID | None
+    recipient_name: str | None
+    escalation_level: int | None
+    created_at: datetime
+    status: DeliveryStatus
+    attempts: int
+    sent_at: datetime | None
+
+
+class DeliveryViews(Protocol):
+    async def of_alert(self, viewer: Viewer, today: date, alert_id: UUID,
+                       window: Window) -> list[DeliveryView] | None:
+        """The alert's rows, oldest first (``window.limit + 1`` at most), in one
+        statement; None when the viewer may not see the alert (or it does not exist)."""
+        ...
+
+
+# -- acknowledgement links (``domain/ack_links.py``) ---------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class AckLinkSource:
+    """What gives alert notifications their acknowledgement links: a secure random
+    source for their secrets, and CUIOT's public address, where they open. The container
+    gives one to every unit of work it makes; a unit of work without one (most tests')
+    writes notifications without links."""
+
+    rng: RandomSource
+    public_url: str
+
+
+class AckLinkRepository(Protocol):
+    async def add(self, link: AckLink) -> None: ...
+
+    async def get_by_token_hash(self, token_hash: str) -> AckLink | None:
+        """The link with this secret, held for this unit of work (SQL: ``FOR UPDATE``)."""
+        ...
+
+    async def get_open_by_reply_key(self, code_hash: str, now: datetime) -> AckLink | None:
+        """The newest link an SMS reply with this key names, unused and not expired at
+        ``now``, held as ``get_by_token_hash`` holds one."""
+        ...
+
+    async def code_in_use(self, code_hash: str, now: datetime) -> bool:
+        """Whether an open link (unused, not expired at ``now``), stored or added in
+        this unit of work, has this key: a phone's codes are unique among its open links."""
+        ...
+
+    async def has_newer(self, link: AckLink) -> bool:
+        """Whether a later link of the same alert went to the same recipient on the same
+        channel."""
+        ...

@@ -24,7 +24,7 @@ from cuiot.application.care.ports import (
     RepresentationRepository,
 )
 from cuiot.application.identity.ports import UserRepository
-from cuiot.application.safety.ports import OutboxSignal
+from cuiot.application.safety.ports import AckLinkSource, OutboxSignal
 from cuiot.application.shared.ports import EventPublisher
 from cuiot.domain.events import Aggregate, DomainEvent
 
@@ -41,7 +41,9 @@ if TYPE_CHECKING:
     from cuiot.application.referrals.ports import CommissionRepository, ReferralRepository
     from cuiot.application.reviews.ports import ReviewRepository, ScoreRepository
     from cuiot.application.safety.ports import (
+        AckLinkRepository,
         AlertRepository,
+        CoverageRepository,
         DeviceCommandRepository,
         DeviceRepository,
         IngestRepository,
@@ -80,8 +82,11 @@ class UnitOfWork(Protocol):
     notifications: NotificationRepository
     rejected_messages: RejectedMessageRepository
     device_commands: DeviceCommandRepository
+    coverage: CoverageRepository
     token_families: RefreshTokenFamilyRepository
     password_resets: PasswordResetRepository
+    ack_links: AckLinkRepository
+    links: AckLinkSource | None  # what gives alert notifications their links, if anything
 
     async def __aenter__(self) -> Self: ...
 
@@ -103,7 +108,9 @@ class UnitOfWorkBase:
 
     def __init__(self, publisher: EventPublisher | None = None,
                  outbox_signal: OutboxSignal | None = None,
-                 alert_signal: Signal | None = None) -> None:
+                 alert_signal: Signal | None = None,
+                 links: AckLinkSource | None = None) -> None:
+        self.links = links
         self._publisher = publisher
         self._outbox_signal = outbox_signal
         self._alert_signal = alert_signal

@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from cuiot.entrypoints.container import Container, build_container, dispose_engines
-from cuiot.entrypoints.http import docs, errors, health
+from cuiot.entrypoints.http import acknowledge, console, docs, errors, health
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.http.middleware import (
     BodyLimit,
@@ -70,6 +70,8 @@ def create_app(container: Container | None = None,
         api.include_router(router)
     app.include_router(api)
     docs.install(app)
+    console.install(app)
+    app.include_router(acknowledge.router)
     forgive_slashes(app)
     app.add_middleware(RefuseNul)
     app.add_middleware(RateLimit, limiter_factory=container.rate_limiter,

@@ -9,15 +9,24 @@ from cuiot.entrypoints.http.care import routes as care
 from cuiot.entrypoints.http.identity import auth, users
 from cuiot.entrypoints.http.referrals import routes as referrals
 from cuiot.entrypoints.http.reviews import routes as reviews
-from cuiot.entrypoints.http.safety import alerts, device_commands, devices, events, ws
+from cuiot.entrypoints.http.safety import (
+    alerts,
+    coverage,
+    device_commands,
+    devices,
+    events,
+    sms,
+    ws,
+)
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     users.router,
-    care.cared_persons, care.invitations, care.legal_capacity, care.institutions,
+    care.cared_persons, coverage.router, care.invitations, care.legal_capacity,
+    care.institutions,
     billing.router,
     referrals.router, reviews.router,
     devices.router, events.device_router, events.router, device_commands.router,
-    alerts.router,
+    alerts.router, sms.router,
     ws.router,
 ]

@@ -50,9 +50,11 @@ DEVICE_STATUSES = ("online", "offline", "unknown")
 SEVERITIES = ("low", "medium", "high", "critical")
 ALERT_SEVERITIES = ("medium", "high", "critical")  # low never opens an alert
 EVENT_TYPES = ("blood_pressure", "gas_sensor", "motion", "fall", "panic_pressed",
-               "motion_detected", "person_down", "battery_low", "device_offline", "inactivity")
+               "motion_detected", "person_down", "battery_low", "device_offline", "inactivity",
+               "coverage_lapsed")
 ALERT_STATUSES = ("pending", "sent", "acknowledged", "resolved", "unhandled")
 CHANNELS = ("email", "sms", "push", "webhook", "log")
+LINK_CHANNELS = ("email", "sms", "push", "webhook")  # those with acknowledgement links
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 
 
@@ -144,6 +146,8 @@ alerts = Table(
     Column("last_event_at", UtcDateTime, nullable=False),
     Column("acknowledged_by", Uuid, fk("users.id")),
     Column("acknowledged_at", UtcDateTime),
+    Column("acknowledged_via", String(10)),  # from a notification's link: its channel
+    Column("acknowledged_recipient", String),  # and the address it was sent to
     Column("resolved_by", Uuid, fk("users.id")),
     Column("resolved_at", UtcDateTime),
     Column("unhandled_at", UtcDateTime),
@@ -156,6 +160,8 @@ alerts = Table(
     CheckConstraint("status NOT IN ('pending', 'sent') OR next_escalation_at IS NOT NULL",
                     name="escalating_has_deadline"),
     _has_time("acknowledged", "acknowledged_at"),
+    CheckConstraint(f"acknowledged_via IS NULL OR {_one_of('acknowledged_via', LINK_CHANNELS)}",
+                    name="acknowledged_via"),
     _has_time("resolved", "resolved_at"),
     _has_time("unhandled", "unhandled_at"),
     postgresql_partition_by="RANGE (created_at)",
@@ -176,6 +182,7 @@ notifications = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("kind", String(20), nullable=False),
     Column("recipient_user_id", Uuid, fk("users.id")),
+    Column("recipient_name", String(200)),
     Column("alert_id", Uuid),  # alerts is partitioned: no foreign key can point at it
     Column("escalation_level", Integer),
     Column("payload", Json, nullable=False),

@@ -40,7 +40,7 @@ from cuiot.domain.care import AssignmentStatus, CaregiverAssignment
 cp = cared_persons.c
 PERSON = (cp.id, cp.account_id, cp.user_id, cp.first_name, cp.last_name, cp.date_of_birth,
           cp.care_type, cp.capacity_status, cp.institution_id, cp.emergency_contacts,
-          cp.thresholds, cp.last_activity_at, cp.created_at)
+          cp.thresholds, cp.last_activity_at, cp.created_at, cp.responder_info)
 MEMBER, CAREGIVER = 0, 1
 
 # Members and caregivers as one list of (person, kind, user, primary, status) rows: a page
@@ -166,6 +166,7 @@ def _person(rows: Sequence[Row[Any]]) -> CaredPersonView:
         capacity_status=first.capacity_status, institution_id=first.institution_id,
         emergency_contacts=tuple(first.emergency_contacts), thresholds=first.thresholds,
         last_activity_at=first.last_activity_at, created_at=first.created_at,
+        responder_info=first.responder_info,
         member_ids=frozenset(row.child_id for row in rows if row.kind == MEMBER),
         caregivers=tuple(CaregiverAssignment(row.child_id, bool(row.is_primary),
                                              AssignmentStatus(row.status))

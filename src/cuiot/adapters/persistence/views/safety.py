@@ -47,12 +47,14 @@ from cuiot.application.safety.ports import (
     EventView,
 )
 from cuiot.application.shared.queries import Viewer, Window
+from cuiot.domain.ack_links import shown_recipient
 
 a, e, d, cp = alerts.c, events.c, devices.c, cared_persons.c
 
 ALERT_COLUMNS = (a.id, a.alert_type, a.severity, a.status, a.escalation_level, a.occurrences,
                  a.cared_person_id, a.device_pk, a.created_at, a.last_event_at,
-                 a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by)
+                 a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by,
+                 a.acknowledged_via, a.acknowledged_recipient)
 EVENT_COLUMNS = (e.id, e.event_type, e.severity, e.device_pk, e.cared_person_id, e.timestamp,
                  e.received_at, e.sensor_data, e.alert_id)
 NEWEST_ALERTS = (a.created_at.desc(), a.id.desc())
@@ -229,11 +231,16 @@ def _device_events(admin: bool) -> Select[Any]:
 
 
 def _named_events(wanted: list[ColumnElement[bool]]) -> Select[Any]:
-    """A page of events, then their device's registered id, looked up by primary key."""
+    """A page of events, then their device's registered id and name and their person's
+    name, each looked up by primary key."""
     page = (select(*EVENT_COLUMNS).where(*wanted).order_by(*NEWEST_EVENTS)
             .offset(_OFFSET).limit(_LIMIT).subquery("page"))
     device = select(d.device_id).where(d.id == page.c.device_pk).scalar_subquery()
-    return (select(page, device.label("device_id"))
+    name = select(d.name).where(d.id == page.c.device_pk).scalar_subquery()
+    person = (select(cp.first_name + " " + cp.last_name)
+              .where(cp.id == page.c.cared_person_id).scalar_subquery())
+    return (select(page, device.label("device_id"), name.label("device_name"),
+                   person.label("person_name"))
             .order_by(page.c.timestamp.desc(), page.c.received_at.desc(), page.c.id.desc()))
 
 
@@ -252,16 +259,17 @@ def _device_seen(admin: bool) -> Select[Any]:
 def _alert(row: Row[Any]) -> AlertView:
     # Unpacked by position (ALERT_COLUMNS, then the names): a page has up to 201 rows.
     (id_, alert_type, severity, status, level, occurrences, person, device_pk, created_at,
-     last_event_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by,
-     person_name, device_id, device_name) = tuple(row)
+     last_event_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, via,
+     recipient, person_name, device_id, device_name) = tuple(row)
     return AlertView(id_, alert_type, severity, status, level, occurrences, person,
                      person_name, device_pk, device_id, device_name,
                      created_at, last_event_at, acknowledged_at, acknowledged_by,
-                     resolved_at, resolved_by)
+                     resolved_at, resolved_by, via, shown_recipient(via, recipient))
 
 
 def _event(row: Row[Any]) -> EventView:
     return EventView(
         id=row.id, event_type=row.event_type, severity=row.severity, device_pk=row.device_pk,
         device_id=row.device_id, cared_person_id=row.cared_person_id, timestamp=row.timestamp,
-        received_at=row.received_at, sensor_data=row.sensor_data, alert_id=row.alert_id)
+        received_at=row.received_at, sensor_data=row.sensor_data, alert_id=row.alert_id,
+        device_name=row.device_name, cared_person_name=row.person_name)

@@ -6,10 +6,12 @@ person, every caregiver, the representative). A caregiver is told only once they
 accepted their assignment: a pending invitation gets no alerts. Level 3: the institution's
 on-call staff and the person's emergency contacts (they have no user).
 
-Users get an email (their address) and a push (their user id); an emergency contact
-gets an email and/or an SMS, by what they have. A level with nobody at all falls back to
-the next lower level, and below level 1 to the admins: an alert is never told to nobody
-(with no admin either, a ``log`` row is written so an operator sees it).
+Users are told by the channels they chose (``User.alert_addresses``): email, SMS to
+their number, push to each phone they registered; an emergency contact gets an email
+and/or an SMS, by what they have. Every row names who it was for. A level with nobody
+at all falls back to the next lower level, and below level 1 to the admins: an alert is
+never told to nobody (with no admin either, a ``log`` row is written so an operator sees
+it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from cuiot.application.safety.commands.ack_links import issue_link
 from cuiot.application.shared.access import active_admins
 from cuiot.application.shared.ports import IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
@@ -27,10 +30,11 @@ from cuiot.domain.alerts import Alert
 from cuiot.domain.capacity import representative_id_of
 from cuiot.domain.care import CaredPerson, CareType, EmergencyContact
 from cuiot.domain.escalation import Audience, audience_at, fallback_levels
-from cuiot.domain.notifications import Channel, Notification, alert_message
+from cuiot.domain.notifications import AckLinkText, Channel, Notification, alert_message
 from cuiot.domain.users import User
 
 LOG_ADDRESS = "log"
+Address = tuple[Channel, str, UUID | None, str | None]  # channel, address, user id, name
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +45,16 @@ class Recipients:
     def __bool__(self) -> bool:
         return bool(self.users or self.contacts)
 
-    def addresses(self) -> list[tuple[Channel, str, UUID | None]]:
-        """(channel, address, user id) for every row to write, without repeats."""
-        rows: list[tuple[Channel, str, UUID | None]] = []
+    def addresses(self) -> list[Address]:
+        """(channel, address, user id, name) for every row to write, without repeats."""
+        rows: list[Address] = []
         for user in self.users:
-            rows += [(Channel.EMAIL, str(user.email), user.id),
-                     (Channel.PUSH, str(user.id), user.id)]
+            rows += [(channel, address, user.id, user.full_name)
+                     for channel, address in user.alert_addresses()]
         for contact in self.contacts:
-            rows += [(Channel.EMAIL, contact.email, None)] if contact.email else []
-            rows += [(Channel.SMS, contact.phone, None)] if contact.phone else []
-        unique = {(channel, address): (channel, address, user) for channel, address, user in rows}
+            rows += [(Channel.EMAIL, contact.email, None, contact.name)] if contact.email else []
+            rows += [(Channel.SMS, contact.phone, None, contact.name)] if contact.phone else []
+        unique = {(row[0], row[1]): row for row in rows}
         return list(unique.values())
 
 
@@ -132,16 +136,21 @@ async def admins(uow: UnitOfWork, now: datetime) -> Recipients:
 async def write_notifications(uow: UnitOfWork, ids: IdGenerator, alert: Alert,
                               person: CaredPerson | None, recipients: Recipients, *,
                               reason: str, now: datetime) -> list[Notification]:
-    """One outbox row per recipient and channel, in the caller's unit of work."""
-    rows = recipients.addresses() or [(Channel.LOG, LOG_ADDRESS, None)]
-    subject, body = _message(alert, person, reason)
+    """One outbox row per recipient and channel, in the caller's unit of work; each row
+    (but a ``log`` one) with its own acknowledgement link when the unit of work gives
+    links (``ack_links.issue_link``)."""
+    rows = recipients.addresses() or [(Channel.LOG, LOG_ADDRESS, None, None)]
     payload = _payload(alert, reason)
     written = []
-    for channel, address, user_id in rows:
+    for channel, address, user_id, name in rows:
+        link = await issue_link(uow, ids, alert, channel, address, user_id, now)
+        subject, body = _message(alert, person, reason, link)
         notification = Notification(
             id=ids.new_id(), channel=channel, address=address, subject=subject, body=body,
-            created_at=now, kind="alert", recipient_user_id=user_id, alert_id=alert.id,
-            escalation_level=alert.escalation_level, payload=dict(payload),
+            created_at=now, kind="alert", recipient_user_id=user_id, recipient_name=name,
+            alert_id=alert.id,
+            escalation_level=alert.escalation_level,
+            payload=dict(payload) | (link.payload() if link else {}),
         )
         await uow.notifications.add(notification)
         written.append(notification)
@@ -155,6 +164,7 @@ def _payload(alert: Alert, reason: str) -> dict[str, object]:
             "level": alert.escalation_level, "occurrences": alert.occurrences, "reason": reason}
 
 
-def _message(alert: Alert, person: CaredPerson | None, reason: str) -> tuple[str, str]:
+def _message(alert: Alert, person: CaredPerson | None, reason: str,
+             link: AckLinkText | None) -> tuple[str, str]:
     who = person.full_name if person is not None else "una persona cuidada"
-    return alert_message(alert, who, reason)
+    return alert_message(alert, who, reason, link)

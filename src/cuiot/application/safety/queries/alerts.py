@@ -11,6 +11,7 @@ from cuiot.application.safety.ports import AlertFilter, AlertView, AlertViews
 from cuiot.application.safety.queries.events import parse_severity
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.queries import Viewer, Window
+from cuiot.domain.ack_links import shown_recipient
 from cuiot.domain.alerts import Alert, AlertStatus
 from cuiot.domain.errors import NotFound, ValidationFailed
 
@@ -82,7 +83,9 @@ class ShowAlert:
             created_at=alert.created_at,
             last_event_at=alert.last_event_at, acknowledged_at=alert.acknowledged_at,
             acknowledged_by=alert.acknowledged_by, resolved_at=alert.resolved_at,
-            resolved_by=alert.resolved_by)
+            resolved_by=alert.resolved_by, acknowledged_via=alert.acknowledged_via,
+            acknowledged_recipient=shown_recipient(alert.acknowledged_via,
+                                                   alert.acknowledged_recipient))
 
 
 def parse_status(value: str | None) -> AlertStatus | None:

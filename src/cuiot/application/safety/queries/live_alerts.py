@@ -60,10 +60,13 @@ def alert_json(alert: AlertView) -> dict[str, object]:
         "id": str(alert.id), "alert_type": alert.alert_type, "severity": alert.severity.value,
         "status": alert.status.value, "escalation_level": alert.escalation_level,
         "occurrences": alert.occurrences, "cared_person_id": str(alert.cared_person_id),
-        "device_id": alert.device_id, "device_pk": str(alert.device_pk),
+        "cared_person_name": alert.cared_person_name, "device_id": alert.device_id,
+        "device_pk": str(alert.device_pk), "device_name": alert.device_name,
         "created_at": _iso(alert.created_at), "last_event_at": _iso(alert.last_event_at),
         "acknowledged_at": _iso(alert.acknowledged_at),
         "acknowledged_by": _text(alert.acknowledged_by),
+        "acknowledged_via": alert.acknowledged_via,
+        "acknowledged_recipient": alert.acknowledged_recipient,
         "resolved_at": _iso(alert.resolved_at), "resolved_by": _text(alert.resolved_by),
     }
 

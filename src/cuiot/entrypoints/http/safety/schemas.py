@@ -25,7 +25,13 @@ from pydantic import (
 
 from cuiot.application.safety.commands.devices import RegisteredDevice
 from cuiot.application.safety.commands.ingest import DUPLICATE, STORED, IngestResult
-from cuiot.application.safety.ports import AlertView, DeviceCommandView, DeviceView, EventView
+from cuiot.application.safety.ports import (
+    AlertView,
+    DeliveryView,
+    DeviceCommandView,
+    DeviceView,
+    EventView,
+)
 from cuiot.domain.device_commands import DeviceCommand
 from cuiot.domain.devices import Device
 from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS, SENSOR_DATA_MAX_BYTES
@@ -46,12 +52,22 @@ class AlertOut(BaseModel):
     escalation_level: int = Field(examples=[1], description="1 to 3: who is being told")
     occurrences: int = Field(examples=[1], description="Events of the same kind it gathered")
     cared_person_id: UUID
+    cared_person_name: str = Field(examples=["Elena Gómez"])
     device_id: str | None = Field(examples=["bp-elena-01"], description=DEVICE_ID_DOC)
     device_pk: UUID = Field(description=DEVICE_PK_DOC)
+    device_name: str = Field(examples=["Tensiómetro del living"])
     created_at: datetime
     last_event_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: UUID | None
+    acknowledged_via: str | None = Field(
+        default=None, examples=["email"],
+        description="Acknowledged from a notification's link (or an SMS reply): its "
+                    "channel, `email`, `sms`, `push` or `webhook`. Null when acknowledged "
+                    "in CUIOT itself")
+    acknowledged_recipient: str | None = Field(
+        default=None, examples=["l****@example.com"],
+        description="The address that notification was sent to, masked")
     resolved_at: datetime | None
     resolved_by: UUID | None
 
@@ -62,9 +78,12 @@ class AlertOut(BaseModel):
                    id=alert.id, alert_type=alert.alert_type, severity=alert.severity.value,
                    status=alert.status.value, escalation_level=alert.escalation_level,
                    occurrences=alert.occurrences, cared_person_id=alert.cared_person_id,
-                   device_id=alert.device_id, device_pk=alert.device_pk,
+                   cared_person_name=alert.cared_person_name, device_id=alert.device_id,
+                   device_pk=alert.device_pk, device_name=alert.device_name,
                    created_at=alert.created_at, last_event_at=alert.last_event_at,
                    acknowledged_at=alert.acknowledged_at, acknowledged_by=alert.acknowledged_by,
+                   acknowledged_via=alert.acknowledged_via,
+                   acknowledged_recipient=alert.acknowledged_recipient,
                    resolved_at=alert.resolved_at, resolved_by=alert.resolved_by)
 
 
@@ -74,7 +93,9 @@ class EventOut(BaseModel):
     severity: SeverityName = Field(examples=["high"])
     device_id: str | None = Field(examples=["bp-elena-01"], description=DEVICE_ID_DOC)
     device_pk: UUID = Field(description=DEVICE_PK_DOC)
+    device_name: str = Field(examples=["Tensiómetro del living"])
     cared_person_id: UUID
+    cared_person_name: str = Field(examples=["Elena Gómez"])
     timestamp: datetime = Field(description="When it happened (the device's time if it sent one)")
     received_at: datetime
     sensor_data: dict[str, Any] = Field(examples=[{"systolic": 150, "diastolic": 95,
@@ -86,9 +107,38 @@ class EventOut(BaseModel):
         """From a view's row, typed already: built without validating it again."""
         return cls.model_construct(id=event.id, event_type=event.event_type.value,
                    severity=event.severity.value, device_id=event.device_id,
-                   device_pk=event.device_pk, cared_person_id=event.cared_person_id,
+                   device_pk=event.device_pk, device_name=event.device_name,
+                   cared_person_id=event.cared_person_id,
+                   cared_person_name=event.cared_person_name,
                    timestamp=event.timestamp, received_at=event.received_at,
                    sensor_data=dict(event.sensor_data), alert_id=event.alert_id)
+
+
+class DeliveryOut(BaseModel):
+    """One notification of an alert: to whom, how, and how it went."""
+
+    id: UUID
+    channel: Literal["email", "sms", "push", "webhook", "log"] = Field(examples=["sms"])
+    recipient_name: str | None = Field(examples=["Bruno Gómez"], description="Who was told")
+    recipient_user_id: UUID | None = Field(description="Null for an emergency contact")
+    address: str = Field(examples=["+5411****0102"],
+                         description="Where it went, masked: a phone's last digits, an "
+                                     "email's domain, a push phone's token end")
+    escalation_level: int | None = Field(examples=[2])
+    created_at: datetime = Field(description="When it was written (the alert reached the level)")
+    status: Literal["pending", "sent", "failed"] = Field(
+        examples=["sent"], description="pending (on its way, or retrying), sent or failed "
+                                       "(every attempt failed)")
+    attempts: int = Field(examples=[1])
+    sent_at: datetime | None = Field(description="When it was delivered")
+
+    @classmethod
+    def of(cls, row: DeliveryView) -> DeliveryOut:
+        return cls.model_construct(
+            id=row.id, channel=row.channel.value, recipient_name=row.recipient_name,
+            recipient_user_id=row.recipient_user_id, address=row.address,
+            escalation_level=row.escalation_level, created_at=row.created_at,
+            status=row.status.value, attempts=row.attempts, sent_at=row.sent_at)
 
 
 DeviceTypeName = Literal["blood_pressure", "gas_sensor", "motion_sensor", "panic_button",
