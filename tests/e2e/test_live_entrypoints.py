@@ -1,10 +1,11 @@
 """Every alert change reaches the live stream and the metrics, whatever made it (issue
-12). A server runs with a WebSocket open; the change is made over HTTP, by ``cuiot
-alerts ack``/``resolve`` in a process of their own, by the scheduler's escalation and by
-a worker's MQTT consumer (on a container of their own, as ``cuiot worker`` runs them:
-nothing in memory shared with the server). Each arrives on the socket within a bounded
-wait and is counted in the server's /metrics — without Redis and with it, on SQLite and
-PostgreSQL."""
+12). A server runs with a WebSocket open; the change is made over HTTP, by the
+console's acknowledge form, by confirming a notification's acknowledgement link, by
+``cuiot alerts ack``/``resolve`` in a process of their own, by the scheduler's escalation
+and by a worker's MQTT consumer (on a container of their own, as ``cuiot worker`` runs
+them: nothing in memory shared with the server). Each arrives on the socket within a
+bounded wait and is counted in the server's /metrics — without Redis and with it, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,13 +20,17 @@ from uuid import UUID, uuid4
 import pytest
 from dependency_injector import providers
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection
 
 from cuiot.adapters.mqtt.consumer import PahoMqttConsumer
+from cuiot.adapters.persistence.orm.safety import notifications
 from cuiot.entrypoints.container import Container, build_container, dispose_engines
 from cuiot.entrypoints.scheduler import Scheduler
 from cuiot.entrypoints.settings import Settings
 from tests.e2e.conftest import settings_for
+from tests.e2e.console.forms import post_form, sign_in
+from tests.e2e.test_ack_links import NONCE
 from tests.e2e.test_ws_alerts import BP_CRITICAL, Worker, receive, running_worker
 from tests.fakes.system import FixedClock
 from tests.support.mosquitto import Mosquitto, Publisher, mosquitto  # noqa: F401
@@ -101,6 +106,55 @@ async def test_an_acknowledgement_over_http(server):
         response = await server.api.client.post(f"/api/v1/alerts/{alert_id}/acknowledge",
                                                 headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200, response.text
+        seen = await the_change(ws, "acknowledged", alert_id)
+    assert seen["alert"]["status"] == "acknowledged"
+    assert await counted(server, "acknowledged", "acknowledged") == 1
+
+
+def same_site(server: Worker) -> str:
+    """The ``Origin`` a browser on the server's own pages names."""
+    return str(server.api.client.base_url).rstrip("/")
+
+
+async def test_an_acknowledgement_on_the_console(server):
+    token, alert_id = await watching(server)
+    await sign_in(server.api.client, "ana@example.com")
+    async with server.socket(token) as ws:
+        await ready(ws)
+        done = await post_form(server.api.client, f"/console/alertas/{alert_id}/atender",
+                               origin=same_site(server))
+        assert done.status_code == 303, done.text
+        seen = await the_change(ws, "acknowledged", alert_id)
+    assert seen["alert"]["status"] == "acknowledged"
+    assert await counted(server, "acknowledged", "acknowledged") == 1
+
+
+async def link_token(server: Worker, alert_id: UUID) -> str:
+    """The secret of a link the alert's notifications carry, from its outbox row (where
+    it stays until the notification is delivered)."""
+    async with server.container.engine().connect() as conn:
+        payloads = (await conn.execute(select(notifications.c.payload).where(
+            notifications.c.alert_id == alert_id))).scalars().all()
+    tokens = [payload["token"] for payload in payloads if "token" in payload]
+    assert tokens, payloads
+    return str(tokens[0])
+
+
+async def test_an_acknowledgement_by_the_notification_s_link(server):
+    await server.api.admin()  # level 1 names nobody: the admin is emailed, with a link
+    token, alert_id = await watching(server)
+    secret = await link_token(server, alert_id)
+    link = f"/ack/{secret}"
+    async with server.socket(token) as ws:
+        await ready(ws)
+        page = await server.api.client.get(link)
+        assert page.status_code == 200, page.text
+        nonce = NONCE.search(page.text)
+        assert nonce, page.text[:500]
+        done = await server.api.client.post(
+            link, data={"token": secret, "nonce": nonce.group(1)},
+            headers={"origin": same_site(server)})
+        assert done.status_code == 200 and "Alerta confirmada" in done.text, done.text
         seen = await the_change(ws, "acknowledged", alert_id)
     assert seen["alert"]["status"] == "acknowledged"
     assert await counted(server, "acknowledged", "acknowledged") == 1
