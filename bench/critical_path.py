@@ -25,11 +25,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.common import (
@@ -55,6 +56,7 @@ from bench.common import (
 )
 from bench.ingest import publish_steadily
 from bench.report import Report
+from cuiot.adapters.persistence.orm.identity import push_tokens
 from cuiot.adapters.persistence.orm.safety import alerts
 
 BASELINE_READINGS = 5
@@ -251,6 +253,9 @@ async def run_phases(setup: Setup, args: argparse.Namespace, alert_rows: Arrival
 async def seed(engine: AsyncEngine, args: argparse.Namespace) -> tuple[list[str], dict[str, UUID]]:
     """Load meters and one critical meter per critical reading, all the user's own."""
     account = await seed_account(engine, 1, self_care=True)
+    async with engine.begin() as conn:  # a phone: push reaches registered phones only
+        await conn.execute(insert(push_tokens).values(
+            id=uuid4(), user_id=account.user_id, token="bench-phone", created_at=datetime.now(UTC)))
     load = await seed_devices(engine, account, args.devices, prefix="bp")
     meters = await seed_devices(engine, account, args.baseline_readings + args.seconds + 1,
                                 prefix="crit")

@@ -8,6 +8,7 @@ import asyncio
 import inspect
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -20,6 +21,7 @@ from cuiot.application.safety.commands.ingest import IngestReading, IngestReadin
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.care import AssignmentStatus, CaregiverAssignment
 from cuiot.domain.packages import default_catalogue
+from cuiot.domain.responders import PushToken
 from cuiot.domain.users import Role
 from cuiot.entrypoints.scheduler import Scheduler, exclusive
 from tests.integration.test_safety_persistence import (
@@ -71,6 +73,8 @@ async def family(sql_uow):
     1, both at level 2 and at level 3 (which has nobody of its own, so level 2 is told
     again), each by email and push."""
     ana, carla = a_user("Ana", Role.FAMILY), a_user("Carla", Role.CAREGIVER)
+    for user in (ana, carla):  # a phone each: push reaches registered phones only
+        user.register_push_token(PushToken(uuid4(), f"phone-of-{user.first_name}", NOW))
     elena = a_person(ana, caregivers=[CaregiverAssignment(carla.id, primary=True,
                                                           status=AssignmentStatus.ACCEPTED)])
     device = a_device(elena)

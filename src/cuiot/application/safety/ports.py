@@ -211,8 +211,10 @@ class ChannelSender(Protocol):
 
 
 # What a push may carry besides its text: ids and words of the alert, never more (no
-# name, no medical detail: a lock screen shows it, and the push service keeps it).
-PUSH_DATA_KEYS = ("alert_id", "cared_person_id", "alert_type", "severity", "level", "reason")
+# name, no medical detail: a lock screen shows it, and the push service keeps it). The
+# device's id lets an app show which device spoke, as the payload always said.
+PUSH_DATA_KEYS = ("alert_id", "cared_person_id", "device_id", "alert_type", "severity",
+                  "level", "reason")
 
 
 @dataclass(frozen=True, slots=True)
