@@ -52,4 +52,4 @@ class InMemoryAckLinkViews:
             alert=AlertRound.of(alert), alert_type=alert.alert_type, severity=alert.severity,
             occurrences=alert.occurrences, created_at=alert.created_at,
             last_event_at=alert.last_event_at, cared_person_name=person.full_name,
-            device_name=device.name)
+            device_name=device.name, responder_info=person.responder_info)

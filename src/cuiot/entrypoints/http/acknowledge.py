@@ -1,8 +1,10 @@
 """``/ack/{token}``: the page an alert notification's link opens, public (the link's secret
 is the only credential), in Spanish.
 
-GET shows the alert and a confirmation button, and never changes anything: mail clients
-and their scanners open links on their own. POST confirms, through ``AcknowledgeByLink``.
+GET shows the alert, what a responder needs to know of the person (address, conditions,
+doctor…: the link is the credential, so only an open link shows them), and a confirmation
+button, and never changes anything: mail clients and their scanners open links on their
+own. POST confirms, through ``AcknowledgeByLink``.
 The form carries the link's secret and a nonce signed for it by the page (an HMAC under a
 key derived from the JWT secret), and a POST that names another site as its ``Origin``
 is refused: no other page can confirm on the reader's behalf. A link that is used,
@@ -71,20 +73,25 @@ async def show(token: str, request: Request, show: Show) -> HTMLResponse:
     if found.state is not LinkState.OPEN:
         return _closed(request, found.state)
     return _page(request, "ack/confirm.html", 200, alert=_shown(request, found.link),
-                 token=token, nonce=_nonce(request, token))
+                 responder=found.link.responder_info, token=token,
+                 nonce=_nonce(request, token))
 
 
 @router.post("/{token}")
-async def confirm(token: str, request: Request, acknowledge: Acknowledge) -> HTMLResponse:
+async def confirm(token: str, request: Request, show: Show,
+                  acknowledge: Acknowledge) -> HTMLResponse:
+    """Acknowledges; the answer keeps what the responder needs in front of them (read
+    while the link was still open: the reader just proved they held it)."""
     if not await _genuine(request, token):
         return _page(request, "ack/retry.html", 403, token=token)
     try:
+        found = await show(ShowAckLinkQuery(token))
         await acknowledge(AcknowledgeByLinkCommand(token))
     except AckLinkRefused as refused:
         return _closed(request, refused.state)
     except (NotFound, Unauthenticated):
         return _closed(request, None)
-    return _page(request, "ack/done.html", 200)
+    return _page(request, "ack/done.html", 200, responder=found.link.responder_info)
 
 
 def _closed(request: Request, state: LinkState | None) -> HTMLResponse:

@@ -1,5 +1,6 @@
-"""``AckLinkViews``: a link found by its hash, with its alert and the names of the alert's
-person and device, in one statement (every table by an indexed key, never a lock)."""
+"""``AckLinkViews``: a link found by its hash, with its alert, the names of the alert's
+person and device, and what a responder needs to know of the person, in one statement
+(every table by an indexed key, never a lock)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ class SqlAckLinkViews:
                              row.next_escalation_at),
             alert_type=row.alert_type, severity=row.severity, occurrences=row.occurrences,
             created_at=row.created_at, last_event_at=row.last_event_at,
-            cared_person_name=f"{row.first_name} {row.last_name}", device_name=row.name)
+            cared_person_name=f"{row.first_name} {row.last_name}", device_name=row.name,
+            responder_info=row.responder_info)
 
 
 @cache
@@ -48,7 +50,8 @@ def _by_token_hash() -> Select[Any]:
                    link.used_at, newer.label("superseded"), link.alert_id, a.status,
                    a.escalation_level.label("alert_level"), a.repeats_at_max_level,
                    a.next_escalation_at, a.alert_type, a.severity, a.occurrences,
-                   a.created_at, a.last_event_at, cp.first_name, cp.last_name, d.name)
+                   a.created_at, a.last_event_at, cp.first_name, cp.last_name,
+                   cp.responder_info, d.name)
             .join(alerts, a.id == link.alert_id)
             .join(cared_persons, cp.id == a.cared_person_id)
             .join(devices, d.id == a.device_pk)

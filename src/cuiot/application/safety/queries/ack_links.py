@@ -4,7 +4,7 @@ sign-in, and reading never changes anything (mail scanners open links too)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -12,6 +12,7 @@ from uuid import UUID
 from cuiot.application.shared.ports import Clock
 from cuiot.domain.ack_links import AlertRound, LinkState, link_state
 from cuiot.domain.auth import hash_token
+from cuiot.domain.care import ResponderInfo
 from cuiot.domain.errors import NotFound
 from cuiot.domain.notifications import Channel
 from cuiot.domain.sensor_events import Severity
@@ -36,6 +37,8 @@ class AckLinkView:
     last_event_at: datetime
     cared_person_name: str
     device_name: str
+    # What the responder needs (address, conditions…): the page shows it while it is open.
+    responder_info: ResponderInfo = field(default_factory=ResponderInfo)
 
 
 class AckLinkViews(Protocol):

@@ -1,8 +1,9 @@
 """Who acknowledged each of some alerts, by name: the console shows a person, not an id.
 
 Only alerts the viewer may see are answered (the access rule joined in, as every alert
-read); an alert nobody acknowledged, or one acknowledged without an account (from a
-notification's link), has no name here."""
+read). A user is named by their account; someone who acknowledged from a notification's
+link without one (an emergency contact), as that notification named them. An alert
+nobody acknowledged has no name here, nor one whose notification named nobody."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from cuiot.application.shared.queries import Viewer
 class AcknowledgerViews(Protocol):
     async def names(self, viewer: Viewer, today: date,
                     alert_ids: Collection[UUID]) -> Mapping[UUID, str]:
-        """Alert id → the full name of the user who acknowledged it."""
+        """Alert id → the name of whoever acknowledged it."""
         ...
 
 

@@ -1,18 +1,26 @@
 """The console's live alerts: the page, the fragments its script asks for when the
-stream names an alert, and the two actions, through the same queries and use cases as
+stream names an alert, each alert's own page (its deliveries, and what a responder needs
+to know of the person), and the two actions, through the same queries and use cases as
 ``/api/v1/alerts`` (so escalation stops exactly as over HTTP)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from cuiot.adapters.persistence.views.acknowledgers import SqlAcknowledgerViews
 from cuiot.adapters.persistence.views.care import SqlCareViews
+from cuiot.adapters.persistence.views.deliveries import SqlDeliveryViews
 from cuiot.adapters.persistence.views.safety import SqlAlertViews
-from cuiot.application.care.queries.persons import ListCaredPersons, ListCaredPersonsQuery
+from cuiot.application.care.queries.persons import (
+    GetCaredPerson,
+    GetCaredPersonQuery,
+    ListCaredPersons,
+    ListCaredPersonsQuery,
+)
 from cuiot.application.identity.queries.authenticate import Principal
 from cuiot.application.safety.commands.alerts import AcknowledgeAlert, AlertCommand, ResolveAlert
 from cuiot.application.safety.ports import AlertView
@@ -24,8 +32,10 @@ from cuiot.application.safety.queries.alerts import (
     ListAlertsQuery,
     ShowAlert,
 )
-from cuiot.application.shared.queries import Viewer, Window
+from cuiot.application.safety.queries.deliveries import ListDeliveries, ListDeliveriesQuery
+from cuiot.application.shared.queries import MAX_LIMIT, Viewer, Window
 from cuiot.entrypoints.http.console.csrf import checked_form
+from cuiot.entrypoints.http.console.deliveries import delivery_rows
 from cuiot.entrypoints.http.console.pages import ConsoleRoute, back_to, render, wants_fragment
 from cuiot.entrypoints.http.console.presenters import AlertRow, alert_rows
 from cuiot.entrypoints.http.console.session import ConsolePrincipal
@@ -39,6 +49,8 @@ Get = Annotated[GetAlert, Depends(query(GetAlert, SqlAlertViews))]
 Show = Annotated[ShowAlert, Depends(query(ShowAlert, SqlAlertViews))]
 Names = Annotated[ReadAcknowledgers, Depends(query(ReadAcknowledgers, SqlAcknowledgerViews))]
 Persons = Annotated[ListCaredPersons, Depends(query(ListCaredPersons, SqlCareViews))]
+Person = Annotated[GetCaredPerson, Depends(query(GetCaredPerson, SqlCareViews))]
+Told = Annotated[ListDeliveries, Depends(query(ListDeliveries, SqlDeliveryViews))]
 Acknowledge = Annotated[AcknowledgeAlert, Depends(use(AcknowledgeAlert))]
 Resolve = Annotated[ResolveAlert, Depends(use(ResolveAlert))]
 
@@ -73,34 +85,46 @@ async def alert_list(request: Request, principal: ConsolePrincipal, list_: List,
 
 
 @router.get("/alertas/{alert_id}")
-async def alert_fragment(alert_id: UUID, request: Request, principal: ConsolePrincipal,
-                         get: Get, names: Names) -> Response:
-    alert = await get(GetAlertQuery(viewer_of(principal), alert_id))
-    return await _row(request, principal, names, alert)
+async def alert_page(alert_id: UUID, request: Request, principal: ConsolePrincipal,
+                     get: Get, names: Names, told: Told, person: Person) -> Response:
+    """The alert's row to the page's script; to a reader, the alert's own page."""
+    viewer = viewer_of(principal)
+    alert = await get(GetAlertQuery(viewer, alert_id))
+    if wants_fragment(request):
+        return await _row(request, principal, names, alert)
+    deliveries = await told(ListDeliveriesQuery(viewer, alert_id, Window(0, MAX_LIMIT)))
+    cared = await person(GetCaredPersonQuery(viewer, alert.cared_person_id))
+    (row,) = await rows(request, principal, names, [alert])
+    zone = ZoneInfo(get_container(request).policy().timezone)
+    return render(request, "console/alert.html", row=row, responder=cared.responder_info,
+                  deliveries=delivery_rows(deliveries[:MAX_LIMIT], zone),
+                  more_deliveries=len(deliveries) > MAX_LIMIT)
 
 
 @router.post("/alertas/{alert_id}/atender")
 async def acknowledge(alert_id: UUID, request: Request, principal: ConsolePrincipal,
                       acknowledge_: Acknowledge, show: Show, names: Names) -> Response:
-    await checked_form(request)
+    form = await checked_form(request)
     alert = await acknowledge_(AlertCommand(principal.user_id, alert_id))
-    return await _answer(request, principal, names, await show(alert))
+    return await _answer(request, principal, names, await show(alert), form)
 
 
 @router.post("/alertas/{alert_id}/resolver")
 async def resolve(alert_id: UUID, request: Request, principal: ConsolePrincipal,
                   resolve_: Resolve, show: Show, names: Names) -> Response:
-    await checked_form(request)
+    form = await checked_form(request)
     alert = await resolve_(AlertCommand(principal.user_id, alert_id))
-    return await _answer(request, principal, names, await show(alert))
+    return await _answer(request, principal, names, await show(alert), form)
 
 
 async def _answer(request: Request, principal: Principal, names: ReadAcknowledgers,
-                  alert: AlertView) -> Response:
-    """The changed row to the page's script; without script, the page again."""
+                  alert: AlertView, form: dict[str, str]) -> Response:
+    """The changed row to the page's script; without script, the page the form was on
+    again (the alert's own, or the list)."""
     if wants_fragment(request):
         return await _row(request, principal, names, alert)
-    return back_to("/console")
+    mine = form.get("volver") == "alerta"
+    return back_to(f"/console/alertas/{alert.id}" if mine else "/console")
 
 
 async def _row(request: Request, principal: Principal, names: ReadAcknowledgers,

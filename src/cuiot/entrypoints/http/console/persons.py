@@ -1,5 +1,6 @@
 """A cared person's page: the latest readings, the blood pressure of the last 30 days
-against the thresholds that apply to them, their devices, and their protection state.
+against the thresholds that apply to them, their devices, their protection state, and
+what a responder needs to know of them (address, conditions, doctor…).
 Every part is a query the API also answers; access is theirs (someone else's person is
 not found)."""
 
@@ -53,7 +54,8 @@ async def person_page(cared_person_id: UUID, request: Request, principal: Consol
     thresholds = Thresholds.resolve(policy, person_thresholds=person.thresholds)
     coverage = await cover(CoverageQuery(viewer, cared_person_id))
     return render(
-        request, "console/person.html", person=person, coverage=coverage_box(coverage, now),
+        request, "console/person.html", person=person, responder=person.responder_info,
+        coverage=coverage_box(coverage, now),
         readings=reading_rows(latest[:LATEST], now), devices=device_rows(owned, now),
         chart=blood_pressure_chart(month, thresholds, now, ZoneInfo(policy.timezone)))
 
