@@ -150,6 +150,7 @@ def test_demo_family_devices_and_alerts(cli, database_url):
     assert sorted(d["device_id"] for d in devices) == [
         "bp-rosa-01", "gas-rosa-01", "motion-rosa-01", "panic-rosa-01"]
     assert items(cli("alerts", "list", "--json")) == []  # a normal week opens nothing
+    assert _rosas_address() == "Av. Rivadavia 4512, 3° B, CABA"  # what a responder needs
     _press_panic_button()
     alerts = items(cli("alerts", "list", "--json"))
     assert [(a["alert_type"], a["severity"], a["status"]) for a in alerts] == [
@@ -161,6 +162,23 @@ def test_demo_family_devices_and_alerts(cli, database_url):
     assert as_json(cli("alerts", "resolve", alerts[0]["id"], "--json"))["status"] == "resolved"
     again = cli("alerts", "resolve", alerts[0]["id"])
     assert again.exit_code == 1 and again.stderr.startswith("error:")
+
+
+def _rosas_address() -> str | None:
+    import asyncio
+
+    from sqlalchemy import select
+
+    from cuiot.adapters.persistence.orm.care import cared_persons
+    from cuiot.entrypoints.cli.runtime import container
+
+    async def read() -> str | None:
+        async with container().read_side().transaction() as conn:
+            info = await conn.scalar(select(cared_persons.c.responder_info)
+                                     .where(cared_persons.c.first_name == "Rosa"))
+        return info.address if info is not None else None
+
+    return asyncio.run(read())
 
 
 def _press_panic_button() -> None:

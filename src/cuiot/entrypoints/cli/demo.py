@@ -17,6 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from cuiot.adapters.persistence.views.billing import SqlPackageViews
 from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.application.billing.queries.packages import ListPackages, ListPackagesQuery
+from cuiot.application.care.commands.changes import (
+    ResponderChanges,
+    UpdateCaredPerson,
+    UpdateCaredPersonCommand,
+)
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
 from cuiot.application.care.commands.representation import (
     RequestRepresentation,
@@ -94,6 +99,14 @@ async def _cared_person(c: Container, lucia: UUID, admin: UUID) -> UUID:
     representation = await use_case(c, RequestRepresentation)(RequestRepresentationCommand(
         lucia, rosa.id, "child", "Poder notarial 1234/2020", date(2020, 1, 1)))
     await use_case(c, VerifyRepresentation)(VerifyRepresentationCommand(admin, representation.id))
+    # What whoever answers one of her alerts needs to know (the console and the
+    # acknowledgement page show it; no SMS or push ever carries it).
+    await use_case(c, UpdateCaredPerson)(UpdateCaredPersonCommand(
+        lucia, rosa.id, responder=ResponderChanges(
+            address="Av. Rivadavia 4512, 3° B, CABA", conditions=("hipertensión",),
+            medications=("enalapril 10 mg",), allergies=("penicilina",),
+            mobility_notes="camina con bastón", doctor_name="Dra. Ana Suárez",
+            doctor_phone="+54 11 5555-0303")))
     return rosa.id
 
 
