@@ -9,6 +9,7 @@ at the end. Each run gets a fresh database that is dropped at the end.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import os
 import shutil
@@ -46,8 +47,11 @@ def _apt_install(*packages: str) -> None:
         raise RuntimeError(f"{packages} missing and not root: install them or point the tests "
                            "at a server")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env)
+    # The test command runs two pytest processes: one apt at a time between them.
+    with open("/tmp/cuiot-tests-apt.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env)
 
 
 def _pg_bin(tool: str) -> str:
