@@ -2,15 +2,11 @@
 and whether it got there (``pending``, ``sent`` or ``failed``, with the attempts made).
 Whoever may see the alert may see them; anyone else is told the alert does not exist.
 
-Called like every query, with its view bound to a read transaction::
+Called like every query, with ``DeliveryViews`` (the port in ``safety/ports.py``) bound
+to the request's read transaction by the entrypoint::
 
-    from cuiot.adapters.persistence.views.deliveries import SqlDeliveryViews
-    from cuiot.application.safety.queries.deliveries import (
-        ListDeliveries, ListDeliveriesQuery)
-
-    async with container.read_side().transaction() as conn:
-        rows = await ListDeliveries(SqlDeliveryViews(conn), container.clock())(
-            ListDeliveriesQuery(Viewer.of(user_id, roles), alert_id, Window(0, 200)))
+    rows = await ListDeliveries(views, clock)(
+        ListDeliveriesQuery(Viewer.of(user_id, roles), alert_id, Window(0, 200)))
 
 ``rows`` is a list of ``DeliveryView`` (oldest first, up to ``limit + 1`` of them: one
 more than the page says there is another); ``NotFound`` when the viewer may not see the
