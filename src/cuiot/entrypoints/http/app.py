@@ -21,6 +21,7 @@ from cuiot.entrypoints.http.middleware import (
 from cuiot.entrypoints.http.routers import ROUTERS
 from cuiot.entrypoints.http.schemas import ERRORS
 from cuiot.entrypoints.http.slashes import forgive_slashes
+from cuiot.entrypoints.http.warm_up import build_routes
 from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.pipeline import Runner
 
@@ -43,7 +44,8 @@ def create_app(container: Container | None = None,
     background: list[Runner] = [live, *([gateway] if gateway else []), *runners]
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await build_routes(app.router)
         started: list[Runner] = []
         try:
             for runner in background:
