@@ -59,12 +59,21 @@ def fetch_value(url: str, query: str) -> object:
 
 
 def seed_people_sql(persons: int, devices_per_person: int = 1,
-                    members_per_person: int = 0) -> list[str]:
+                    members_per_person: int = 0, represented: bool = False) -> list[str]:
     """Users 1..persons, user n the account holder of cared person n, with its devices
-    and members (users ``n + persons * k``, k = 1..members_per_person)."""
+    and members (users ``n + persons * k``, k = 1..members_per_person); ``represented``:
+    the holder is also the person's verified legal representative, so someone is on the
+    first level of the ladder (else the coverage job finds every person degraded and
+    opens an alert for each when a worker starts)."""
     user, person = stable_id("user", "n"), stable_id("person", "n")
     device_n = f"n + {persons} * (k - 1)"
     users = persons * (1 + members_per_person)
+    representatives = [f"""INSERT INTO legal_representations (id, cared_person_id,
+                representative_id, relationship, document_ref, valid_from, verified,
+                verified_at, created_at)
+            SELECT {stable_id('representation', 'n')}, {person}, {user}, 'child',
+                   'bench-' || n, date '2020-01-01', true, now(), now()
+            FROM generate_series(1, {persons}) AS n"""] if represented else []
     return [
         f"""INSERT INTO users (id, email, password_hash, first_name, last_name,
                 capacity_status, is_active, created_at)
@@ -87,6 +96,7 @@ def seed_people_sql(persons: int, devices_per_person: int = 1,
             SELECT {person}, {stable_id('user', f'n + {persons} * k')}
             FROM generate_series(1, {persons}) AS n,
                  generate_series(1, {members_per_person}) AS k""",
+        *representatives,
     ]
 
 

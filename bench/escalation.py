@@ -2,9 +2,9 @@
 
     python -m bench escalation [--alerts 10000] [--workers 2] [--persons 5000]
 
-A fresh PostgreSQL database with ``--persons`` cared persons (each with an account holder
-and a member, each with a phone registered for push, so level 2 names two users: an
-email and a push each). The workers are
+A fresh PostgreSQL database with ``--persons`` cared persons (each with an account holder,
+who is also their representative on level 1, and a member, each with a phone registered
+for push, so level 2 names two users: an email and a push each). The workers are
 started first (``--no-mqtt``, scheduler ticking every 0.1 s, dispatcher paused so only
 escalation runs); then ``--alerts`` open level-1 alerts, all past their deadline, are
 committed at once and the clock runs until none is due. The workers are stopped and the
@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> Report:
     report = Report("escalation", {"alerts": args.alerts, "workers": args.workers,
                                    "persons": persons, "database": args.database})
     with migrated_database("postgres") as url:
-        execute(url, *seed_people_sql(persons, members_per_person=1), PHONES)
+        execute(url, *seed_people_sql(persons, members_per_person=1, represented=True),
+                PHONES)
         raw = _raw_update(url, args.alerts, persons)
         report.rows.append(_row("raw SQL UPDATE (floor)", 0, args.alerts, raw))
         for workers in sorted({1, args.workers}):

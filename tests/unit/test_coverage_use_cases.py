@@ -62,6 +62,21 @@ async def test_a_lapse_is_an_event_and_an_alert_under_the_first_safety_critical_
     assert len(bench.alerts()) == 1
 
 
+async def test_a_page_opens_its_lapses_in_the_order_of_their_devices() -> None:
+    """Devices are locked in id order, as an ingest batch locks its own: a page that held
+    one device while it waited for another held by a batch, itself waiting for the first,
+    would deadlock."""
+    bench = SafetyBench()
+    ana = bench.user("Ana")
+    persons = [bench.person(ana, name) for name in ("Elena", "Rosa", "Marta", "Inés", "Luz")]
+    for person in reversed(persons):  # the devices' order is not the persons'
+        await bench.device(person, "panic_button")
+    assert await bench.call(CheckCoverage) == len(persons)  # nobody on level 1
+    filed_under = [e.device_pk for e in bench.events()
+                   if e.event_type is EventType.COVERAGE_LAPSED]
+    assert len(filed_under) == len(persons) and filed_under == sorted(filed_under)
+
+
 async def test_without_a_safety_critical_device_the_oldest_device_holds_the_alert() -> None:
     bench = SafetyBench()
     elena = bench.person(bench.user("Ana"))

@@ -214,6 +214,34 @@ async def test_the_loop_survives_a_failing_job(bench, family) -> None:
         await scheduler.stop()
 
 
+@pytest.mark.parametrize("long_job", ["coverage", "billing"])
+async def test_a_long_pass_never_holds_back_a_due_escalation(bench, family, long_job) -> None:
+    """Every person's coverage, or the billing run over every account, may take long; the
+    alert due meanwhile escalates on time all the same."""
+    *_, device = family
+    scheduler = scheduler_for(bench, tick_seconds=0.01)
+    passing, done = asyncio.Event(), asyncio.Event()
+
+    async def long_pass() -> int:
+        passing.set()
+        await done.wait()
+        return 0
+
+    job(scheduler, long_job).run = long_pass
+    await scheduler.start()
+    try:
+        await asyncio.wait_for(passing.wait(), 5)
+        await bench.reading(device, BP_CRITICAL)
+        alert = bench.alert()
+        bench.advance(minutes=2)
+        await wait_until(lambda: bench.fresh(alert).escalation_level == 2)
+        assert not done.is_set() and runs(scheduler, long_job, "ok") == 0  # still passing
+    finally:
+        done.set()
+        await scheduler.stop()
+    assert runs(scheduler, long_job, "ok") == 1
+
+
 async def test_start_and_stop_are_idempotent(scheduler) -> None:
     await scheduler.stop()
     await scheduler.start()

@@ -10,10 +10,15 @@ referrals. Those two are idempotent for a day, so the database, not this process
 remembers what was done: a restart just runs them again.
 
 Each job runs on its own: one that fails is logged and tried again on the next tick,
-never stopping the others or the loop. All state that matters is in the database, so
-several schedulers may run at once: alerts and devices are shared out by row locks
-(``SKIP LOCKED``), and the other jobs take a PostgreSQL advisory lock — a scheduler that
-finds it held skips the job for that tick. (SQLite lets one writer in at a time.)
+never stopping the others or the loop. The jobs that keep people safe minute by minute
+(escalation, devices gone silent, device commands' expiry, inactivity) tick in a lane of
+their own, so a long pass of another job (every person's coverage, the billing run over
+every account) never holds back an escalation that is due.
+
+All state that matters is in the database, so several schedulers may run at once: alerts
+and devices are shared out by row locks (``SKIP LOCKED``), and the other jobs take a
+PostgreSQL advisory lock — a scheduler that finds it held skips the job for that tick.
+(SQLite lets one writer in at a time.)
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -58,6 +64,13 @@ logger = logging.getLogger("cuiot.scheduler")
 MAX_ROUNDS = 100  # pages of due alerts (or devices) handled in one tick, at most
 
 
+class Lane(StrEnum):
+    """Jobs of one lane run one after another; the lanes run side by side."""
+
+    SAFETY = "safety"  # short, every tick or minute: an alert must never wait for a report
+    PASSES = "passes"  # long passes over every person or account, and housekeeping
+
+
 @dataclass
 class Job:
     name: str
@@ -65,6 +78,7 @@ class Job:
     every: timedelta | None = None  # None: every tick
     daily: bool = False
     exclusive: bool = False  # one scheduler at a time (PostgreSQL advisory lock)
+    lane: Lane = Lane.SAFETY
     next_at: datetime | None = None
     done_on: date | None = None
 
@@ -144,11 +158,15 @@ class Scheduler:
             Job("devices_offline", self._devices_offline),
             Job("device_commands_expiry", self._expire_device_commands),
             Job("inactivity", self._inactivity, every=inactivity_every, exclusive=True),
-            Job("coverage", self._coverage, every=coverage_every, exclusive=True),
-            Job("partitions", self._partitions, every=partitions_every, exclusive=True),
-            Job("live_journal", self._prune_journal, every=journal_every, exclusive=True),
-            Job("billing", self._billing, daily=True, exclusive=True),
-            Job("referrals_expiry", self._expire_referrals, daily=True, exclusive=True),
+            Job("coverage", self._coverage, every=coverage_every, exclusive=True,
+                lane=Lane.PASSES),
+            Job("partitions", self._partitions, every=partitions_every, exclusive=True,
+                lane=Lane.PASSES),
+            Job("live_journal", self._prune_journal, every=journal_every, exclusive=True,
+                lane=Lane.PASSES),
+            Job("billing", self._billing, daily=True, exclusive=True, lane=Lane.PASSES),
+            Job("referrals_expiry", self._expire_referrals, daily=True, exclusive=True,
+                lane=Lane.PASSES),
         ]
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -178,25 +196,30 @@ class Scheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def tick(self) -> dict[str, str]:
-        """Run every job that is due; each one's outcome (ok, failed, skipped)."""
+    async def tick(self, lane: Lane | None = None) -> dict[str, str]:
+        """Run every job that is due (of ``lane``, or all, one after another); each one's
+        outcome (ok, failed, skipped)."""
         outcomes = {}
         for job in self.jobs:
             now, today = self.clock.now(), self.clock.today()
-            if job.is_due(now, today):
+            if (lane is None or job.lane is lane) and job.is_due(now, today):
                 outcomes[job.name] = await self._run(job, now, today)
-        self.metrics.last_tick.set_to_current_time()
+        if lane in (None, Lane.SAFETY):
+            self.metrics.last_tick.set_to_current_time()
         return outcomes
 
     async def _loop(self) -> None:
         logger.info("scheduler started: a tick every %s s", self.tick_seconds)
+        await asyncio.gather(*(self._ticking(lane) for lane in Lane))
+        logger.info("scheduler stopped")
+
+    async def _ticking(self, lane: Lane) -> None:
         while not self._stopping.is_set():
             started = time.monotonic()
-            await self.tick()
+            await self.tick(lane)
             pause = max(0.0, self.tick_seconds - (time.monotonic() - started))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), pause)
-        logger.info("scheduler stopped")
 
     async def _run(self, job: Job, now: datetime, today: date) -> str:
         started = time.perf_counter()

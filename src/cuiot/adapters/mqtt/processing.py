@@ -4,9 +4,10 @@ them, and try again while the failure is not the messages' fault.
 ``MessageProcessor.process_batch`` stores readings and device events many at a time
 (``IngestBatch``: one unit of work, bulk statements); a status, a command reply or a
 message that cannot be read goes through ``process``, one at a time, in its place in
-arrival order, so each device's messages keep their order. A batch that fails for a
-reason other than an outage is retried message by message, so one bad row cannot sink
-its neighbours.
+arrival order, so each device's messages keep their order. A batch the database gave up
+on for a concurrent transaction's sake (a deadlock, a serialization failure) is tried
+again whole, up to ``Backoff.attempts`` times; one that fails for another reason than an
+outage is retried message by message, so one bad row cannot sink its neighbours.
 
 ``MessageProcessor.process`` returns only once the message is handled for good —
 stored, found to be a duplicate, or kept as rejected — so its caller may acknowledge it.
@@ -110,6 +111,15 @@ def is_outage(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
+CONFLICTS = frozenset({"40001", "40P01"})  # PostgreSQL: serialization failure, deadlock
+
+
+def is_conflict(error: BaseException) -> bool:
+    """The database gave up on the transaction for another's sake: the same work, tried
+    again, goes through."""
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in CONFLICTS
+
+
 def device_of(topic: str) -> str | None:
     try:
         return parse_topic(topic)[0]
@@ -204,6 +214,10 @@ class MessageProcessor:
                                              self.policy)(items)
             except Exception as failure:
                 self.metrics.retries.inc()
+                if is_conflict(failure) and attempt < self.backoff.attempts:
+                    logger.info("batch of %d messages met a concurrent one (%r): again",
+                                len(run), failure)
+                    continue
                 if not is_outage(failure):
                     logger.warning("a batch of %d messages failed (%r): one by one", len(run),
                                    failure)

@@ -114,7 +114,9 @@ class IngestRepository(Protocol):
     what it is given, within the unit of work's transaction."""
 
     async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
-        """The devices (active or not) with these MQTT ids, by id; unknown ids are left out."""
+        """The devices (active or not) with these MQTT ids, by id; unknown ids are left out.
+        The rows are held until the unit of work ends, taken in id order, as a coverage
+        pass takes its devices (``commands/coverage.py``)."""
         ...
 
     async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:

@@ -61,7 +61,11 @@ class SqlAlchemyIngestRepository:
             return {}
         stmt = (select(devices, cared_persons.c.thresholds.label("person_thresholds"))
                 .join(cared_persons, cared_persons.c.id == devices.c.cared_person_id)
-                .where(devices.c.device_id.in_(list(device_ids))))
+                .where(devices.c.device_id.in_(list(device_ids)))
+                # Held until the commit, in id order: the batch writes these devices, and
+                # whoever else holds several devices (a coverage pass) takes them in the
+                # same order, so neither waits for the other in a cycle (a deadlock).
+                .order_by(devices.c.id).with_for_update(of=devices, key_share=True))
         found = {}
         for row in (await (await self._connection(flushed=True)).execute(stmt)).mappings():
             values = dict(row)

@@ -14,9 +14,12 @@ oldest active device; which devices are at fault is in the event's data and in
 ``GET /cared-persons/{id}/coverage``. A person with no active device has nothing to file
 it under: their state is still kept and read.
 
-Locks are taken in one order: the persons' coverage states, then a device (the alert's),
-then the alert. That is why a device going offline is judged after its own unit of work,
-which held the device, has committed.
+Locks are taken in one order: the persons' coverage states, then devices (the alerts'),
+in id order as an ingest batch takes its own, then the alerts. A page's lapses are
+therefore opened in the order of their devices' ids, not of the persons: a page holding
+one device while it waits for another that a batch holds, which in turn waits for the
+first, would be a deadlock. That is also why a device going offline is judged after its
+own unit of work, which held the device, has committed.
 """
 
 from __future__ import annotations
@@ -66,13 +69,16 @@ async def evaluate_coverage(alerting: Alerting, cared_person_ids: Collection[UUI
         return 0
     persons = await alerting.uow.cared_persons.get_many(cared_person_ids)
     records = await alerting.uow.coverage.hold(persons.keys(), alerting.now)
-    lapsed = 0
+    lapses = []
     for watch in await watches(alerting, persons.values()):
         found = assess(watch.inputs, alerting.policy)
         previous = records[watch.person.id].observe(found, alerting.now)
-        if previous is not None and await _open_alert(alerting, watch, found, previous):
-            lapsed += 1
-    return lapsed
+        filed_under = _filed_under(watch.devices)
+        if previous is not None and filed_under is not None:
+            lapses.append((filed_under, watch, found, previous))
+    for filed_under, watch, found, previous in sorted(lapses, key=lambda lapse: lapse[0].id):
+        await _open_alert(alerting, filed_under, watch, found, previous)
+    return len(lapses)
 
 
 async def watches(alerting: Alerting, persons: Collection[CaredPerson]) -> list[Watch]:
@@ -130,18 +136,18 @@ def _inputs(person: CaredPerson, devices: Sequence[Device], directory: Directory
         deliveries=deliveries or Deliveries())
 
 
-async def _open_alert(alerting: Alerting, watch: Watch, found: Assessment,
-                      previous: CoverageState) -> bool:
-    """Record the lapse under the person's device (see the module); False with none."""
-    devices = watch.devices
-    filed_under = next((d for d in devices if d.device_type in SAFETY_CRITICAL),
-                       devices[0] if devices else None)
-    if filed_under is None:
-        return False
+def _filed_under(devices: Sequence[Device]) -> Device | None:
+    """The device a lapse is filed under (see the module); None when there is none."""
+    return next((d for d in devices if d.device_type in SAFETY_CRITICAL),
+                devices[0] if devices else None)
+
+
+async def _open_alert(alerting: Alerting, filed_under: Device, watch: Watch,
+                      found: Assessment, previous: CoverageState) -> None:
+    """Record the lapse under ``filed_under``, which this locks (see the module)."""
     data = {"state": found.state.value, "previous": previous.value,
             "reason_count": len(found.reasons),
             "reasons": [{"code": r.code.value, "subject_id": str(r.subject_id)}
                         for r in found.reasons[:REASONS_KEPT]]}
     lapse = Classification(EventType.COVERAGE_LAPSED, LAPSE_SEVERITY[found.state])
     await alerting.record(filed_under, watch.person, lapse, data=data, timestamp=alerting.now)
-    return True
