@@ -1,3 +1,3 @@
 """Plugins every test directory shares (pytest reads pytest_plugins only here)."""
 
-pytest_plugins = ["tests.support.databases"]
+pytest_plugins = ["tests.support.databases", "tests.faults.report"]

@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from cuiot.adapters.mqtt.envelope import (
     EVENTS,
@@ -40,6 +40,7 @@ from cuiot.adapters.mqtt.envelope import (
     decode,
     parse_topic,
 )
+from cuiot.adapters.persistence.errors import is_outage
 from cuiot.application.safety.commands.device_messages import (
     REJECTED,
     DeviceMessageCommand,
@@ -101,14 +102,6 @@ class Backoff:
 
 
 DEFAULT_BACKOFF = Backoff()
-
-
-def is_outage(error: BaseException) -> bool:
-    """The database, or the way to it, is unavailable: nobody's fault, wait for it."""
-    if isinstance(error, (OSError, TimeoutError, OperationalError, InterfaceError,
-                          DisconnectionError)):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 CONFLICTS = frozenset({"40001", "40P01"})  # PostgreSQL: serialization failure, deadlock

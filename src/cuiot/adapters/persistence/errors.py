@@ -1,11 +1,26 @@
-"""A constraint the database refused, as the domain's ``Conflict``."""
+"""A constraint the database refused, as the domain's ``Conflict``; and a database that
+cannot be reached, told apart from a bug."""
 
 from __future__ import annotations
 
 from sqlalchemy import Index
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 
 from cuiot.domain.errors import Conflict
+
+
+def is_outage(error: BaseException) -> bool:
+    """The database, or the way to it, is unavailable: nobody's fault, wait for it."""
+    if isinstance(error, (OSError, TimeoutError, OperationalError, InterfaceError,
+                          DisconnectionError)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def constraint_name(exc: IntegrityError) -> str:

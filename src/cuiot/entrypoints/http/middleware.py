@@ -14,12 +14,14 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cuiot.adapters.persistence.errors import is_outage
 from cuiot.entrypoints.http.errors import body
 from cuiot.entrypoints.http.metrics import HttpMetrics
 from cuiot.entrypoints.logs import request_id
 
 logger = logging.getLogger("cuiot.http.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+OUTAGE_RETRY_SECONDS = 5
 UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json", "/redoc")
 
 
@@ -73,11 +75,21 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
-            logger.exception("unhandled error in %s %s", scope.get("method"), scope["path"])
-            if scope["type"] == "http" and not started_response:
-                await _send_json(send_with_id, 500, body(
-                    "internal_error", "something went wrong on our side", {"request_id": rid}))
+        except Exception as error:
+            if is_outage(error):  # the database is away: nobody's fault, try again soon
+                logger.warning("database unavailable in %s %s: %r", scope.get("method"),
+                               scope["path"], error)
+                if scope["type"] == "http" and not started_response:
+                    await _send_json(send_with_id, 503, body(
+                        "database_unavailable", "the database cannot be reached; "
+                        "try again in a few seconds", {"request_id": rid}),
+                        headers=[(b"retry-after", str(OUTAGE_RETRY_SECONDS).encode())])
+            else:
+                logger.exception("unhandled error in %s %s", scope.get("method"), scope["path"])
+                if scope["type"] == "http" and not started_response:
+                    await _send_json(send_with_id, 500, body(
+                        "internal_error", "something went wrong on our side",
+                        {"request_id": rid}))
         finally:
             elapsed = time.perf_counter() - started
             method = scope.get("method", "WS")
