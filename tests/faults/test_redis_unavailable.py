@@ -1,6 +1,6 @@
 """Redis goes away mid-stream: the worker's ingest, escalation and delivery never needed
 it on PostgreSQL (NOTIFY wakes the live stream and the dispatcher), so they go on.
-(HTTP rate limiting without Redis: tests/e2e/test_rate_limit*.py.)"""
+(HTTP without Redis: tests/e2e/test_redis_unavailable.py.)"""
 
 from __future__ import annotations
 

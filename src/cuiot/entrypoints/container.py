@@ -93,15 +93,20 @@ class Container(containers.DeclarativeContainer):
     # In-process by default; Redis when CUIOT_REDIS_URL is set, so workers share state.
     store = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
     redis = providers.Singleton(connect_redis, settings.provided.redis_url)
+    # While Redis is away, the Redis ones fall back to this process's memory.
+    memory_rate_limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    memory_revocations = providers.Singleton(InMemoryRevocationList, clock)
     rate_limiter = providers.Selector(
         store,
-        memory=providers.Singleton(InMemoryRateLimiter, clock),
-        redis=providers.Singleton(RedisRateLimiter, redis, settings.provided.redis_prefix),
+        memory=memory_rate_limiter,
+        redis=providers.Singleton(RedisRateLimiter, redis, settings.provided.redis_prefix,
+                                  fallback=memory_rate_limiter),
     )
     revocations = providers.Selector(
         store,
-        memory=providers.Singleton(InMemoryRevocationList, clock),
-        redis=providers.Singleton(RedisRevocationList, redis, settings.provided.redis_prefix),
+        memory=memory_revocations,
+        redis=providers.Singleton(RedisRevocationList, redis, settings.provided.redis_prefix,
+                                  fallback=memory_revocations),
     )
     # The unit of work rings the outbox signal after a commit that wrote notifications;
     # this process's dispatcher waits on the bell (see entrypoints/pipeline.py).
