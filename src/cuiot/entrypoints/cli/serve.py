@@ -7,10 +7,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ from cuiot.adapters.persistence.migrate import is_up_to_date
 from cuiot.entrypoints.cli.broker import broker_label, embedded_port, without_mqtt
 from cuiot.entrypoints.cli.output import console, fail
 from cuiot.entrypoints.cli.runtime import container, run, run_loop
+from cuiot.entrypoints.http.metrics import MULTIPROCESS_DIR
 from cuiot.entrypoints.logs import configure_logging
 
 if TYPE_CHECKING:
@@ -112,6 +115,12 @@ def _serve_with_workers(host: str, port: int, workers: int) -> None:
     if settings.mqtt_url == "off":  # --no-mqtt reaches the processes started here
         os.environ["CUIOT_MQTT_URL"] = "off"
     embedded = embedded_port(settings) is not None
+    # /metrics sums every process's figures (entrypoints/http/metrics.py): a directory
+    # they all write to, set before they start (prometheus-client reads it at import).
+    own_metrics_dir = None
+    if not os.environ.get(MULTIPROCESS_DIR):
+        own_metrics_dir = tempfile.mkdtemp(prefix="cuiot-metrics-")
+        os.environ[MULTIPROCESS_DIR] = own_metrics_dir
     pipeline = subprocess.Popen([sys.executable, "-m", "cuiot.entrypoints.cli", "worker",
                                  *(["--embedded-broker"] if embedded else [])])
     try:
@@ -122,6 +131,8 @@ def _serve_with_workers(host: str, port: int, workers: int) -> None:
         pipeline.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             pipeline.wait(30)
+        if own_metrics_dir is not None:
+            shutil.rmtree(own_metrics_dir, ignore_errors=True)
 
 
 def quiet_server(config: uvicorn.Config) -> uvicorn.Server:

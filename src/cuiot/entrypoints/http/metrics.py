@@ -1,6 +1,14 @@
-"""Prometheus metrics of the HTTP API (and, later, the device pipeline) in one registry."""
+"""Prometheus metrics of the HTTP API (and, later, the device pipeline) in one registry.
+
+Under ``cuiot serve --workers N`` every process writes its figures to the directory
+named by ``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's multiprocess mode, which
+``serve`` sets up), and ``/metrics`` answers their sum, whichever worker it reaches:
+counters and histograms add up across the HTTP workers and the pipeline beside them;
+gauges are shown per process (``pid`` label)."""
 
 from __future__ import annotations
+
+import os
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -8,7 +16,10 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    multiprocess,
 )
+
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class HttpMetrics:
@@ -25,4 +36,9 @@ class HttpMetrics:
         self.duration.labels(method, route).observe(seconds)
 
     def render(self) -> tuple[bytes, str]:
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        directory = os.environ.get(MULTIPROCESS_DIR)
+        if not directory:
+            return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        every_process = CollectorRegistry()
+        multiprocess.MultiProcessCollector(every_process, path=directory)  # type: ignore[no-untyped-call]
+        return generate_latest(every_process), CONTENT_TYPE_LATEST
