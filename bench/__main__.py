@@ -24,6 +24,7 @@ BENCHMARKS = {
     "http": "bench.http_reads",
     "escalation": "bench.escalation",
     "growth": "bench.growth",
+    "soak": "bench.soak",
 }
 
 
