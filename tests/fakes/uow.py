@@ -12,6 +12,7 @@ from cuiot.application.shared.ports import EventPublisher
 from cuiot.application.shared.uow import UnitOfWorkBase
 from cuiot.domain.events import Aggregate
 from tests.fakes.ack_links import InMemoryAckLinkRepository
+from tests.fakes.audit import InMemoryAuditLog
 from tests.fakes.auth import (
     InMemoryPasswordResetRepository,
     InMemoryRefreshTokenFamilyRepository,
@@ -73,6 +74,7 @@ class InMemoryStore:
         self.token_families = InMemoryRefreshTokenFamilyRepository()
         self.password_resets = InMemoryPasswordResetRepository()
         self.ack_links = InMemoryAckLinkRepository()
+        self.audit = InMemoryAuditLog()
 
     def repositories(self) -> dict[str, InMemoryRepository]:
         return {k: v for k, v in vars(self).items() if isinstance(v, InMemoryRepository)}

@@ -2,6 +2,7 @@
 
 from cuiot.adapters.persistence.orm import (  # noqa: F401
     ack_links,
+    audit,
     billing,
     care,
     coverage,

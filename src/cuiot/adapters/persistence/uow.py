@@ -29,6 +29,7 @@ from cuiot.adapters.persistence.repositories.alerts import (
     SqlAlchemyAlertRepository,
     SqlAlchemyNotificationRepository,
 )
+from cuiot.adapters.persistence.repositories.audit import SqlAlchemyAuditLog
 from cuiot.adapters.persistence.repositories.billing import (
     SqlAlchemyInvoiceRepository,
     SqlAlchemyPackageRepository,
@@ -60,6 +61,7 @@ from cuiot.adapters.persistence.repositories.reviews import (
 )
 from cuiot.adapters.persistence.repositories.safety import SqlAlchemyDeviceRepository
 from cuiot.adapters.persistence.repositories.safety_ingest import SqlAlchemyIngestRepository
+from cuiot.application.audit.ports import AuditLog
 from cuiot.application.billing.ports import (
     InvoiceRepository,
     PackageRepository,
@@ -122,6 +124,7 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
     device_commands: DeviceCommandRepository
     ack_links: AckLinkRepository
     coverage: CoverageRepository
+    audit: AuditLog
 
     def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None,
                  outbox_signal: OutboxSignal | None = None,
@@ -179,6 +182,7 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
         self.device_commands = SqlAlchemyDeviceCommandRepository(session)
         self.ack_links = SqlAlchemyAckLinkRepository(session)
         self.coverage = SqlAlchemyCoverageRepository(session)
+        self.audit = SqlAlchemyAuditLog(session)  # Core inserts, in this transaction
 
     def _hold(self, _session: Any, instance: Any) -> None:
         self._held.append(instance)

@@ -29,6 +29,7 @@ from cuiot.application.shared.ports import EventPublisher
 from cuiot.domain.events import Aggregate, DomainEvent
 
 if TYPE_CHECKING:
+    from cuiot.application.audit.ports import AuditLog
     from cuiot.application.billing.ports import (
         InvoiceRepository,
         PackageRepository,
@@ -86,6 +87,7 @@ class UnitOfWork(Protocol):
     token_families: RefreshTokenFamilyRepository
     password_resets: PasswordResetRepository
     ack_links: AckLinkRepository
+    audit: AuditLog  # who did what to whom: written with the change it records
     links: AckLinkSource | None  # what gives alert notifications their links, if anything
 
     async def __aenter__(self) -> Self: ...

@@ -10,6 +10,7 @@ from cuiot.application.referrals import hooks as referral_hooks
 from cuiot.application.shared.access import ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain import audit_entries as audit
 from cuiot.domain.errors import NotFound
 from cuiot.domain.invoices import Invoice, InvoiceKind
 from cuiot.domain.money import Money
@@ -68,7 +69,8 @@ class PayInvoiceCommand:
 
 class PayInvoice:
     """An admin records a payment. A suspended subscription left without overdue invoices
-    is active again, and the referral programme hears of a paid period."""
+    is active again, and the referral programme hears of a paid period. The audit log
+    records the payment."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, policy: Policy) -> None:
         self.uow, self.clock, self.ids, self.policy = uow, clock, ids, policy
@@ -81,6 +83,7 @@ class PayInvoice:
             if invoice is None:
                 raise NotFound("invoice", cmd.invoice_id)
             invoice.pay(now)
+            await self.uow.audit.add(audit.invoice_paid(invoice, cmd.actor_id, now))
             subscription = await self.uow.subscriptions.get(invoice.subscription_id)
             if subscription is None:
                 raise NotFound("subscription", invoice.subscription_id)

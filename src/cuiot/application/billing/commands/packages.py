@@ -1,4 +1,5 @@
-"""The package catalogue: admins edit it (anyone may browse it: ``queries/packages.py``)."""
+"""The package catalogue: admins edit it (anyone may browse it: ``queries/packages.py``).
+Every edit is written to the audit log in its unit of work; the operator's seed is not."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from uuid import UUID
 from cuiot.application.shared.access import ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain import audit_entries as audit
 from cuiot.domain.billing_limits import Limits
 from cuiot.domain.errors import NotFound
 from cuiot.domain.money import Money
@@ -88,6 +90,8 @@ class CreatePackage(_Catalogue):
             await self._admin_only(cmd.actor_id)
             package = Package(id=self.ids.new_id(), **cmd.as_fields())
             await self.uow.packages.add(package)
+            await self.uow.audit.add(audit.package_created(package, cmd.actor_id,
+                                                           self.clock.now()))
             await self.uow.commit()
             return package
 
@@ -101,7 +105,10 @@ class UpdatePackage(_Catalogue):
             package = await self.uow.packages.get(cmd.package_id)
             if package is None:
                 raise NotFound("package", cmd.package_id)
+            before = audit.package_terms(package)
             package.update(**cmd.as_fields())
+            await self.uow.audit.add(audit.package_changed(package, before, cmd.actor_id,
+                                                           self.clock.now()))
             await self.uow.commit()
             return package
 
@@ -116,6 +123,8 @@ class DeactivatePackage(_Catalogue):
             if package is None:
                 raise NotFound("package", cmd.package_id)
             package.deactivate()
+            await self.uow.audit.add(audit.package_deactivated(package, cmd.actor_id,
+                                                               self.clock.now()))
             await self.uow.commit()
             return package
 

@@ -11,6 +11,7 @@ from uuid import UUID
 from cuiot.application.shared.access import accessible_cared_person, ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain import audit_entries as audit
 from cuiot.domain.care import CareType, LegalRepresentation, Relationship
 from cuiot.domain.errors import Conflict, NotFound
 from cuiot.domain.values import parse_choice
@@ -59,7 +60,7 @@ class VerifyRepresentationCommand:
 
 
 class VerifyRepresentation:
-    """Admin only; verifying twice is a conflict."""
+    """Admin only; verifying twice is a conflict. Recorded in the audit log."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self.uow, self.clock = uow, clock
@@ -72,5 +73,7 @@ class VerifyRepresentation:
             if representation is None:
                 raise NotFound("legal representation", cmd.representation_id)
             representation.verify(cmd.actor_id, now)
+            await self.uow.audit.add(audit.representation_verified(representation,
+                                                                   cmd.actor_id, now))
             await self.uow.commit()
         return representation

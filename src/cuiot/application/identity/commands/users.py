@@ -1,5 +1,8 @@
 """Use cases of user accounts: register, edit one's profile, the admin's grants of roles,
-and the operator's first admin. Reading accounts is in ``queries/users.py``."""
+and the operator's first admin. Reading accounts is in ``queries/users.py``.
+
+Granting and revoking a role, and the operator's making of an admin, are written to the
+audit log in their unit of work (the role every account gets at registration is not)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from cuiot.application.referrals import hooks as referral_hooks
 from cuiot.application.shared.access import ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator, PasswordHasher
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain import audit_entries as audit
 from cuiot.domain.errors import Conflict, NotFound
 from cuiot.domain.policy import Policy
 from cuiot.domain.users import Role, User, check_date_of_birth
@@ -115,6 +119,8 @@ class GrantRole:
         async with self.uow:
             user = await _user_for_admin(self.uow, cmd.actor_id, cmd.user_id, now)
             user.grant_role(role, now, cmd.expires_at)
+            await self.uow.audit.add(audit.role_granted(user, role, cmd.actor_id, now,
+                                                        cmd.expires_at))
             await self.uow.commit()
         return user
 
@@ -126,10 +132,11 @@ class RevokeRole:
         self.uow, self.clock = uow, clock
 
     async def __call__(self, cmd: RevokeRoleCommand) -> User:
-        role = parse_choice(Role, cmd.role, "role")
+        role, now = parse_choice(Role, cmd.role, "role"), self.clock.now()
         async with self.uow:
-            user = await _user_for_admin(self.uow, cmd.actor_id, cmd.user_id, self.clock.now())
+            user = await _user_for_admin(self.uow, cmd.actor_id, cmd.user_id, now)
             user.revoke_role(role)
+            await self.uow.audit.add(audit.role_revoked(user, role, cmd.actor_id, now))
             await self.uow.commit()
         return user
 
@@ -144,7 +151,8 @@ class CreateAdminCommand:
 
 class CreateAdmin:
     """The operator's bootstrap (from the command line, no actor): make an admin, or
-    make an existing user one. Returns the user and whether it was new."""
+    make an existing user one. Returns the user and whether it was new. The audit log
+    records the grant with no actor."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator,
                  hasher: PasswordHasher) -> None:
@@ -164,5 +172,6 @@ class CreateAdmin:
             elif user.is_admin(now):
                 raise Conflict("that user is an admin already", email=email.value)
             user.grant_role(Role.ADMIN, now)
+            await self.uow.audit.add(audit.role_granted(user, Role.ADMIN, None, now))
             await self.uow.commit()
         return user, created

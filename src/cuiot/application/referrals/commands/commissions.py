@@ -9,6 +9,7 @@ from uuid import UUID
 from cuiot.application.shared.access import ensure_admin, load_actor
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain import audit_entries as audit
 from cuiot.domain.errors import NotFound
 from cuiot.domain.referrals import Commission
 
@@ -20,7 +21,8 @@ class PayCommissionCommand:
 
 
 class PayCommission:
-    """Admins only: mark a pending commission paid. Paying twice is a conflict."""
+    """Admins only: mark a pending commission paid. Paying twice is a conflict. The audit
+    log records the payment."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self.uow, self.clock = uow, clock
@@ -33,5 +35,6 @@ class PayCommission:
             if commission is None:
                 raise NotFound("commission", cmd.commission_id)
             commission.pay(now)
+            await self.uow.audit.add(audit.commission_paid(commission, cmd.actor_id, now))
             await self.uow.commit()
         return commission

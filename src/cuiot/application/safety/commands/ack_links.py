@@ -5,8 +5,9 @@ SMS reply with the code.
 Using a link acknowledges the alert as ``AcknowledgeAlert`` does over HTTP: the same
 access rule for a recipient with an account (one who lost access since is refused), the
 same ``Alert.acknowledge``, so escalation stops alike, and the change reaches the live
-stream alike. The acknowledgement records the link's channel and the address it was
-sent to (an SMS reply: the number it came from).
+stream alike, and the audit log records it alike (the link's recipient as the actor;
+none for a recipient without an account). The acknowledgement records the link's
+channel and the address it was sent to (an SMS reply: the number it came from).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from cuiot.application.safety.commands.alerts import accessible_alert
 from cuiot.application.shared.access import load_actor
 from cuiot.application.shared.ports import Clock, IdGenerator, RandomSource
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain import audit_entries as audit
 from cuiot.domain.ack_links import (
     CODE_DIGITS,
     CODE_LENGTH,
@@ -85,6 +87,7 @@ class _LinkUseCase:
         link.use(AlertRound.of(alert), now, superseded=await self.uow.ack_links.has_newer(link))
         alert.acknowledge(link.recipient_user_id, now, via=link.channel.value,
                           recipient=recipient)
+        await self.uow.audit.add(audit.alert_acknowledged(alert, link.recipient_user_id, now))
         return alert
 
 

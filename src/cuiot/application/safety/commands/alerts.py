@@ -3,7 +3,8 @@ dispatcher telling an alert that a notification of it was delivered. (Seeing the
 query: ``queries/alerts.py``.)
 
 Only users with access to the cared person, or admins, may act on an alert; anyone else
-is told it does not exist.
+is told it does not exist. Each acknowledgement and resolution is written to the audit
+log in the same unit of work.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from uuid import UUID
 from cuiot.application.shared.access import load_actor, may_access
 from cuiot.application.shared.ports import Clock
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain import audit_entries as audit
 from cuiot.domain.alerts import Alert
 from cuiot.domain.errors import NotFound
 from cuiot.domain.users import User
@@ -59,7 +61,9 @@ class AcknowledgeAlert(_AlertUseCase):
     async def __call__(self, cmd: AlertCommand) -> Alert:
         async with self.uow:
             actor, alert = await self._alert(cmd)
-            alert.acknowledge(actor.id, self.clock.now())
+            now = self.clock.now()
+            alert.acknowledge(actor.id, now)
+            await self.uow.audit.add(audit.alert_acknowledged(alert, actor.id, now))
             await self.uow.commit()
         return alert
 
@@ -70,7 +74,9 @@ class ResolveAlert(_AlertUseCase):
     async def __call__(self, cmd: AlertCommand) -> Alert:
         async with self.uow:
             actor, alert = await self._alert(cmd)
-            alert.resolve(actor.id, self.clock.now())
+            now, was = self.clock.now(), alert.status
+            alert.resolve(actor.id, now)
+            await self.uow.audit.add(audit.alert_resolved(alert, actor.id, now, was))
             await self.uow.commit()
         return alert
 
