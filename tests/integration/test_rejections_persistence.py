@@ -7,6 +7,7 @@ import pytest
 
 from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.devices import SqlRejectedMessageViews
+from cuiot.application.safety.ports import LISTED_PAYLOAD_CHARS, RejectedMessageFilter
 from cuiot.application.safety.queries.rejections import (
     CountRejectedMessages,
     CountRejectedMessagesQuery,
@@ -14,7 +15,7 @@ from cuiot.application.safety.queries.rejections import (
     ListRejectedMessagesQuery,
 )
 from cuiot.application.shared.queries import Viewer, Window
-from cuiot.domain.errors import Forbidden
+from cuiot.domain.errors import Forbidden, ValidationFailed
 from cuiot.domain.rejections import MAX_PAYLOAD_CHARS, RejectedMessage
 from tests.fakes.system import FixedClock
 from tests.support.statements import statements
@@ -77,10 +78,54 @@ async def test_only_an_admin_reads_them_in_one_statement(sql_uow, engine):
         await counted(engine, Viewer(uuid4()))
 
 
-async def test_a_huge_payload_is_kept_up_to_the_cap(sql_uow, engine):
+async def test_a_huge_payload_is_kept_up_to_the_cap_and_listed_cut_short(sql_uow, engine):
     big = rejected("invalid_schema", NOW, payload=b"x" * (MAX_PAYLOAD_CHARS + 10))
+    accented = rejected("invalid_schema", NOW - timedelta(seconds=1),
+                        payload="é".encode() * (LISTED_PAYLOAD_CHARS + 5))
     async with sql_uow() as uow:
         await uow.rejected_messages.add(big)
+        await uow.rejected_messages.add(accented)
         await uow.commit()
-    (stored,) = await kept(engine)
-    assert len(stored.payload) == MAX_PAYLOAD_CHARS
+    stored, other = await kept(engine)
+    assert (stored.payload_chars, stored.payload) == (MAX_PAYLOAD_CHARS,
+                                                      "x" * LISTED_PAYLOAD_CHARS)
+    # Characters, not bytes, on both databases.
+    assert (other.payload_chars, other.payload) == (LISTED_PAYLOAD_CHARS + 5,
+                                                    "é" * LISTED_PAYLOAD_CHARS)
+
+
+async def test_a_list_filters_by_device_reason_and_time_in_one_statement(sql_uow, engine):
+    def at(seconds: int, reason: str = "invalid_json", device: str | None = "bp-1"):
+        message = rejected(reason, NOW + timedelta(seconds=seconds))
+        message.device_id = device
+        return message
+
+    messages = [at(0), at(1, "unknown_device", "ghost"), at(2, device=None), at(3),
+                at(4, "payload_too_large"), at(5)]
+    async with sql_uow() as uow:
+        for message in messages:
+            await uow.rejected_messages.add(message)
+        await uow.commit()
+
+    async def ids(**only) -> list:
+        query = ListRejectedMessagesQuery(ADMIN, EVERY, RejectedMessageFilter(**only))
+        async with ReadSide(engine).transaction() as conn:
+            found = await ListRejectedMessages(SqlRejectedMessageViews(conn), FixedClock(NOW))(
+                query)
+        return [messages.index(next(m for m in messages if m.id == f.id)) for f in found]
+
+    assert await ids() == [5, 4, 3, 2, 1, 0]
+    assert await ids(device_id="bp-1") == [5, 4, 3, 0]
+    assert await ids(device_id="ghost") == [1]
+    assert await ids(reason="invalid_json") == [5, 3, 2, 0]
+    assert await ids(device_id="bp-1", reason="payload_too_large") == [4]
+    since, until = NOW + timedelta(seconds=1), NOW + timedelta(seconds=4)
+    assert await ids(since=since) == [5, 4, 3, 2, 1]
+    assert await ids(until=until) == [3, 2, 1, 0]  # until is exclusive
+    assert await ids(since=since, until=until, reason="invalid_json") == [3, 2]
+    assert await ids(since=until, until=until) == []
+    with pytest.raises(ValidationFailed):
+        await ids(since=until, until=since)
+    with statements(engine) as run:
+        await ids(device_id="bp-1", reason="invalid_json", since=since, until=until)
+    assert len(run.queries()) == 1

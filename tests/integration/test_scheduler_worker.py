@@ -23,10 +23,13 @@ class WorkerProcess:
     """The worker command in a child process; its output read on a thread, so waiting
     for a line never blocks past its deadline."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *cli: str, **settings: str) -> None:
+        """``cli``: run the command line (e.g. ``"worker"``) rather than the worker
+        function alone; ``settings``: more environment (e.g. ``CUIOT_MQTT_URL=…``)."""
         env = os.environ | {"CUIOT_DATABASE_URL": database_url, "CUIOT_LOG_FORMAT": "json",
-                            "CUIOT_SCHEDULER_TICK_SECONDS": "0.05"}
-        self.process = subprocess.Popen([sys.executable, "-c", START], env=env, text=True,
+                            "CUIOT_SCHEDULER_TICK_SECONDS": "0.05"} | settings
+        argv = ["-m", "cuiot.entrypoints.cli", *cli] if cli else ["-c", START]
+        self.process = subprocess.Popen([sys.executable, *argv], env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []

@@ -116,3 +116,43 @@ def test_values_are_left_to_the_domain():
     assert envelope.body.ts == datetime(2026, 1, 15, 10, 30)  # no zone: refused later
     assert envelope.body.battery_level == 140
     assert decode("cuiot/devices/bp-1/status", payload(status="asleep")).body.status == "asleep"
+
+
+def test_a_payload_over_the_limit_is_refused_unread():
+    """Its size is the reason, even when it is not JSON at all."""
+    for raw in (b"{not json" + b" " * 100, payload(msg_id="m", type="blood_pressure",
+                                                   data=BP, note="x" * 100)):
+        with pytest.raises(Refused) as refused:
+            decode("cuiot/devices/bp-1/telemetry", raw, max_bytes=100)
+        assert (refused.value.reason, refused.value.device_id) == ("payload_too_large", "bp-1")
+        assert f"{len(raw)} bytes" in refused.value.detail
+    small = payload(msg_id="m", type="blood_pressure", data=BP)
+    assert decode("cuiot/devices/bp-1/telemetry", small, max_bytes=len(small)).kind == TELEMETRY
+
+
+def nested(levels: int) -> dict:
+    value: dict = {"systolic": 120}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("body", [
+    {"msg_id": "m\x00", "type": "blood_pressure", "data": BP},
+    {"msg_id": "m", "type": "blood_pressure", "data": {"note": "a\x00b"}},
+    {"msg_id": "m", "type": "blood_pressure", "data": {"a\x00": 1}},
+    {"msg_id": "m", "type": "blood_pressure", "data": nested(9)},
+    {"msg_id": "m", "type": "blood_pressure", "data": {"a": [[[[[[[[1]]]]]]]]}},
+])
+def test_what_sql_cannot_store_is_refused_as_invalid_schema(body):
+    """NUL in any text, or data nested more than 8 levels (deeper once overflowed the
+    recursion limit where the data was measured, and the message was retried for seconds)."""
+    with pytest.raises(Refused) as refused:
+        decode("cuiot/devices/bp-1/telemetry", json.dumps(body).encode())
+    assert (refused.value.reason, refused.value.device_id) == ("invalid_schema", "bp-1")
+
+
+def test_data_nested_8_levels_deep_is_left_to_the_domain():
+    envelope = decode("cuiot/devices/bp-1/telemetry", payload(
+        msg_id="m", type="blood_pressure", data=nested(8)))
+    assert envelope.body.data == nested(8)

@@ -1,5 +1,10 @@
 """Device messages refused at the door: kept with their reason and raw payload so a
-person can see what a device sent and why it was not accepted."""
+person can see what a device sent and why it was not accepted.
+
+Whatever a device sent, the record can be kept: long text is cut to what is kept of it
+and NUL (which SQL text cannot hold) is written ``\\x00``, as bytes that are not UTF-8
+are. A refusal that could not be stored would be tried again and again, holding up the
+messages behind it."""
 
 from __future__ import annotations
 
@@ -8,6 +13,13 @@ from datetime import datetime
 from uuid import UUID
 
 MAX_PAYLOAD_CHARS = 65_536
+MAX_TOPIC_CHARS = 300
+MAX_DEVICE_ID_CHARS = 200  # as the topic named it: a device may name any id
+MAX_DETAIL_CHARS = 1000
+
+
+def _kept(text: str, most: int) -> str:
+    return text.replace("\x00", "\\x00")[:most]
 
 
 @dataclass(eq=False)
@@ -22,9 +34,11 @@ class RejectedMessage:
     device_id: str | None = None
 
     def __post_init__(self) -> None:
-        self.detail = self.detail[:1000]
-        if len(self.payload) > MAX_PAYLOAD_CHARS:
-            self.payload = self.payload[:MAX_PAYLOAD_CHARS]
+        self.topic = _kept(self.topic, MAX_TOPIC_CHARS)
+        self.detail = _kept(self.detail, MAX_DETAIL_CHARS)
+        self.payload = _kept(self.payload, MAX_PAYLOAD_CHARS)
+        if self.device_id is not None:
+            self.device_id = _kept(self.device_id, MAX_DEVICE_ID_CHARS)
 
     @classmethod
     def of_bytes(cls, raw: bytes, **fields: object) -> RejectedMessage:

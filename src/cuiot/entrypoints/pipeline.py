@@ -43,7 +43,8 @@ def pipeline_runners(c: Container, *, mqtt5: bool | None = None) -> list[Runner]
             target, uow_factory=lambda: c.uow(), clock=c.clock(), ids=c.ids(), policy=c.policy(),
             metrics_registry=c.metrics_registry(), client_id=s.mqtt_client_id,
             shared_group=s.mqtt_shared_group if external else None,  # MQTT 5 only
-            mqtt5=external if mqtt5 is None else mqtt5))
+            mqtt5=external if mqtt5 is None else mqtt5,
+            max_payload_bytes=s.max_mqtt_payload_bytes))
     runners.append(Scheduler.from_container(c))
     fcm = s.push_provider == "fcm"
     router = ChannelRouter(smtp_url=s.smtp_url, webhook_secret=s.webhook_secret,

@@ -19,6 +19,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from cuiot.adapters.mqtt.client import BrokerAddress
+from cuiot.adapters.mqtt.envelope import DEFAULT_MAX_PAYLOAD_BYTES
 from cuiot.adapters.notifications.smtp import SmtpTarget
 from cuiot.adapters.notifications.webhook import is_http_url
 from cuiot.adapters.persistence.database import check_url
@@ -93,6 +94,25 @@ class Settings(BaseSettings):
         description="Port of the broker `cuiot serve` embeds when CUIOT_MQTT_URL is unset; "
                     "choose another when something (e.g. Mosquitto) already uses 1883.",
         examples=["1884"])
+    max_mqtt_payload_bytes: int = Field(
+        default=DEFAULT_MAX_PAYLOAD_BYTES, gt=0, le=268_435_455,
+        description="The largest MQTT payload a device may send, in bytes: a larger one is "
+                    "rejected before it is read (reason `payload_too_large`), kept for "
+                    "inspection and counted, and the messages behind it go on.",
+        examples=["16384"])
+    worker_metrics_port: int | None = Field(
+        default=None, ge=0, le=65_535,
+        description="Port on which `cuiot worker` (and the pipeline process of `cuiot serve "
+                    "--workers N`) serves its Prometheus metrics at `/metrics`: messages "
+                    "accepted and rejected, escalations, deliveries. Unset or 0: none (`cuiot "
+                    "serve` alone counts the pipeline in its own `/metrics`). One port per "
+                    "worker on the same host.",
+        examples=["9464"])
+    worker_metrics_host: str = Field(
+        default="127.0.0.1", min_length=1,
+        description="Address the worker's metrics port listens on; `0.0.0.0` (or `::`) lets "
+                    "a Prometheus on another host scrape it.",
+        examples=["0.0.0.0"])
     device_command_timeout_seconds: int = Field(
         default=30, gt=0, le=86_400,
         description="How long a command sent to a device waits for its reply before it "

@@ -36,7 +36,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from prometheus_client import CollectorRegistry
 
 from cuiot.adapters.mqtt.client import BrokerAddress, connect_persistent, new_client
-from cuiot.adapters.mqtt.envelope import subscriptions
+from cuiot.adapters.mqtt.envelope import DEFAULT_MAX_PAYLOAD_BYTES, subscriptions
 from cuiot.adapters.mqtt.processing import (
     DEFAULT_BACKOFF,
     Backoff,
@@ -71,7 +71,8 @@ class PahoMqttConsumer:
                  session_expiry: timedelta = timedelta(days=1), backoff: Backoff = DEFAULT_BACKOFF,
                  reconnect_delay_s: tuple[int, int] = (1, 30), stop_grace_s: float = 10.0,
                  in_flight: int = 1000, batch_size: int = 500, batch_window_s: float = 0.005,
-                 mqtt5: bool = True) -> None:
+                 mqtt5: bool = True,
+                 max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES) -> None:
         self.address = BrokerAddress.parse(url)
         self.client_id, self.shared_group = client_id, shared_group
         self.clock, self.session_expiry, self.mqtt5 = clock, session_expiry, mqtt5
@@ -79,7 +80,8 @@ class PahoMqttConsumer:
         self.in_flight = in_flight  # messages handed to us and not yet acknowledged, at most
         self.batch_size, self.batch_window_s = batch_size, batch_window_s
         self.processor = MessageProcessor(uow_factory, clock, ids, policy,
-                                          MqttMetrics(metrics_registry), backoff)
+                                          MqttMetrics(metrics_registry), backoff,
+                                          max_payload_bytes)
         self.subscribed = asyncio.Event()  # set while the subscriptions are in place
         self._client: Client | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -2,9 +2,11 @@
 its use case. The topic names the device and the kind; the payload is a JSON object.
 
 Every refusal is a ``Refused`` with a reason code: ``unknown_topic`` (not one of the
-device topics), ``invalid_json`` (not UTF-8 JSON), ``invalid_schema`` (JSON, but not the
-shape of its kind). Whether the values make sense (a reading no person can have, an
-unknown device) is the domain's to say, after this.
+device topics), ``payload_too_large`` (over the size limit: refused before it is read),
+``invalid_json`` (not UTF-8 JSON), ``invalid_schema`` (JSON, but not the shape of its
+kind, or not what SQL can store: text holding NUL, values nested more than
+``MAX_NESTING`` levels deep). Whether the values make sense (a reading no person can
+have, an unknown device) is the domain's to say, after this.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ ROOT = "cuiot/devices"
 TELEMETRY, EVENTS, STATUS, REPLY = "telemetry", "events", "status", "commands/reply"
 KINDS = (TELEMETRY, EVENTS, STATUS, REPLY)
 MAX_ID_CHARS = MSG_ID_MAX_CHARS  # ids and names in a message: the domain's bound
+DEFAULT_MAX_PAYLOAD_BYTES = 65_536  # CUIOT_MAX_MQTT_PAYLOAD_BYTES unless set
+PAYLOAD_TOO_LARGE = "payload_too_large"
+MAX_NESTING = 8  # levels of objects and arrays within a field, as HTTP bodies allow
 
 
 class Refused(Exception):
@@ -56,10 +61,18 @@ def parse_topic(topic: str) -> tuple[str, str]:
     return device_id, kind
 
 
-def decode(topic: str, payload: bytes) -> Envelope:
+def decode(topic: str, payload: bytes,
+           max_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES) -> Envelope:
+    """The message's command; a payload over ``max_bytes`` is refused unread."""
     device_id, kind = parse_topic(topic)
+    if len(payload) > max_bytes:
+        raise Refused(PAYLOAD_TOO_LARGE, f"{len(payload)} bytes, more than the {max_bytes} "
+                                         "a message may have", device_id)
     try:
-        return _DECODERS[kind](device_id, _json_object(payload))
+        body = _json_object(payload)
+        if _may_not_be_storable(payload):
+            _storable(body)
+        return _DECODERS[kind](device_id, body)
     except Refused as refused:
         raise Refused(refused.reason, refused.detail, device_id) from None
 
@@ -74,6 +87,35 @@ def _json_object(payload: bytes) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Refused("invalid_schema", f"expected a JSON object, got {type(value).__name__}")
     return value
+
+
+def _may_not_be_storable(payload: bytes) -> bool:
+    """The common case, in two scans of the bytes: JSON writes NUL only as ``\\u0000``,
+    and values cannot nest deeper than there are ``{`` and ``[`` in the payload."""
+    return b"\\u0000" in payload or payload.count(b"{") + payload.count(b"[") > MAX_NESTING
+
+
+def _storable(body: dict[str, Any]) -> None:
+    """What SQL can store, walked without recursion: no NUL in any text (PostgreSQL
+    refuses it) and no object or array more than ``MAX_NESTING`` levels below the
+    message's own fields (deeper data once overflowed Python's recursion limit when its
+    size was measured, and the message was retried for seconds before it was given up)."""
+    pending: list[tuple[Any, int]] = [(body, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise Refused("invalid_schema", "text may not hold the NUL character")
+            continue
+        children = (value.values() if isinstance(value, dict)
+                    else value if isinstance(value, list) else None)
+        if children is None:
+            continue
+        if depth > MAX_NESTING:
+            raise Refused("invalid_schema", f"nested more than {MAX_NESTING} levels deep")
+        if isinstance(value, dict):
+            pending.extend((key, depth) for key in value)
+        pending.extend((child, depth + 1) for child in children)
 
 
 def _text(body: dict[str, Any], key: str) -> str:

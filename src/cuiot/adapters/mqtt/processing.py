@@ -31,6 +31,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from sqlalchemy.exc import DBAPIError
 
 from cuiot.adapters.mqtt.envelope import (
+    DEFAULT_MAX_PAYLOAD_BYTES,
     EVENTS,
     REPLY,
     STATUS,
@@ -160,14 +161,17 @@ class Incoming:
 
 class MessageProcessor:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator,
-                 policy: Policy, metrics: MqttMetrics, backoff: Backoff = DEFAULT_BACKOFF) -> None:
+                 policy: Policy, metrics: MqttMetrics, backoff: Backoff = DEFAULT_BACKOFF,
+                 max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES) -> None:
         self.uow_factory, self.clock, self.ids, self.policy = uow_factory, clock, ids, policy
         self.metrics, self.backoff = metrics, backoff
+        self.max_payload_bytes = max_payload_bytes  # larger payloads are refused unread
         self._thresholds = Thresholds.from_policy(policy)  # what closes a batch at once
 
     def read(self, message: Received) -> Incoming:
         try:
-            return Incoming(message, decode(message.topic, message.payload))
+            return Incoming(message, decode(message.topic, message.payload,
+                                            self.max_payload_bytes))
         except Refused as refused:
             return Incoming(message, None, refused)
 
@@ -242,7 +246,7 @@ class MessageProcessor:
 
     async def _handle(self, message: Received) -> MessageOutcome:
         try:
-            envelope = decode(message.topic, message.payload)
+            envelope = decode(message.topic, message.payload, self.max_payload_bytes)
         except Refused as refused:
             return await self._reject(message, refused.reason, refused.detail, refused.device_id)
         use_case = USE_CASES[envelope.kind](self.uow_factory(), self.clock, self.ids, self.policy)

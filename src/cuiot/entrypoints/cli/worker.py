@@ -17,6 +17,11 @@ from cuiot.entrypoints.cli.serve import ensure_schema_is_current
 from cuiot.entrypoints.container import Container, dispose_engines
 from cuiot.entrypoints.logs import configure_logging
 from cuiot.entrypoints.pipeline import Runner, pipeline_runners
+from cuiot.entrypoints.worker_metrics import (
+    MetricsPortError,
+    PrometheusMetricsServer,
+    metrics_server,
+)
 
 logger = logging.getLogger("cuiot.worker")
 
@@ -26,8 +31,12 @@ def worker_runners(c: Container, *, embedded_broker: bool = False) -> list[Runne
     alert changes (escalations, MQTT alerts) reach the API's WebSockets and metrics
     through the journal its commits write (entrypoints/live.py): nothing to run here.
     Without CUIOT_MQTT_URL the worker consumes from the embedded broker of ``cuiot serve``
-    — or runs it itself with ``--embedded-broker``."""
+    — or runs it itself with ``--embedded-broker``. Its metrics are served first (with
+    CUIOT_WORKER_METRICS_PORT), so a port that is taken stops it before anything runs."""
     runners: list[Runner] = []
+    metrics = metrics_server(c.settings(), c.metrics_registry())
+    if metrics is not None:
+        runners.append(metrics)
     broker_port = embedded_port(c.settings()) if embedded_broker else None
     if broker_port is not None:
         runners.append(EmbeddedBroker(port=broker_port))
@@ -82,8 +91,11 @@ def worker(
     if no_mqtt:
         without_mqtt(c)
     configure_logging(c.settings().log_format)
-    console.print(f"CUIOT worker running · MQTT {broker_label(c.settings())}; Ctrl-C to stop")
+    runners = worker_runners(c, embedded_broker=embedded_broker)
+    metrics = next((r for r in runners if isinstance(r, PrometheusMetricsServer)), None)
+    console.print(f"CUIOT worker running · MQTT {broker_label(c.settings())}"
+                  f"{f' · metrics at {metrics.url}' if metrics else ''}; Ctrl-C to stop")
     try:
-        run_loop(run_until_signalled(c, worker_runners(c, embedded_broker=embedded_broker)))
-    except EmbeddedBrokerError as error:
+        run_loop(run_until_signalled(c, runners))
+    except (EmbeddedBrokerError, MetricsPortError) as error:
         fail(str(error))

@@ -3,7 +3,9 @@ SQL statement per page or per detail, the access rule (``access.visible_cared_pe
 in the same statement, rows straight into the read models. Never a row lock.
 
 Indexes: a person's devices by ``ix_devices_cared_person_created``; a device and a
-command by their primary keys; rejected messages by ``ix_rejected_messages_received``.
+command by their primary keys; rejected messages by ``ix_rejected_messages_received``
+(by ``ix_rejected_messages_reason`` for one reason); of a payload, the database sends
+only what a list shows (its first characters) and its length.
 """
 
 from __future__ import annotations
@@ -20,15 +22,21 @@ from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.safety import device_commands, devices, rejected_messages
 from cuiot.adapters.persistence.views.access import visible_cared_persons
 from cuiot.application.safety.ports import (
+    LISTED_PAYLOAD_CHARS,
     DeviceCommandView,
     DeviceView,
+    RejectedMessageFilter,
     RejectedMessageView,
 )
 from cuiot.application.shared.queries import Viewer, Window
 
 _DEVICE = [devices.c[f.name] for f in fields(DeviceView)]
 _COMMAND = [device_commands.c[f.name] for f in fields(DeviceCommandView)]
-_REJECTED = [rejected_messages.c[f.name] for f in fields(RejectedMessageView)]
+_CUT = {"payload", "payload_chars"}  # a payload: what a list shows of it, and its length
+_REJECTED = [
+    *(rejected_messages.c[f.name] for f in fields(RejectedMessageView) if f.name not in _CUT),
+    func.substr(rejected_messages.c.payload, 1, LISTED_PAYLOAD_CHARS).label("payload"),
+    func.length(rejected_messages.c.payload).label("payload_chars")]
 
 
 def visible(column: Any, viewer: Viewer, today: date) -> ColumnElement[bool]:
@@ -76,11 +84,20 @@ class SqlRejectedMessageViews:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def page(self, window: Window) -> list[RejectedMessageView]:
+    async def page(self, only: RejectedMessageFilter,
+                   window: Window) -> list[RejectedMessageView]:
         r = rejected_messages.c
-        rows = await self.conn.execute(
-            select(*_REJECTED).order_by(r.received_at.desc(), r.id.desc())
-            .offset(window.offset).limit(window.limit + 1))
+        stmt = select(*_REJECTED)
+        if only.device_id is not None:
+            stmt = stmt.where(r.device_id == only.device_id)
+        if only.reason is not None:
+            stmt = stmt.where(r.reason == only.reason)
+        if only.since is not None:
+            stmt = stmt.where(r.received_at >= only.since)
+        if only.until is not None:
+            stmt = stmt.where(r.received_at < only.until)
+        rows = await self.conn.execute(stmt.order_by(r.received_at.desc(), r.id.desc())
+                                       .offset(window.offset).limit(window.limit + 1))
         return [RejectedMessageView(**row) for row in rows.mappings()]
 
     async def count_by_reason(self) -> dict[str, int]:
