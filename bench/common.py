@@ -50,9 +50,12 @@ from cuiot.adapters.persistence.migrate import upgrade
 from cuiot.adapters.persistence.orm.safety import devices
 from cuiot.adapters.persistence.uow import SqlAlchemyUnitOfWork
 from cuiot.adapters.system import SecretsRandomSource, SystemClock, Uuid4IdGenerator
+from cuiot.application.billing.commands.packages import SeedCatalogue
+from cuiot.application.billing.commands.subscriptions import Subscribe, SubscribeCommand
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
 from cuiot.application.identity.commands.users import RegisterUser, RegisterUserCommand
 from cuiot.application.safety.commands.devices import RegisterDevice, RegisterDeviceCommand
+from cuiot.domain.packages import PackageType
 from cuiot.domain.policy import DEFAULT_POLICY
 from tests.fakes.system import PlainPasswordHasher
 from tests.support.mosquitto import Mosquitto, throwaway_mosquitto
@@ -244,6 +247,12 @@ async def seed_account(engine: AsyncEngine, persons: int = 1, *,
     user = await RegisterUser(uow(), clock, ids, PlainPasswordHasher(), policy)(RegisterUserCommand(
         f"bench-{uuid.uuid4().hex[:8]}@example.com", "una clave larga", "Bench", "User",
         date_of_birth=date(1950, 1, 1)))
+    # Adding persons and devices needs a subscription in force: the biggest user package.
+    await SeedCatalogue(uow(), ids, policy)()
+    async with uow() as held:
+        package = next(p for p in await held.packages.list_all()
+                       if p.type is PackageType.PROFESSIONAL)
+    await Subscribe(uow(), clock, ids, policy)(SubscribeCommand(user.id, package.id, "monthly"))
     person_ids = []
     for i in range(persons):
         care_type = "self_care" if self_care and i == 0 else "delegated"

@@ -8,8 +8,9 @@ Característica: Paquetes y límites de uso
   cada límite superado con lo usado antes de la tarea, lo que la tarea pide sumar
   (nada, al contratar o bajar de paquete) y lo permitido. Los límites controlan las
   tareas administrativas (contratar, sumar un dispositivo, bajar de paquete); una
-  cuenta sin paquete no tiene límites que controlar. Pedidos simultáneos de una misma
-  cuenta se controlan de a uno: juntos tampoco superan el límite.
+  cuenta sin paquete no tiene límites que controlar (pero sin suscripción vigente no
+  suma dispositivos, personas ni usuarios: ver subscription_gate.feature). Pedidos
+  simultáneos de una misma cuenta se controlan de a uno: juntos tampoco superan el límite.
 
   Antecedentes:
     Dado el catálogo inicial de paquetes

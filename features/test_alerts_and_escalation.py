@@ -198,6 +198,8 @@ def _(bench: SafetyBench, world: dict[str, Any], kind: str, limit: str | None,
     package = next(p for p in default_catalogue(bench.ids.new_id) if p.type is PACKAGE[kind])
     bench.store.packages.items[package.id] = package
     ana, today = world["people"]["Ana"], bench.clock.today()
+    for held in [s for s in bench.store.subscriptions.all() if s.account_id == ana.id]:
+        del bench.store.subscriptions.items[held.id]  # the bench's own: this one is hers
     subscription = Subscription.start(
         id=bench.ids.new_id(), subscriber_id=ana.id, package_id=package.id,
         cycle=BillingCycle.MONTHLY, today=today, now=bench.clock.now(), account_id=ana.id)

@@ -52,6 +52,7 @@ from cuiot.domain.errors import Conflict, DomainError, Forbidden, LegalCapacityD
 from cuiot.domain.policy import DEFAULT_POLICY
 from cuiot.domain.users import Role, User
 from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
+from tests.support.subscriptions import subscribe
 
 scenarios("legal_capacity.feature")
 
@@ -199,8 +200,10 @@ def _(app: App, run: Run, world: dict[str, Any], holder: str, name: str, dob: st
                   rf"(?:a su cuidado|al cuidado de (?P<name>{NAME}))"))
 def _(app: App, run: Run, world: dict[str, Any], holder: str, member: str,
       name: str | None) -> None:
+    holder_id = user(world, holder).id  # inviting needs a subscription in force
+    run(subscribe(app.uow, app.clock.now(), app.clock.today(), holder_id, account_id=holder_id))
     add = AddMember(app.uow, app.clock, app.policy)
-    run(add(AddMemberCommand(user(world, holder).id, cared(world, name or holder).id,
+    run(add(AddMemberCommand(holder_id, cared(world, name or holder).id,
                                   str(user(world, member).email))))
 
 

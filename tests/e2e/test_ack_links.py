@@ -33,6 +33,7 @@ from tests.e2e.conftest import settings_for
 from tests.e2e.test_devices_api import BP_CRITICAL, V1, Family, register, send
 from tests.fakes.system import FixedClock
 from tests.integration.test_dispatch_smtp import inbox, smtp_url  # noqa: F401
+from tests.support.subscriptions import subscribe_account
 
 PUBLIC = "http://cuiot.test"
 SMS_SECRET = "sms-provider-shared-secret"
@@ -57,6 +58,7 @@ def app_clock(api) -> FixedClock:
 async def a_family(api, *contacts: dict[str, Any]) -> Family:
     headers = await api.user("ana@example.com")
     user_id = await api.user_id(headers)
+    await subscribe_account(api.container, user_id)  # registering a device needs one
     cared = await use_case(api.container, AddCaredPerson)(AddCaredPersonCommand(
         user_id, "Rosa", "Fernández", date(1940, 3, 1), emergency_contacts=contacts))
     return Family(headers, user_id, str(cared.id))

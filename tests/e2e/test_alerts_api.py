@@ -122,7 +122,7 @@ async def test_someone_elses_alerts_do_not_exist(api):
 
 
 async def test_an_account_over_its_limits_still_gets_its_alerts(api):
-    ana = await family(api, "ana@example.com")
+    ana = await family(api, "ana@example.com", subscribed=False)
     basic_id = await subscribe_basic(api, ana)
     devices = [await register(api, ana, f"bp-{n}") for n in range(3)]
     await shrink_device_limit(api, basic_id, 1)  # the admin edits the catalogue: 3 of 1

@@ -264,7 +264,9 @@ async def test_a_subscription_over_the_package_limits_is_refused(api):
     ids = await catalogue(api)
     lucia = await api.user("lucia@example.com")
     lucia_id = await api.user_id(lucia)
-    await register_devices(api, lucia_id, await cared_person(api, lucia_id), 4)
+    # Registered by an admin (not gated by a subscription): 4 devices, no package yet.
+    admin_id = await api.user_id(await api.admin())
+    await register_devices(api, admin_id, await cared_person(api, lucia_id), 4)
     details = refusal(await subscribe(api, lucia, ids["basic"]), 409, "package_limit_exceeded")
     assert details["exceeded"] == [
         {"dimension": "devices", "used": 4, "requested": 0, "limit": 3}]

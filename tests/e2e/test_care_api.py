@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tests.support.subscriptions import subscribe_account, subscribe_institution
+
 API = "/api/v1"
 ROSA = {"first_name": "Rosa", "last_name": "Gómez", "date_of_birth": "1940-04-03"}
 
@@ -23,6 +25,13 @@ def refusal(response, status: int, error: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.json()["error"] == error, response.text
     return response.json()["details"]
+
+
+async def subscribed(api, headers: dict[str, str]) -> dict[str, str]:
+    """The user's account gets a subscription in force: adding a second person and
+    inviting users need one."""
+    await subscribe_account(api.container, await api.user_id(headers))
+    return headers
 
 
 async def add_person(api, headers: dict[str, str], **fields: Any) -> dict[str, Any]:
@@ -66,7 +75,7 @@ async def test_add_see_and_list_a_delegated_cared_person(api):
 
 
 async def test_the_list_pages_oldest_first(api):
-    laura = await api.user("laura@example.com")
+    laura = await subscribed(api, await api.user("laura@example.com"))
     ids = [(await add_person(api, laura, first_name=name))["id"] for name in ("A", "B", "C")]
     first = (await api.client.get(f"{API}/cared-persons?limit=2", headers=laura)).json()
     assert [p["id"] for p in first["items"]] == ids[:2] and first["next_offset"] == 2
@@ -194,7 +203,7 @@ async def test_legal_capacity_by_date_of_birth_status_and_user(api):
 async def test_a_member_sees_the_person_but_may_not_change_the_care(api):
     laura, marta = await api.user("laura@example.com"), await api.user("marta@example.com")
     await api.user("tito@example.com")
-    rosa = await add_person(api, laura)
+    rosa = await add_person(api, await subscribed(api, laura))
     members = f"{API}/cared-persons/{rosa['id']}/members"
     added = await api.client.post(members, headers=laura, json={"email": "MARTA@example.com"})
     assert added.status_code == 201
@@ -227,7 +236,7 @@ async def test_caregivers_are_assigned_and_see_the_person(api):
         granted = await api.client.post(f"{API}/users/{user_id}/roles", headers=admin,
                                         json={"role": "caregiver"})
         assert granted.status_code == 200
-    rosa = await add_person(api, laura)
+    rosa = await add_person(api, await subscribed(api, laura))
     url = f"{API}/cared-persons/{rosa['id']}/caregivers"
     first = await api.client.post(url, headers=laura,
                                   json={"caregiver_id": str(carla_id), "primary": True})
@@ -300,6 +309,7 @@ async def test_an_institution_its_staff_and_its_cared_persons(api):
     me = (await api.client.get(f"{API}/users/me", headers=director)).json()
     assert "institution_admin" in [r["role"] for r in me["roles"]]
     staff = f"{API}/institutions/{home['id']}/staff"
+    await subscribe_institution(api.container, await api.user_id(director), home["id"])
     added = await api.client.post(staff, headers=director,
                                   json={"email": "nurse@example.com", "on_call": True})
     nurse_id = str(await api.user_id(nurse))

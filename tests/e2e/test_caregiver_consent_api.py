@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from tests.e2e.conftest import Api
+from tests.support.subscriptions import subscribe_account
 
 V1 = "/api/v1"
 
@@ -39,6 +40,7 @@ async def family(api: Api) -> Family:
     admin = await api.admin()
     carla, carla_id = await caregiver(api, admin, "carla@example.com")
     rosa = await api.user("rosa@example.com")
+    await subscribe_account(api.container, await api.user_id(rosa))  # to invite Carla
     person = await api.client.post(f"{V1}/cared-persons", headers=rosa, json={
         "first_name": "Rosa", "last_name": "Paz", "care_type": "self_care"})
     assert person.status_code == 201, person.text

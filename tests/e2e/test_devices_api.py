@@ -22,6 +22,7 @@ from cuiot.application.safety.queries.rejections import (
 )
 from cuiot.application.shared.queries import Viewer, Window
 from cuiot.entrypoints.container import use_case
+from tests.support.subscriptions import subscribe_account
 
 V1 = "/api/v1"
 BP_NORMAL = {"systolic": 120, "diastolic": 80, "pulse": 72}
@@ -39,9 +40,13 @@ class Family:
     person_id: str
 
 
-async def family(api, email: str, person: str = "Elena") -> Family:
+async def family(api, email: str, person: str = "Elena", subscribed: bool = True) -> Family:
+    """``subscribed``: the account has a subscription in force (a package without
+    limits): registering devices and inviting users need one."""
     headers = await api.user(email)
     user_id = await api.user_id(headers)
+    if subscribed:
+        await subscribe_account(api.container, user_id)
     cared = await use_case(api.container, AddCaredPerson)(AddCaredPersonCommand(
         user_id, person, "Gómez", date(1940, 3, 1)))
     return Family(headers, user_id, str(cared.id))
@@ -155,7 +160,7 @@ async def test_registering_and_changing_refusals(api):
 
 
 async def test_registering_past_the_package_limit_is_refused_with_the_numbers(api):
-    ana = await family(api, "ana@example.com")
+    ana = await family(api, "ana@example.com", subscribed=False)
     await subscribe_basic(api, ana)
     for n in range(3):
         await register(api, ana, f"bp-{n}")

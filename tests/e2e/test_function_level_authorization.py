@@ -16,6 +16,7 @@ from cuiot.domain.users import Role
 from cuiot.entrypoints.http.deps import admin_principal
 from tests.e2e.conftest import Api
 from tests.e2e.test_care_api import ROSA, add_person, request_representation
+from tests.support.subscriptions import subscribe_institution
 
 V1 = "/api/v1"
 UNKNOWN = "7d2a4c1e-58b3-4f0a-9c6d-2e1f3a4b5c6d"
@@ -52,6 +53,13 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Request, Request]] = {
     ("PATCH", "/referral-commissions/{commission_id}/mark-paid"): (
         (f"/referral-commissions/{UNKNOWN}/mark-paid", {}, None),
         ("/referral-commissions/not-a-uuid/mark-paid", {}, None)),
+    ("GET", "/admin/rejected-messages"): (
+        ("/admin/rejected-messages", {"device_id": "bp-1", "reason": "invalid_json",
+                                      "since": "2026-01-15T00:00:00Z"}, None),
+        ("/admin/rejected-messages", {"limit": 10_000, "since": "yesterday",
+                                      "reason": "Not A Reason"}, None)),
+    ("GET", "/audit"): (("/audit", {"action": "role.granted", "subject_id": UNKNOWN}, None),
+                        ("/audit", {"action": "alert.deleted", "since": "yesterday"}, None)),
 }
 ROLES = [role.value for role in Role]
 
@@ -149,4 +157,5 @@ async def test_another_familys_institution_does_not_exist_for_a_cared_person(api
     moved = await api.client.patch(f"{V1}/cared-persons/{rosa['id']}", headers=laura,
                                    json=theirs)
     assert (moved.status_code, moved.json()["error"]) == (404, "not_found"), moved.text
-    await add_person(api, director, **theirs)  # its staff may
+    await subscribe_institution(api.container, await api.user_id(director), home.json()["id"])
+    await add_person(api, director, **theirs)  # its staff may (with a subscription)

@@ -33,6 +33,7 @@ from tests.e2e.test_devices_api import BP_CRITICAL, V1, Family, refusal, registe
 from tests.fakes.system import FixedClock
 from tests.integration.test_dispatch_smtp import inbox, smtp_url  # noqa: F401
 from tests.integration.test_dispatch_webhook import SECRET, WebhookServer
+from tests.support.subscriptions import subscribe_account
 
 ME = f"{V1}/users/me"
 BRUNO_PHONE, BRUNO_TOKEN = "+54 11 5555-0102", "bruno-phone-fcm-token"
@@ -59,6 +60,7 @@ async def webhooks():
 async def elena_of_ana(api) -> Family:
     headers = await api.user("ana@example.com")
     user_id = await api.user_id(headers)
+    await subscribe_account(api.container, user_id)  # registering and inviting need one
     cared = await use_case(api.container, AddCaredPerson)(AddCaredPersonCommand(
         user_id, "Elena", "Gómez", date(1940, 3, 1)))
     return Family(headers, user_id, str(cared.id))
@@ -264,6 +266,7 @@ async def test_phones_for_push_are_each_users_own(api):
 
 async def test_what_a_responder_needs_is_changed_by_whoever_may_change_the_care(api):
     elena = await api.user("elena@example.com")
+    await subscribe_account(api.container, await api.user_id(elena))  # to invite Marta
     own = await api.client.post(f"{V1}/cared-persons", headers=elena, json={
         "first_name": "Elena", "last_name": "Paz", "care_type": "self_care"})
     assert own.status_code == 201, own.text

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from tests.e2e.conftest import Api
+from tests.support.subscriptions import subscribe_account, subscribe_institution
 
 V1 = "/api/v1"
 SERVED = "2026-01-14"
@@ -49,6 +50,7 @@ async def cast(api: Api) -> Cast:
     marta, juan, ines = [await caregiver(api, admin, f"{n}@example.com")
                          for n in ("marta", "juan", "ines")]
     rosa = await api.user("rosa@example.com")
+    await subscribe_account(api.container, await api.user_id(rosa))  # inviting needs one
     rosa_cp = await created(api, "/cared-persons", rosa,
                             {"first_name": "Rosa", "last_name": "Paz", "care_type": "self_care"})
     for caregiver_id, email in ((marta, "marta@example.com"), (juan, "juan@example.com")):
@@ -176,6 +178,7 @@ async def test_a_representative_reviews_the_institution_that_cares_for_the_perso
     admin = await api.admin()
     director = await api.user("director@example.com")
     aromos = await created(api, "/institutions", director, {"name": "Los Aromos"})
+    await subscribe_institution(api.container, await api.user_id(director), aromos["id"])
     elena = await created(api, "/cared-persons", director, {
         "first_name": "Elena", "last_name": "Sur", "date_of_birth": "1935-01-01",
         "institution_id": aromos["id"]})

@@ -30,6 +30,7 @@ from cuiot.entrypoints.live import LiveAlerts
 from cuiot.entrypoints.settings import Settings
 from tests.e2e.conftest import Api
 from tests.support.servers import free_port
+from tests.support.subscriptions import subscribe_account
 
 BP_CRITICAL = {"systolic": 190, "diastolic": 100, "pulse": 80}
 UNAUTHORIZED = 4401
@@ -51,6 +52,7 @@ class Worker:
         """A user with a cared person and a blood pressure monitor: token, user, person."""
         headers = await self.api.user(email)
         user_id = await self.api.user_id(headers)
+        await subscribe_account(self.container, user_id)  # registering a device needs one
         person = await use_case(self.container, AddCaredPerson)(AddCaredPersonCommand(
             user_id, "Elena", "Gómez"))
         await use_case(self.container, RegisterDevice)(RegisterDeviceCommand(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from cuiot.application.safety.ports import WatchedDevice
-from cuiot.domain.devices import Device
+from cuiot.domain.devices import Device, holder_of
 from cuiot.domain.sensor_events import SensorEvent
 
 if TYPE_CHECKING:
@@ -25,8 +25,10 @@ class InMemoryIngestRepository:
     async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
         wanted = set(device_ids)
         found = {}
-        for device in self.store.devices.items.values():
-            if device.device_id in wanted:
+        for device_id in wanted:
+            device = holder_of(d for d in self.store.devices.items.values()
+                               if d.device_id == device_id)
+            if device is not None:
                 person = self.store.cared_persons.items.get(device.cared_person_id)
                 thresholds = dict(person.thresholds) if person is not None else {}
                 found[device.device_id] = WatchedDevice(copy.deepcopy(device), thresholds)

@@ -5,7 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 from cuiot.domain.alerts import Alert
-from cuiot.domain.devices import Device
+from cuiot.domain.devices import Device, holder_of
 from cuiot.domain.errors import Conflict
 from cuiot.domain.notifications import Notification
 from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent
@@ -20,12 +20,13 @@ class InMemoryDeviceRepository(InMemoryRepository[Device]):
         return len([d for d in self.items.values() if d.is_active and d.cared_person_id in wanted])
 
     async def add(self, device: Device) -> None:
-        if await self.get_by_device_id(device.device_id) is not None:
+        held = await self.get_by_device_id(device.device_id)
+        if held is not None and held.is_active and device.is_active:
             raise Conflict("device_id already registered", device_id=device.device_id)
         await super().add(device)
 
     async def get_by_device_id(self, device_id: str) -> Device | None:
-        return self._first(lambda d: d.device_id == device_id)
+        return holder_of(self._where(lambda d: d.device_id == device_id))
 
     async def list_active_of_type(self, device_type: DeviceType, offset: int = 0,
                                   limit: int = 100) -> list[Device]:

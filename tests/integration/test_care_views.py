@@ -113,6 +113,7 @@ async def test_institution_staff_see_its_cared_persons(bench: SqlBench) -> None:
     director, nurse = await bench.user("Director"), await bench.user("Nurse")
     home = await bench.call(CreateInstitution,
                             CreateInstitutionCommand(director.id, "Hogar Sol"))
+    await bench.subscribe_institution(home)  # adding staff needs one
     await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
         director.id, home.id, "nurse@example.com", on_call=True))
     rosa = await bench.delegated(director, institution_id=home.id)
@@ -136,6 +137,7 @@ async def test_staff_its_admin_and_platform_admins_see_an_institution(
     director, nurse, admin = await bench.user("Director"), await bench.user("Nurse"), \
         await bench.admin()
     home = await home_of(bench, director)
+    await bench.subscribe_institution(home)  # adding staff needs one
     await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
         director.id, home.id, "nurse@example.com", on_call=True))
     for actor in (director, nurse, admin):
@@ -306,6 +308,7 @@ async def test_each_read_is_one_statement(bench: SqlBench, engine) -> None:
     laura, pedro = await bench.user("Laura"), await bench.user("Pedro")
     carla = await bench.user("Carla", date(1980, 1, 1), Role.CAREGIVER)
     home = await home_of(bench, laura)
+    await bench.subscribe_institution(home)  # adding staff needs one
     await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
         laura.id, home.id, "pedro@example.com", on_call=True))
     rosa = await bench.delegated(laura, institution_id=home.id)

@@ -34,6 +34,7 @@ from tests.e2e.conftest import Api
 from tests.fakes.system import FixedClock
 from tests.support.mosquitto import throwaway_mosquitto
 from tests.support.servers import free_port
+from tests.support.subscriptions import subscribe_account
 
 WAIT_S = 10.0
 api, api_settings = e2e.api, e2e.api_settings  # the HTTP app on a real database
@@ -113,6 +114,7 @@ async def a_home(api: Api) -> dict[str, Any]:
     """Ana's mother Elena with a blood-pressure meter of a fresh MQTT id; Bruno may see
     it, Zoe may not."""
     ana = await api.user("ana@example.com")
+    await subscribe_account(api.container, await api.user_id(ana))  # to invite and register
     bruno, zoe = await api.user("bruno@example.com"), await api.user("zoe@example.com")
     person = await api.client.post("/api/v1/cared-persons", headers=ana, json={
         "first_name": "Elena", "last_name": "Gómez", "date_of_birth": "1940-03-01"})

@@ -42,9 +42,10 @@ from cuiot.domain.instants import iso_utc
 from cuiot.domain.users import Role
 from cuiot.entrypoints.alert_metrics import AlertMetrics
 from cuiot.entrypoints.live import JournalReader
-from tests.integration.test_safety_persistence import a_person, a_user, store
+from tests.integration.test_safety_persistence import NOW, a_person, a_user, store
 from tests.support.alerts import BP_CRITICAL, alerts_of
 from tests.support.redis_server import redis_prefix, redis_url  # noqa: F401
+from tests.support.subscriptions import subscribe
 
 NEVER = 3600.0  # a reader's poll that never comes within a test: only a signal wakes it
 
@@ -80,6 +81,7 @@ async def family(live: Live):
     ana, bruno = a_user("Ana"), a_user("Bruno")
     elena = a_person(ana)
     await store(live.uow, ana, bruno, elena)
+    await subscribe(live.uow(), NOW, NOW.date(), ana.id, account_id=ana.id)
     registered = await live(RegisterDevice, RegisterDeviceCommand(
         ana.id, "bp-elena", "Tensiómetro", "blood_pressure", elena.id))
     return ana, bruno, elena, registered.device

@@ -43,6 +43,7 @@ from cuiot.domain.subscriptions import Subscription
 from cuiot.domain.users import Role
 from tests.integration.test_safety_persistence import BP, NOW, a_person, a_user, store
 from tests.support.alerts import SqlReads, alerts_of, events_of_device, outbox_of, viewer
+from tests.support.subscriptions import subscribe
 
 BP_NORMAL = {"systolic": 120, "diastolic": 80, "pulse": 72}
 
@@ -95,6 +96,8 @@ async def family(sql_uow):
     async with sql_uow() as uow:
         await uow.representations.add(representation)
         await uow.commit()
+    ana = people["Ana"].id  # registering devices needs a subscription in force
+    await subscribe(sql_uow(), NOW, NOW.date(), ana, account_id=ana)
     return elena, people
 
 

@@ -51,6 +51,7 @@ from tests.integration.test_safety_persistence import (
 )
 from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SqlReads, viewer
 from tests.support.statements import statements
+from tests.support.subscriptions import subscribe
 
 ADMIN = Viewer(uuid4(), is_admin=True)
 
@@ -75,6 +76,8 @@ class Commands:
 
     async def device(self, person, device_type: str = "blood_pressure"):
         self.count += 1
+        await subscribe(self.sql_uow(), self.clock.now(), self.clock.today(),
+                        person.account_id, account_id=person.account_id)  # it needs one
         registered = await self(RegisterDevice, RegisterDeviceCommand(
             person.account_id, f"dev-{self.count}", f"{device_type} {self.count}",
             device_type, person.id))

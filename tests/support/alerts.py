@@ -48,6 +48,7 @@ from tests.fakes.system import (
     SequentialIdGenerator,
 )
 from tests.fakes.uow import InMemoryStore, InMemoryUnitOfWork
+from tests.support.subscriptions import in_force, unlimited_package
 
 NOON = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # 12:00 in Buenos Aires
 BP_NORMAL = {"systolic": 120, "diastolic": 80, "pulse": 72}
@@ -97,12 +98,27 @@ class SafetyBench:
         self.store.users.items[user.id] = user
         return user
 
-    def person(self, holder: User, name: str = "Elena", **fields: Any) -> CaredPerson:
+    def person(self, holder: User, name: str = "Elena", subscribed: bool = True,
+               **fields: Any) -> CaredPerson:
+        """``subscribed``: the holder's account has a subscription in force (no limits)."""
         person = CaredPerson(id=self.ids.new_id(), account_id=holder.id, first_name=name,
                              last_name="Gómez", date_of_birth=date(1940, 3, 1),
                              created_at=self.clock.now(), **fields)
         self.store.cared_persons.items[person.id] = person
+        if subscribed:
+            self.subscribe(holder)
         return person
+
+    def subscribe(self, holder: User) -> None:
+        """A subscription in force for the holder's account, on a package without limits."""
+        subs = self.store.subscriptions.items.values()
+        if any(s.account_id == holder.id and s.in_force_on(self.clock.today()) for s in subs):
+            return
+        package = unlimited_package()
+        self.store.packages.items[package.id] = package
+        subscription = in_force(package, self.clock.now(), self.clock.today(), holder.id,
+                                account_id=holder.id)
+        self.store.subscriptions.items[subscription.id] = subscription
 
     def self_caring(self, user: User) -> CaredPerson:
         return self.person(user, user.first_name, care_type=CareType.SELF_CARE, user_id=user.id)

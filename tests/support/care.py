@@ -31,6 +31,7 @@ from cuiot.domain.policy import Policy
 from cuiot.domain.users import Role, User
 from tests.fakes.system import FixedClock, PlainPasswordHasher, SequentialIdGenerator
 from tests.fakes.uow import InMemoryUnitOfWork
+from tests.support.subscriptions import subscribe
 
 ADULT = date(1975, 8, 12)
 
@@ -70,12 +71,25 @@ class Bench:
     async def admin(self, name: str = "Ana") -> User:
         return await self.user(name, ADULT, Role.ADMIN)
 
+    async def subscribe(self, holder: User) -> None:
+        """The holder's account gets a subscription in force (on a package without
+        limits): adding persons and inviting users need one."""
+        await subscribe(self.uow, self.clock.now(), self.clock.today(), holder.id,
+                        account_id=holder.id)
+
+    async def subscribe_institution(self, institution: Institution) -> None:
+        """The institution on a subscription in force (adding staff needs one)."""
+        await subscribe(self.uow, self.clock.now(), self.clock.today(), institution.admin_id,
+                        institution_id=institution.id)
+
     async def delegated(self, holder: User, name: str = "Rosa",
                         dob: date | None = date(1940, 4, 3), **fields: Any) -> CaredPerson:
+        await self.subscribe(holder)
         return await self.call(AddCaredPerson, AddCaredPersonCommand(
             holder.id, name, "Gómez", date_of_birth=dob, **fields))
 
     async def self_care(self, person: User, **fields: Any) -> CaredPerson:
+        await self.subscribe(person)
         return await self.call(AddCaredPerson, AddCaredPersonCommand(
             person.id, person.first_name, person.last_name, care_type="self_care", **fields))
 

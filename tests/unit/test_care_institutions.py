@@ -31,6 +31,7 @@ async def test_a_stranger_adding_staff_does_not_find_the_institution(bench: Benc
     director, nurse, laura = (await bench.user("Director"), await bench.user("Nurse"),
                               await bench.user("Laura"))
     home = await home_of(bench, director)
+    await bench.subscribe_institution(home)
     add = bench.use_case(AddInstitutionStaff)
     with pytest.raises(NotFound):
         await add(AddInstitutionStaffCommand(laura.id, home.id, "laura@example.com"))

@@ -132,6 +132,7 @@ async def test_staff_already_count_for_their_institution(
     director, nurse = await bench.user("Director"), await bench.user("Nurse")
     home = await bench.call(CreateInstitution,
                             CreateInstitutionCommand(director.id, "Hogar Sol"))
+    await bench.subscribe_institution(home)
     await bench.call(AddInstitutionStaff, AddInstitutionStaffCommand(
         director.id, home.id, "nurse@example.com"))
     rosa = await bench.delegated(director, institution_id=home.id)
@@ -146,6 +147,7 @@ async def test_adding_staff_passes_the_institutions_user_limit(
     director, nurse = await bench.user("Director"), await bench.user("Nurse")
     home = await bench.call(CreateInstitution,
                             CreateInstitutionCommand(director.id, "Hogar Sol"))
+    await bench.subscribe_institution(home)
     refusal = PackageLimitExceeded([{"dimension": "users", "used": 100, "limit": 100}])
     gate = LimitsRecorder(refusal)
     monkeypatch.setattr(limits, "ensure_within_limits", gate)

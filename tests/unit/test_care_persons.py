@@ -112,6 +112,7 @@ async def test_only_the_institution_admin_adds_staff(bench: Bench) -> None:
     home = await bench.call(CreateInstitution, CreateInstitutionCommand(
         director.id, "Hogar Sol", email="Info@Hogar.com"))
     assert home.email == "info@hogar.com"
+    await bench.subscribe_institution(home)
     add = bench.use_case(AddInstitutionStaff)
     await add(AddInstitutionStaffCommand(director.id, home.id, "nurse@example.com"))
     with pytest.raises(Forbidden):

@@ -133,3 +133,54 @@ def _a_device_for_heartbeat_tests():
     return Device(id=uuid4(), device_id="bp-1", name="BP", device_type=DeviceType.BLOOD_PRESSURE,
                   cared_person_id=uuid4(), api_key_hash="0" * 64,
                   created_at=datetime(2026, 1, 15, tzinfo=UTC))
+
+
+# --- reactivated, moved, re-keyed; one active holder per device_id ---------------------
+
+def _person(pk: int, account: int = 7):
+    from cuiot.domain.care import CaredPerson
+
+    return CaredPerson(id=UUID(int=pk), account_id=UUID(int=account), first_name="Elena",
+                       last_name="Gómez", date_of_birth=None, created_at=T0)
+
+
+def test_a_removed_device_comes_back_unknown_with_its_key() -> None:
+    d = device()
+    d.mark_seen(T0, POLICY)
+    with pytest.raises(Conflict):
+        d.reactivate()  # it is active
+    d.deactivate()
+    d.reactivate()
+    assert d.is_active and d.status is DeviceStatus.UNKNOWN and d.offline_due_at is None
+    assert d.verify_key("secret")
+
+
+def test_a_device_moves_only_while_active_to_another_person_of_its_account() -> None:
+    elena, rosa, marta = _person(2), _person(3), _person(4, account=8)
+    d = device()
+    with pytest.raises(ValidationFailed):
+        d.move(elena, marta)
+    with pytest.raises(Conflict):
+        d.move(elena, elena)
+    d.move(elena, rosa)
+    assert d.cared_person_id == rosa.id
+    d.deactivate()
+    with pytest.raises(Conflict):
+        d.move(rosa, elena)
+
+
+def test_a_new_key_replaces_the_old_one_at_once() -> None:
+    d = device()
+    d.rekey("another")
+    assert d.verify_key("another") and not d.verify_key("secret")
+
+
+def test_a_device_id_names_its_active_device_else_the_last_registered() -> None:
+    from cuiot.domain.devices import holder_of
+
+    old = device(id=UUID(int=10), is_active=False)
+    older = device(id=UUID(int=11), is_active=False, created_at=T0 - timedelta(days=9))
+    new = device(id=UUID(int=12), created_at=T0 - timedelta(days=1))
+    assert holder_of([old, new, older]) is new
+    assert holder_of([older, old]) is old
+    assert holder_of([]) is None

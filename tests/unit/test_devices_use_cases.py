@@ -138,3 +138,31 @@ async def test_a_device_authenticates_with_its_own_key(bench, family) -> None:
     with pytest.raises(Unauthenticated):
         await bench.call(IngestHttpTelemetry, telemetry("bp-1", result.api_key, "m-3"))
     assert [e.msg_id for e in bench.events()] == ["m-1"]
+
+
+async def test_moving_into_another_institution_passes_its_device_limit(bench, family,
+                                                                       monkeypatch) -> None:
+    """Within the account the usage does not change; the other institution's does."""
+    from cuiot.application.safety.commands import device_lifecycle as lifecycle
+
+    person, ana, *_ = family
+    elsewhere = bench.person(ana, "Rosa")
+    home = bench.institution(elsewhere, bench.user("Eva"))
+    device = await bench.device(person)
+    seen: list[dict] = []
+
+    async def over_limit(uow, **kwargs):
+        seen.append(kwargs)
+        raise PackageLimitExceeded([{"dimension": "devices", "used": 5, "limit": 5}])
+
+    monkeypatch.setattr(lifecycle.limits, "ensure_within_limits", over_limit)
+    with pytest.raises(PackageLimitExceeded):
+        await bench.call(lifecycle.MoveDevice, lifecycle.MoveDeviceCommand(
+            ana.id, device.id, elsewhere.id))
+    assert [(s["account_id"], s["institution_id"], s["adding"]) for s in seen] == [
+        (None, home.id, {"devices": 1})]
+    assert bench.fresh(device).cared_person_id == person.id
+    back = bench.person(ana, "Julio")  # no institution: nothing to check
+    moved = await bench.call(lifecycle.MoveDevice, lifecycle.MoveDeviceCommand(
+        ana.id, device.id, back.id))
+    assert moved.cared_person_id == back.id and len(seen) == 1

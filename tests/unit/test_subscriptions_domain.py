@@ -5,15 +5,17 @@ from uuid import UUID
 
 import pytest
 
-from cuiot.domain.errors import InvalidStateTransition, ValidationFailed
+from cuiot.domain.errors import InvalidStateTransition, SubscriptionRequired, ValidationFailed
 from cuiot.domain.packages import BillingCycle
 from cuiot.domain.subscriptions import (
+    GatedAction,
     InstitutionSubscription,
     Subscription,
     SubscriptionStatus,
     UserSubscription,
     add_months,
     current_subscription,
+    ensure_subscribed,
 )
 
 NOW = datetime(2026, 1, 15, 15, tzinfo=UTC)
@@ -170,3 +172,31 @@ def test_current_subscription_prefers_a_live_one_over_a_cancelled_one():
     assert current_subscription([old]) is old
     old.expire(old.end_date)
     assert current_subscription([old]) is None
+
+
+# --- the gate of administrative actions ----------------------------------------------
+
+def test_in_force_until_the_end_date_even_before_a_billing_run_expires_it() -> None:
+    cancelled = _start()
+    cancelled.cancel(NOW)
+    assert cancelled.in_force_on(date(2026, 2, 14))
+    assert not cancelled.in_force_on(date(2026, 2, 15))  # still "cancelled", not in force
+    suspended = _start()
+    suspended.suspend(date(2026, 1, 20))
+    assert suspended.in_force_on(date(2026, 3, 1))
+
+
+@pytest.mark.parametrize("action", list(GatedAction))
+def test_without_a_subscription_in_force_an_administrative_action_is_refused(action) -> None:
+    expired = _start(date(2025, 11, 1))
+    expired.cancel(NOW)
+    with pytest.raises(SubscriptionRequired) as refused:
+        ensure_subscribed([expired], action, date(2026, 1, 15))
+    assert refused.value.code == "subscription_required"
+    assert refused.value.details == {"action": action.value}
+    ensure_subscribed([expired, _start()], action, date(2026, 1, 15))  # either will do
+
+
+def test_admins_and_a_familys_first_person_are_not_gated() -> None:
+    ensure_subscribed([], GatedAction.REGISTER_DEVICE, date(2026, 1, 15), by_admin=True)
+    ensure_subscribed([], GatedAction.ADD_CARED_PERSON, date(2026, 1, 15), first_person=True)

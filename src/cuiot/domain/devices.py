@@ -1,12 +1,16 @@
 """Devices that watch a cared person: what they are, whether they are heard from, and the
-key they authenticate with over HTTP (only its sha256 is kept)."""
+key they authenticate with over HTTP (only its sha256 is kept).
+
+A device is removed (deactivated, its history kept), reactivated, moved to another
+person of the same account, and given a new key. Its ``device_id`` is held by one
+active device at a time: a removed device keeps it, and it may be registered again."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from cuiot.domain.care import CaredPerson
 from cuiot.domain.classification import Thresholds, is_number
 from cuiot.domain.errors import InvalidStateTransition, ValidationFailed
 from cuiot.domain.policy import Policy
@@ -136,10 +141,50 @@ class Device:
             raise InvalidStateTransition("device", "inactive", "remove")
         self.is_active, self.offline_due_at = False, None
 
+    def ensure_removed(self) -> None:
+        """Only a removed device comes back (checked before the gates it then passes)."""
+        if self.is_active:
+            raise InvalidStateTransition("device", "active", "reactivate")
+
+    def reactivate(self) -> None:
+        """In service again, with its key, config and history. Nothing is known of it
+        until it is heard from: its status is unknown and no heartbeat is awaited."""
+        self.ensure_removed()
+        self.is_active = True
+        self.status, self.offline_due_at = DeviceStatus.UNKNOWN, None
+
+    def ensure_may_move(self, source: CaredPerson, target: CaredPerson) -> None:
+        """Only an active device moves, to another person of the same account."""
+        if not self.is_active:
+            raise InvalidStateTransition("device", "inactive", "move")
+        if source.id != self.cared_person_id:
+            raise ValueError("source is not the person the device watches")
+        if target.id == source.id:
+            raise InvalidStateTransition("device", "already watching that person", "move")
+        if target.account_id != source.account_id:
+            raise ValidationFailed("a device moves only to another person of the same account",
+                                   field="cared_person_id")
+
+    def move(self, source: CaredPerson, target: CaredPerson) -> None:
+        """Watch ``target`` from now on: what it reports from now on is theirs (alerts
+        included); what it reported, and the alerts it opened, stay with ``source``."""
+        self.ensure_may_move(source, target)
+        self.cared_person_id = target.id
+
+    def rekey(self, api_key: str) -> None:
+        """A new key: the old one stops working at once (only the sha256 is kept)."""
+        self.api_key_hash = hash_api_key(api_key)
+
     def _reschedule(self, policy: Policy) -> None:
         if self.last_seen_at is not None and self.status is DeviceStatus.ONLINE:
             missed = policy.heartbeats_missed_for_offline
             self.offline_due_at = self.last_seen_at + missed * self.heartbeat(policy)
+
+
+def holder_of(devices: Iterable[Device]) -> Device | None:
+    """Of the devices registered with one ``device_id``, the one it names: the active
+    one, else the last registered (a removed device, refused as such)."""
+    return max(devices, key=lambda d: (d.is_active, d.created_at, d.id.int), default=None)
 
 
 def _checked_name(name: str) -> str:

@@ -76,6 +76,19 @@ class PackageLimitExceeded(DomainError):
         self.exceeded = exceeded
 
 
+class SubscriptionRequired(DomainError):
+    """An administrative action that adds to an account (registering or reactivating a
+    device, adding a cared person, inviting a user) was asked of an account with no
+    subscription in force. ``details['action']`` names the action."""
+
+    code = "subscription_required"
+
+    def __init__(self, action: str, what: str, **details: Any) -> None:
+        super().__init__(f"a subscription in force is needed to {what}: subscribe to a "
+                         "package first", action=action, **details)
+        self.action = action
+
+
 def _over_limit(exceeded: dict[str, Any]) -> str:
     """``devices 3 + 1 requested, limit 3``; ``devices 9, limit 8`` when nothing is added."""
     requested = exceeded.get("requested")

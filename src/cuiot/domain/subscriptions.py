@@ -8,12 +8,13 @@ the day the next period starts. ``end_date`` is set once the subscription will n
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from cuiot.domain.errors import InvalidStateTransition, ValidationFailed
+from cuiot.domain.errors import InvalidStateTransition, SubscriptionRequired, ValidationFailed
 from cuiot.domain.packages import MONTHS_PER_YEAR, BillingCycle
 
 
@@ -90,6 +91,10 @@ class Subscription:
     def is_in_force(self) -> bool:
         """Not expired: a cancelled subscription is usable until its end date."""
         return self.status is not SubscriptionStatus.EXPIRED
+
+    def in_force_on(self, today: date) -> bool:
+        """In force and not past its end date (even before a billing run expires it)."""
+        return self.is_in_force and (self.end_date is None or today < self.end_date)
 
     @property
     def days_in_period(self) -> int:
@@ -174,6 +179,36 @@ def current_subscription(subscriptions: list[Subscription]) -> Subscription | No
     live = [s for s in subscriptions if s.is_live]
     in_force = live or [s for s in subscriptions if s.is_in_force]
     return max(in_force, key=lambda s: s.start_date, default=None)
+
+
+class GatedAction(StrEnum):
+    """The administrative actions that add to an account, and so need a subscription."""
+
+    REGISTER_DEVICE = "register_device"
+    REACTIVATE_DEVICE = "reactivate_device"
+    ADD_CARED_PERSON = "add_cared_person"
+    INVITE_USER = "invite_user"
+
+    @property
+    def text(self) -> str:
+        """The action in words: ``register_device`` → "register a device"."""
+        verb, _, what = self.value.partition("_")
+        return f"{verb} a {what.replace('_', ' ')}"
+
+
+def ensure_subscribed(subscriptions: Iterable[Subscription], action: GatedAction, today: date,
+                      *, by_admin: bool = False, first_person: bool = False) -> None:
+    """Raise ``SubscriptionRequired`` unless one of ``subscriptions`` (those of every
+    account the action adds to: the user's account, the cared person's institution) is
+    in force ``today``. Admins are not gated; nor is a family's ``first_person`` (the
+    account's first cared person, outside an institution): it is whom the family comes
+    to contract for, and a delegated person's package is bought for them, by their
+    representative, once they are there. Beside the package limits, this gates the
+    administrative actions only, never the safety path (readings, alerts, escalation and
+    notifications go on without a subscription)."""
+    if by_admin or first_person or any(s.in_force_on(today) for s in subscriptions):
+        return
+    raise SubscriptionRequired(action.value, action.text)
 
 
 class UserSubscription(Subscription):

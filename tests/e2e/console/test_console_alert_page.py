@@ -28,6 +28,7 @@ from tests.e2e.test_responders_api import (  # noqa: F401 (fixtures)
     write_down,
 )
 from tests.integration.test_dispatch_smtp import inbox, smtp_url  # noqa: F401
+from tests.support.subscriptions import subscribe_account
 
 DELIVERY = re.compile(r'<tr data-channel="(\w+)" data-delivery-status="(\w+)">(.*?)</tr>', re.S)
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
@@ -110,6 +111,7 @@ async def test_an_emergency_contact_who_replied_by_sms_is_named(api, app_clock):
     await api.admin()
     headers = await api.user("ana@example.com")
     user_id = await api.user_id(headers)
+    await subscribe_account(api.container, user_id)  # registering a device needs one
     cared = await use_case(api.container, AddCaredPerson)(AddCaredPersonCommand(
         user_id, "Rosa", "Fernández", emergency_contacts=[
             {"name": "Fer", "phone": FER_PHONE, "email": None}]))

@@ -17,6 +17,7 @@ from cuiot.application.safety.commands.ingest import IngestReading, IngestReadin
 from cuiot.entrypoints.container import use_case
 from tests.e2e.conftest import Api
 from tests.e2e.console.forms import FRAGMENT, post_form, sign_in
+from tests.support.subscriptions import subscribe_account
 
 BP_CRITICAL = {"systolic": 192, "diastolic": 124, "pulse": 112}
 BP_HIGH = {"systolic": 150, "diastolic": 95, "pulse": 80}
@@ -36,6 +37,7 @@ async def family(api: Api, email: str, device_id: str, **thresholds: int) -> Fam
     """A user with a cared person (Elena Gómez) and her blood pressure monitor."""
     headers = await api.user(email)
     user_id = await api.user_id(headers)
+    await subscribe_account(api.container, user_id)  # registering a device needs one
     person = await use_case(api.container, AddCaredPerson)(AddCaredPersonCommand(
         user_id, "Elena", "Gómez", thresholds=thresholds))
     await use_case(api.container, RegisterDevice)(RegisterDeviceCommand(

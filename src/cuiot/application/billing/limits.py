@@ -1,17 +1,21 @@
-"""The package-limit gate for administrative actions (registering a device, inviting a
-user, adding a cared person). Never called on the safety path: telemetry and alerts
-are not gated by limits or by a suspended subscription.
+"""The gates of administrative actions (registering a device, inviting a user, adding a
+cared person): a subscription in force (``ensure_subscribed``), then the package limits
+(``ensure_within_limits``). Never called on the safety path: telemetry and alerts are
+not gated by limits, by a suspended subscription or by having none.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from uuid import UUID
 
 from cuiot.application.billing.commands.usage import usage_of
 from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.packages import Package
 from cuiot.domain.policy import Policy
-from cuiot.domain.subscriptions import current_subscription
+from cuiot.domain.subscriptions import GatedAction, Subscription, current_subscription
+from cuiot.domain.subscriptions import ensure_subscribed as ensure_subscription_in_force
+from cuiot.domain.users import User
 
 
 async def current_package(
@@ -27,6 +31,31 @@ async def current_package(
         return None
     subscription = current_subscription(subscriptions)
     return None if subscription is None else await uow.packages.get(subscription.package_id)
+
+
+async def ensure_subscribed(
+    uow: UnitOfWork,
+    actor: User,
+    action: GatedAction,
+    *,
+    account_id: UUID | None,
+    institution_id: UUID | None = None,
+    now: datetime,
+    today: date,
+) -> None:
+    """Raise ``SubscriptionRequired`` unless the user's account or the institution the
+    action adds to has a subscription in force (either pays for it). Admins (``actor``)
+    are not gated, nor is an account's first cared person outside an institution."""
+    subscriptions: list[Subscription] = []
+    if account_id is not None:
+        subscriptions += await uow.subscriptions.list_for_account(account_id)
+    if institution_id is not None:
+        subscriptions += await uow.subscriptions.list_for_institution(institution_id)
+    first_person = (action is GatedAction.ADD_CARED_PERSON and institution_id is None
+                    and account_id is not None
+                    and not await uow.cared_persons.list_for_account(account_id))
+    ensure_subscription_in_force(subscriptions, action, today, by_admin=actor.is_admin(now),
+                                 first_person=first_person)
 
 
 async def ensure_within_limits(

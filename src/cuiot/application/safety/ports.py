@@ -37,7 +37,8 @@ class DeviceRepository(Protocol):
         ...
 
     async def get_by_device_id(self, device_id: str) -> Device | None:
-        """The device whose MQTT ``device_id`` this is, active or not."""
+        """The device this MQTT ``device_id`` names: the active one, else the last one
+        registered (removed devices keep theirs; ``devices.holder_of``)."""
         ...
 
     async def list_active_of_type(self, device_type: DeviceType, offset: int = 0,
@@ -114,9 +115,10 @@ class IngestRepository(Protocol):
     what it is given, within the unit of work's transaction."""
 
     async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
-        """The devices (active or not) with these MQTT ids, by id; unknown ids are left out.
-        The rows are held until the unit of work ends, taken in id order, as a coverage
-        pass takes its devices (``commands/coverage.py``)."""
+        """The device each MQTT id names (``devices.holder_of``: the active one, else
+        the last registered), by id; unknown ids are left out. The rows are held until
+        the unit of work ends, taken in id order, as a coverage pass takes its devices
+        (``commands/coverage.py``)."""
         ...
 
     async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:
@@ -423,6 +425,11 @@ class DeviceCommandView:
         return self.status is CommandStatus.TIMED_OUT and self.replied_at is not None
 
 
+# What a list shows of each rejected payload (a hostile device may send 64 KiB of it):
+# its first characters, and how many it had.
+LISTED_PAYLOAD_CHARS = 1024
+
+
 @dataclass(frozen=True, slots=True)
 class RejectedMessageView:
     id: UUID
@@ -432,7 +439,19 @@ class RejectedMessageView:
     device_id: str | None
     reason: str
     detail: str
-    payload: str
+    payload: str  # its first ``LISTED_PAYLOAD_CHARS`` characters
+    payload_chars: int  # how many characters were kept of it
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedMessageFilter:
+    """Which rejected messages a list shows: of a device (the id its message named), for
+    a reason, received from ``since`` (inclusive) until ``until`` (exclusive)."""
+
+    device_id: str | None = None
+    reason: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 class DeviceViews(Protocol):
@@ -456,8 +475,9 @@ class DeviceViews(Protocol):
 
 
 class RejectedMessageViews(Protocol):
-    async def page(self, window: Window) -> list[RejectedMessageView]:
-        """Newest first: ``window.limit + 1`` rows at most."""
+    async def page(self, only: RejectedMessageFilter,
+                   window: Window) -> list[RejectedMessageView]:
+        """Newest first: ``window.limit + 1`` rows at most, those ``only`` names."""
         ...
 
     async def count_by_reason(self) -> dict[str, int]: ...

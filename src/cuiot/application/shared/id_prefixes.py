@@ -21,6 +21,8 @@ class IdKind(StrEnum):
     USER = "user"
     PACKAGE = "package"
     COMMISSION = "commission"
+    DEVICE = "device"
+    CARED_PERSON = "cared person"
 
 
 class IdPrefixes(Protocol):

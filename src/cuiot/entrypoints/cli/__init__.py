@@ -9,9 +9,12 @@ import typer
 from typer.core import TyperOption
 
 from cuiot.entrypoints.cli import (
+    audit,
     billing,
     db,
+    devices,
     referrals,
+    rejections,
     safety,
     seed,
     serve,
@@ -67,7 +70,12 @@ app.command("seed")(seed.seed)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 safety.devices_app.command("simulate")(simulate.simulate)
+safety.devices_app.command("rejected")(rejections.rejected)
+safety.devices_app.command("reactivate")(devices.reactivate)
+safety.devices_app.command("move")(devices.move)
+safety.devices_app.command("rotate-key")(devices.rotate_key)
 app.add_typer(referrals.commissions_app, name="commissions")
+app.add_typer(audit.audit_app, name="audit")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ STATUS: list[tuple[type[e.DomainError], int]] = [
     (e.NotFound, 404),
     (e.Forbidden, 403),
     (e.LegalCapacityDenied, 403),
+    (e.SubscriptionRequired, 402),
     (e.PackageLimitExceeded, 409),
     (e.Conflict, 409),  # InvalidStateTransition included
     (e.ValidationFailed, 422),  # InvalidReading included

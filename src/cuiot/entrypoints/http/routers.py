@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from cuiot.entrypoints.http.audit import routes as audit
 from cuiot.entrypoints.http.billing import routes as billing
 from cuiot.entrypoints.http.care import routes as care
 from cuiot.entrypoints.http.identity import auth, users
@@ -13,8 +14,10 @@ from cuiot.entrypoints.http.safety import (
     alerts,
     coverage,
     device_commands,
+    device_lifecycle,
     devices,
     events,
+    rejections,
     sms,
     ws,
 )
@@ -26,7 +29,9 @@ ROUTERS: list[APIRouter] = [
     care.institutions,
     billing.router,
     referrals.router, reviews.router,
-    devices.router, events.device_router, events.router, device_commands.router,
+    devices.router, device_lifecycle.router, events.device_router, events.router,
+    device_commands.router,
     alerts.router, sms.router,
-    ws.router,
+    ws.router, rejections.router,
+    audit.router,
 ]

@@ -7,7 +7,9 @@ from typing import Any, Generic, TypeVar
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cuiot.domain.errors import SubscriptionRequired
 from cuiot.domain.money import Money
+from cuiot.domain.subscriptions import GatedAction
 
 T = TypeVar("T")
 
@@ -87,3 +89,17 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "Does not match the schema or a rule"},
     429: {"model": ErrorBody, "description": "Too many requests; see Retry-After"},
 }
+
+
+def subscription_required(action: GatedAction) -> dict[int | str, dict[str, Any]]:
+    """The 402 of a route gated by a subscription in force (``subscription_required``),
+    with the refusal it answers as its example."""
+    refusal = SubscriptionRequired(action.value, action.text)
+    return {402: {
+        "model": ErrorBody,
+        "description": "`subscription_required`: no subscription in force on the account, "
+                       "nor on the cared person's institution. Subscribe first "
+                       "(`POST /user-packages/`). Admins are not gated, and devices already "
+                       "registered go on reporting and raising alerts without one.",
+        "content": {"application/json": {"example": {
+            "error": refusal.code, "message": refusal.message, "details": refusal.details}}}}}

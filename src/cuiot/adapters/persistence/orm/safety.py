@@ -30,9 +30,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     Uuid,
     event,
+    text,
 )
 from sqlalchemy.orm.attributes import flag_modified, instance_state
 
@@ -83,7 +83,6 @@ devices = Table(
     Column("last_seen_at", UtcDateTime),
     Column("battery_level", Integer),
     Column("offline_due_at", UtcDateTime),
-    UniqueConstraint("device_id", name="uq_devices_device_id"),
     CheckConstraint(_one_of("device_type", DEVICE_TYPES), name="device_type"),
     CheckConstraint(_one_of("status", DEVICE_STATUSES), name="status"),
     CheckConstraint("battery_level IS NULL OR battery_level BETWEEN 0 AND 100",
@@ -91,6 +90,11 @@ devices = Table(
     CheckConstraint("trim(name) <> ''", name="name_not_blank"),
     CheckConstraint("length(api_key_hash) = 64", name="api_key_hash_sha256"),
 )
+# One active device per device_id; removed ones keep theirs, so it can be registered again.
+ACTIVE_DEVICE = text("is_active")
+one_active_device_id = Index("uq_devices_active_device_id", devices.c.device_id, unique=True,
+                             postgresql_where=ACTIVE_DEVICE, sqlite_where=ACTIVE_DEVICE)
+Index("ix_devices_device_id", devices.c.device_id)  # every device of a device_id (ingest)
 Index("ix_devices_cared_person_created", devices.c.cared_person_id, devices.c.created_at)
 Index("ix_devices_type_created", devices.c.device_type, devices.c.created_at)
 Index("ix_devices_offline_due_at", devices.c.offline_due_at)

@@ -1,5 +1,8 @@
 """Devices, for commands: the ORM session is their identity map. Lists people read are
-views (``views/devices.py``); what is left here is what commands load."""
+views (``views/devices.py``); what is left here is what commands load.
+
+A ``device_id`` is held by one active device at a time; removed devices keep theirs, so
+it may name several rows (``one_active_device_id``, a partial unique index)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,10 @@ class SqlAlchemyDeviceRepository(SessionRepository[Device]):
     entity = "device"
 
     async def add(self, device: Device) -> None:
-        if await self.get_by_device_id(device.device_id) is not None:
+        """A second active device with the same ``device_id`` is refused here, and by the
+        partial unique index at the flush should another request add one meanwhile."""
+        held = await self.get_by_device_id(device.device_id)
+        if held is not None and held.is_active and device.is_active:
             raise Conflict("device_id already registered", device_id=device.device_id)
         await super().add(device)
 
@@ -36,8 +42,11 @@ class SqlAlchemyDeviceRepository(SessionRepository[Device]):
         return int((await self.session.execute(stmt)).scalar_one())
 
     async def get_by_device_id(self, device_id: str) -> Device | None:
+        """The active device of that ``device_id``, else the last one registered."""
+        c = devices.c
         found: Device | None = (await self.session.scalars(
-            select(Device).where(devices.c.device_id == device_id))).first()
+            select(Device).where(c.device_id == device_id)
+            .order_by(c.is_active.desc(), c.created_at.desc(), c.id.desc()).limit(1))).first()
         return found
 
     async def list_active_of_type(self, device_type: DeviceType, offset: int = 0,
@@ -56,3 +65,4 @@ class SqlAlchemyDeviceRepository(SessionRepository[Device]):
                                  c.offline_due_at.is_not(None), c.offline_due_at <= now)
             .order_by(c.offline_due_at, c.id).limit(limit)
             .with_for_update(skip_locked=True))).all())
+

@@ -32,7 +32,7 @@ from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.safety import device_messages, devices, events
 from cuiot.application.safety.ports import WatchedDevice
 from cuiot.domain.care import CaredPerson
-from cuiot.domain.devices import Device
+from cuiot.domain.devices import Device, holder_of
 from cuiot.domain.sensor_events import SensorEvent
 
 _DEVICE_STATE = ("status", "last_seen_at", "offline_due_at", "battery_level")
@@ -66,11 +66,14 @@ class SqlAlchemyIngestRepository:
                 # whoever else holds several devices (a coverage pass) takes them in the
                 # same order, so neither waits for the other in a cycle (a deadlock).
                 .order_by(devices.c.id).with_for_update(of=devices, key_share=True))
-        found = {}
+        found: dict[str, WatchedDevice] = {}
         for row in (await (await self._connection(flushed=True)).execute(stmt)).mappings():
             values = dict(row)
             thresholds = values.pop("person_thresholds") or {}
-            found[row["device_id"]] = WatchedDevice(Device(**values), dict(thresholds))
+            device, held = Device(**values), found.get(row["device_id"])
+            # A removed device keeps its device_id, which another may hold now.
+            if held is None or holder_of([held.device, device]) is device:
+                found[row["device_id"]] = WatchedDevice(device, dict(thresholds))
         return found
 
     async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:

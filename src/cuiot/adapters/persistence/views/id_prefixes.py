@@ -13,14 +13,16 @@ from sqlalchemy import Column, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cuiot.adapters.persistence.orm.billing import packages
+from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.identity import users
 from cuiot.adapters.persistence.orm.referrals import referral_commissions
-from cuiot.adapters.persistence.orm.safety import alerts
+from cuiot.adapters.persistence.orm.safety import alerts, devices
 from cuiot.application.shared.id_prefixes import IdKind
 
 _ID_COLUMNS: dict[IdKind, Column[Any]] = {
     IdKind.ALERT: alerts.c.id, IdKind.USER: users.c.id, IdKind.PACKAGE: packages.c.id,
-    IdKind.COMMISSION: referral_commissions.c.id,
+    IdKind.COMMISSION: referral_commissions.c.id, IdKind.DEVICE: devices.c.id,
+    IdKind.CARED_PERSON: cared_persons.c.id,
 }
 
 

@@ -14,6 +14,7 @@ from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.care import Institution
 from cuiot.domain.errors import Forbidden, NotFound
 from cuiot.domain.policy import Policy
+from cuiot.domain.subscriptions import GatedAction
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
 
@@ -94,6 +95,9 @@ class AddInstitutionStaff:
             user = await self.uow.users.get_by_email(email)
             if user is None:
                 raise NotFound("user", email)
+            await limits.ensure_subscribed(
+                self.uow, actor, GatedAction.INVITE_USER, account_id=None,
+                institution_id=institution.id, now=self.clock.now(), today=self.clock.today())
             patients = await self.uow.cared_persons.list_for_institution(institution.id)
             if not any(cp.has_access(user.id) for cp in patients):  # else counted already
                 await limits.ensure_within_limits(self.uow, account_id=None,

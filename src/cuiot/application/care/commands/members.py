@@ -1,6 +1,7 @@
 """Who sees and cares for a cared person: members and caregivers. Only the account
-holder or the active legal representative decides; each new person is a user of the
-account's package, so the limit gate runs first. A caregiver is only invited here: they
+holder or the active legal representative decides; inviting needs a subscription in
+force, and each new person is a user of the account's package, so the limit gate runs
+first. A caregiver is only invited here: they
 care for the person once they accept (``commands/caregiving.py``)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.care import CaredPerson, CaregiverAssignment
 from cuiot.domain.errors import Forbidden, NotFound, ValidationFailed
 from cuiot.domain.policy import Policy
+from cuiot.domain.subscriptions import GatedAction
 from cuiot.domain.users import Role, User
 from cuiot.domain.values import EmailAddress
 
@@ -34,11 +36,16 @@ class _ManageCaredPerson:
                             "decide who sees this person", cared_person_id=str(cared.id))
         return cared
 
-    async def _gate_new_user(self, cared: CaredPerson, user: User) -> None:
-        """Gate the user on the account (and the person's institution) unless they are
-        counted there already: they see (or are invited to care for) another of its
-        persons, or work there. A pending invitation holds its place, so accepting it
-        never needs the gate."""
+    async def _gate_new_user(self, actor_id: UUID, cared: CaredPerson, user: User) -> None:
+        """Inviting needs a subscription in force on the account or the person's
+        institution (admins excepted). Then gate the user on the account (and the
+        institution) unless they are counted there already: they see (or are invited to
+        care for) another of its persons, or work there. A pending invitation holds its
+        place, so accepting it never needs the gates."""
+        await limits.ensure_subscribed(
+            self.uow, await load_actor(self.uow, actor_id), GatedAction.INVITE_USER,
+            account_id=cared.account_id, institution_id=cared.institution_id,
+            now=self.clock.now(), today=self.clock.today())
         held = await self.uow.cared_persons.list_for_account(cared.account_id)
         account_id = None if any(cp.counts_user(user.id) for cp in held) else cared.account_id
         institution_id = cared.institution_id
@@ -71,7 +78,7 @@ class AddMember(_ManageCaredPerson):
             user = await self.uow.users.get_by_email(email)
             if user is None:
                 raise NotFound("user", email)
-            await self._gate_new_user(cared, user)
+            await self._gate_new_user(cmd.actor_id, cared, user)
             cared.add_member(user.id)
             await self.uow.commit()
         return cared
@@ -97,7 +104,7 @@ class AssignCaregiver(_ManageCaredPerson):
                 raise NotFound("user", cmd.caregiver_id)
             if not caregiver.has_role(Role.CAREGIVER, self.clock.now()):
                 raise ValidationFailed("the user is not a caregiver", field="caregiver_id")
-            await self._gate_new_user(cared, caregiver)
+            await self._gate_new_user(cmd.actor_id, cared, caregiver)
             assignment = cared.assign_caregiver(caregiver.id, primary=cmd.primary)
             await self.uow.commit()
         return assignment

@@ -17,6 +17,7 @@ from cuiot.domain.capacity import ensure_may_contract_for
 from cuiot.domain.care import CaredPerson, CareType, EmergencyContact
 from cuiot.domain.errors import Conflict, ValidationFailed
 from cuiot.domain.policy import Policy
+from cuiot.domain.subscriptions import GatedAction
 from cuiot.domain.users import CapacityStatus, User, check_date_of_birth
 from cuiot.domain.values import parse_choice
 
@@ -51,7 +52,8 @@ class AddCaredPersonCommand:
 
 class AddCaredPerson:
     """The actor's account holds the new cared person. In self care the person is the
-    actor, who must be able to contract; with an institution, the actor must work there."""
+    actor, who must be able to contract; with an institution, the actor must work there.
+    The account (or the institution) needs a subscription in force, and room in it."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, policy: Policy) -> None:
         self.uow, self.clock, self.ids, self.policy = uow, clock, ids, policy
@@ -73,6 +75,10 @@ class AddCaredPerson:
             if care_type is CareType.SELF_CARE:
                 await self._be_own_cared_person(cared, actor)
             check_date_of_birth(cared.date_of_birth, self.clock.today())
+            await limits.ensure_subscribed(
+                self.uow, actor, GatedAction.ADD_CARED_PERSON, account_id=actor.id,
+                institution_id=cmd.institution_id, now=self.clock.now(),
+                today=self.clock.today())
             await limits.ensure_within_limits(
                 self.uow, account_id=actor.id, institution_id=cmd.institution_id,
                 adding={"patients": 1}, policy=self.policy)

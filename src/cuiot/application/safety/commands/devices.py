@@ -1,11 +1,12 @@
-"""Devices of a cared person: register, change, remove (reads: ``queries/devices.py``,
-``queries/events.py``).
+"""Devices of a cared person: register, change, remove (reactivate, move, re-key:
+``device_lifecycle.py``; reads: ``queries/devices.py``, ``queries/events.py``).
 
 Everyone with access to the cared person may see the devices and their events. Only the
 account holder, the active legal representative, staff of the person's institution or
 an admin may register, change or remove one (others with access get ``Forbidden``;
-people without access are told it does not exist). Registering is the one step gated by
-the package limits.
+people without access are told it does not exist). Registering (and reactivating) are
+the steps gated by a subscription in force and by the package limits. A removed
+device's ``device_id`` may be registered again: a new device, with a new key.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cuiot.domain.devices import Device, hash_api_key
 from cuiot.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cuiot.domain.policy import Policy
 from cuiot.domain.sensor_events import DeviceType
+from cuiot.domain.subscriptions import GatedAction
 from cuiot.domain.users import User
 
 
@@ -118,8 +120,12 @@ class RegisterDevice(_DeviceUseCase):
             if not await may_manage_devices(self.uow, actor, person, now, today):
                 raise Forbidden("only the account holder, the representative, the institution "
                                 "or an admin may register devices")
-            if await self.uow.devices.get_by_device_id(cmd.device_id) is not None:
+            held = await self.uow.devices.get_by_device_id(cmd.device_id)
+            if held is not None and held.is_active:
                 raise Conflict("device_id already registered", device_id=cmd.device_id)
+            await limits.ensure_subscribed(
+                self.uow, actor, GatedAction.REGISTER_DEVICE, account_id=person.account_id,
+                institution_id=person.institution_id, now=now, today=today)
             await limits.ensure_within_limits(
                 self.uow, account_id=person.account_id, institution_id=person.institution_id,
                 adding={"devices": 1}, policy=self.policy)

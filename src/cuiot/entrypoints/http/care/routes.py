@@ -61,6 +61,7 @@ from cuiot.application.care.queries.representation import (
 )
 from cuiot.application.identity.queries.authenticate import Principal as AuthPrincipal
 from cuiot.application.shared.queries import Viewer, Window
+from cuiot.domain.subscriptions import GatedAction
 from cuiot.entrypoints.http.care.schemas import (
     CapacityCheckIn,
     CapacityOut,
@@ -85,7 +86,7 @@ from cuiot.entrypoints.http.deps import (
     query,
     use,
 )
-from cuiot.entrypoints.http.schemas import Page
+from cuiot.entrypoints.http.schemas import Page, subscription_required
 
 T = TypeVar("T")
 
@@ -121,7 +122,9 @@ AddStaff = Annotated[AddInstitutionStaff, Depends(use(AddInstitutionStaff))]
 
 
 @cared_persons.post("", status_code=CREATED, response_model=CaredPersonOut,
-                    summary="Add a cared person to the caller's account")
+                    responses=subscription_required(GatedAction.ADD_CARED_PERSON),
+                    summary="Add a cared person to the caller's account (with a subscription "
+                            "in force)")
 async def add_cared_person(body: CaredPersonIn, principal: Principal,
                            add: AddPerson) -> CaredPersonOut:
     cared = await add(AddCaredPersonCommand(principal.user_id, **body.command_fields()))
@@ -157,6 +160,7 @@ async def update_cared_person(cared_person_id: UUID, body: CaredPersonPatch,
 
 @cared_persons.post("/{cared_person_id}/members", status_code=CREATED,
                     response_model=CaredPersonOut,
+                    responses=subscription_required(GatedAction.INVITE_USER),
                     summary="Give a registered user, by email, access to a cared person")
 async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal,
                      add: AddMemberUseCase) -> CaredPersonOut:
@@ -166,6 +170,7 @@ async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal
 
 @cared_persons.post("/{cared_person_id}/caregivers", status_code=CREATED,
                     response_model=CaregiverAssignmentOut,
+                    responses=subscription_required(GatedAction.INVITE_USER),
                     summary="Assign a caregiver: a pending invitation, which gives nothing "
                             "until the caregiver accepts it")
 async def assign_caregiver(cared_person_id: UUID, body: CaregiverIn, principal: Principal,
@@ -267,6 +272,7 @@ async def get_institution(institution_id: UUID, principal: Principal,
 
 
 @institutions.post("/{institution_id}/staff", status_code=CREATED, response_model=InstitutionOut,
+                   responses=subscription_required(GatedAction.INVITE_USER),
                    summary="Add a registered user, by email, as staff (the institution's admin)")
 async def add_staff(institution_id: UUID, body: StaffIn, principal: Principal,
                     add: AddStaff) -> InstitutionOut:

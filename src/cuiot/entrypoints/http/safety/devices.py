@@ -27,6 +27,7 @@ from cuiot.application.safety.queries.devices import (
     ListDevicesQuery,
 )
 from cuiot.application.shared.queries import Viewer, Window
+from cuiot.domain.subscriptions import GatedAction
 from cuiot.entrypoints.http.deps import PageParams, Principal, query, use
 from cuiot.entrypoints.http.safety.schemas import (
     DeviceChangesIn,
@@ -37,7 +38,7 @@ from cuiot.entrypoints.http.safety.schemas import (
     TelemetryIn,
     TelemetryOut,
 )
-from cuiot.entrypoints.http.schemas import Page
+from cuiot.entrypoints.http.schemas import Page, subscription_required
 
 router = APIRouter(prefix="/devices", tags=["devices"])
 device_key = APIKeyHeader(name="X-Device-Key", auto_error=False,
@@ -45,7 +46,12 @@ device_key = APIKeyHeader(name="X-Device-Key", auto_error=False,
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RegisteredDeviceOut,
-             summary="Register a device (its api_key is shown only now)")
+             responses=subscription_required(GatedAction.REGISTER_DEVICE),
+             summary="Register a device (its api_key is shown only now)",
+             description="Needs a subscription in force on the account (or the person's "
+                         "institution): 402 `subscription_required` otherwise; then room in "
+                         "its package (409 `package_limit_exceeded`). A removed device's "
+                         "`device_id` may be registered again: a new device, with a new key.")
 async def register_device(body: DeviceIn, principal: Principal,
                           register: Annotated[RegisterDevice, Depends(use(RegisterDevice))],
                           ) -> RegisteredDeviceOut:
@@ -74,7 +80,7 @@ async def get_device(device_pk: UUID, principal: Principal,
 
 
 @router.patch("/{device_pk}", response_model=DeviceOut,
-              summary="Rename, move or reconfigure a device")
+              summary="Rename or reconfigure a device (moving it: POST …/move)")
 async def update_device(device_pk: UUID, body: DeviceChangesIn, principal: Principal,
                         update: Annotated[UpdateDevice, Depends(use(UpdateDevice))]) -> DeviceOut:
     device = await update(UpdateDeviceCommand(principal.user_id, device_pk, **body.model_dump()))

@@ -239,6 +239,11 @@ class DeviceChangesIn(Strict):
                                     description=CONFIG_DOC)
 
 
+class DeviceMoveIn(Strict):
+    cared_person_id: UUID = Field(examples=["5c1e9a7b-3f2d-4a6e-9b8c-0d1e2f3a4b5c"],
+                                  description="Another person of the same account")
+
+
 class DeviceOut(BaseModel):
     id: UUID = Field(description="The device's key in this API (the {device_pk} of its routes)")
     device_id: str = Field(examples=["bp-elena-01"], description="Its id in MQTT topics")
