@@ -43,7 +43,7 @@ from tests.support.mosquitto import Publisher
 from tests.support.servers import _as_user, _pg_bin, free_port, fresh_postgres_database
 
 CRITICAL_EVERY = 10  # every tenth reading of a device is critical: one alert, joined
-SETTLE_SECONDS = 90.0  # the longest a worker may take to catch up after a fault
+SETTLE_SECONDS = 180.0  # the longest a worker may take to catch up after a fault (a bound)
 REPORT_ENV = "CUIOT_FAULTS_REPORT"
 
 
