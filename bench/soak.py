@@ -82,17 +82,23 @@ class Reads:
     statuses: dict[int, int] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    logins: int = 1
 
     def loop(self, base: str, token: str, person_id: str, rate: float,
              stop: threading.Event) -> None:
         paths = ["/api/v1/alerts?limit=20", f"/api/v1/events?cared_person_id={person_id}&limit=20"]
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            client.headers["Authorization"] = f"Bearer {token}"
             n = 0
             while not stop.wait(1 / rate):
                 started = time.perf_counter()
                 try:
                     status = client.get(paths[n % len(paths)]).status_code
+                    if status == 401:  # the access token expired, as tokens do: log in again
+                        client.headers["Authorization"] = f"Bearer {_login(base)}"
+                        self.logins += 1
+                        started = time.perf_counter()
+                        status = client.get(paths[n % len(paths)]).status_code
                 except httpx.HTTPError as error:
                     self.failures.append(repr(error))
                     continue
@@ -226,6 +232,7 @@ def _add_results(report: Report, args: argparse.Namespace, maximum: float, rate:
         "messages": live.messages, "committed_rate": live.rate,
         "publish_to_commit_p50_ms": live.p50_ms, "publish_to_commit_p99_ms": live.p99_ms,
         "reads": sum(reads.statuses.values()), "read_p99_ms": percentile(reads.latencies_ms, 99),
+        "reader_logins": reads.logins,
     })
     report.notes.append("memory: RSS sampled every 30 s; growth is from the first sample "
                             "after a minute's warm-up to the last")
