@@ -133,18 +133,22 @@ async def test_simultaneous_patients_never_pass_the_institution_package(api):
 
 
 async def test_a_device_added_while_subscribing_is_counted_by_one_or_the_other(api):
-    """Subscribing counts the usage too: of an account with 3 devices subscribing to
-    the basic package (3) while adding a fourth, one of the two is refused."""
+    """Subscribing counts the usage too: of an account with 3 devices (an admin put them
+    in, as no subscription is in force) subscribing to the basic package (3) while adding
+    a fourth, one of the two is refused: the device by the gate if it comes first, by the
+    limit if it comes second."""
     basic = next(p for p in await use_case(api.container, SeedCatalogue)()
                  if p.type.value == "basic")
+    admin = await api.admin()
     requests = []
     for n in range(3):
         headers = await api.user(f"familia{n}@example.com")
         elena = await use_case(api.container, AddCaredPerson)(AddCaredPersonCommand(
             await api.user_id(headers), "Elena", "Gómez", date(1940, 3, 1)))
         for d in range(3):
-            await api.client.post(f"{V1}/devices", headers=headers,
-                                  json=device(elena.id, f"bp-{n}-{d}"))
+            added = await api.client.post(f"{V1}/devices", headers=admin,
+                                          json=device(elena.id, f"bp-{n}-{d}"))
+            assert added.status_code == 201, added.text
         requests += [api.client.post(f"{V1}/user-packages/", headers=headers, json={
                          "package_id": str(basic.id), "billing_cycle": "monthly"}),
                      api.client.post(f"{V1}/devices", headers=headers,

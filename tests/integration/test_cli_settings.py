@@ -41,6 +41,8 @@ BAD_VALUES = {
     "refresh_token_days": "-1",
     "rate_limit_per_minute": "abc",
     "max_body_bytes": "0",
+    "max_mqtt_payload_bytes": "0",
+    "worker_metrics_port": "70000",
     "smtp_url": f"mail://cuiot:{SECRET}@smtp.example.com",
     "webhook_secret": SECRET,
     "public_url": "https://cuiot.example.com/?next=/console",
@@ -57,7 +59,7 @@ BAD_VALUES = {
     "cors_origins": "app.example.com",
     "log_format": "xml",
 }
-ANY_VALUE_WORKS = {"redis_prefix", "mqtt_client_id", "fcm_token"}
+ANY_VALUE_WORKS = {"redis_prefix", "mqtt_client_id", "fcm_token", "worker_metrics_host"}
 
 # Arguments that get each command past its own parsing to where it meets the settings.
 SAMPLE_ARGS: dict[str, list[str]] = {
@@ -71,6 +73,8 @@ SAMPLE_ARGS: dict[str, list[str]] = {
     "packages deactivate": [ID], "billing run": [], "referrals expire": [],
     "alerts list": [], "alerts ack": [ID], "alerts resolve": [ID], "devices list": [],
     "devices simulate": [], "commissions list": [], "commissions pay": [ID],
+    "devices rejected": [], "devices reactivate": [ID], "devices move": [ID, "--to", ID],
+    "devices rotate-key": [ID], "audit list": [],
 }
 SAMPLE_ARGS["packages update"] = [ID, *SAMPLE_ARGS["packages create"]]
 # Commands that never open the database (the simulator only talks MQTT).

@@ -40,11 +40,15 @@ from tests.integration.test_safety_persistence import a_person, a_user, store
 from tests.support.alerts import alerts_of, viewer
 from tests.support.databases import in_thread
 from tests.support.statements import statements
+from tests.support.subscriptions import subscribe
 
 
 async def device(run: Safety, sql_uow, holder, person, kind: str, *, status: str = "online",
                  battery: int = 90) -> Device:
-    """A device of ``kind``, heard from (or gone offline) with its battery at ``battery``."""
+    """A device of ``kind``, heard from (or gone offline) with its battery at ``battery``
+    (the account subscribed first: registering a device needs a subscription in force)."""
+    await subscribe(sql_uow(), run.clock.now(), run.clock.today(), holder.id,
+                    account_id=person.account_id)
     registered = await run.register(holder, person, f"{kind}-{uuid4().hex[:6]}", kind)
     async with sql_uow() as uow:
         stored = await uow.devices.get(registered.id)
