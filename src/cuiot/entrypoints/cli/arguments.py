@@ -3,6 +3,7 @@ or by the prefix a table printed."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +12,7 @@ import typer
 from cuiot.adapters.persistence.views.id_prefixes import SqlIdPrefixes
 from cuiot.application.shared.id_prefixes import MIN_PREFIX_CHARS, ExpandId, IdKind
 from cuiot.application.shared.queries import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, Window
-from cuiot.entrypoints.cli.output import fail
+from cuiot.entrypoints.cli.output import fail, table_zone
 from cuiot.entrypoints.container import Container
 
 OFFSET = typer.Option(0, "--offset", help=f"Rows to skip first, 0 to {MAX_OFFSET:,}.")
@@ -38,3 +39,15 @@ async def full_id(c: Container, kind: IdKind, text: str) -> UUID:
     """The id ``text`` names; a prefix naming no row or several is refused."""
     async with c.read_side().transaction() as conn:
         return await ExpandId(SqlIdPrefixes(conn))(kind, text)
+
+
+def instant(text: str | None, option: str) -> datetime | None:
+    """``--since``/``--until``: an ISO 8601 date or time; without a zone, in the zone the
+    tables show."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} must be an ISO 8601 date or time, got {text!r}", USAGE)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=table_zone())

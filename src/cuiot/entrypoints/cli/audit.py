@@ -5,7 +5,6 @@ to what (a kind of thing, an id or its prefix) and when."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +17,8 @@ from cuiot.application.shared.id_prefixes import IdKind, prefix_range
 from cuiot.application.shared.queries import Viewer
 from cuiot.domain.audit import AuditAction, SubjectType, action_label
 from cuiot.domain.values import EmailAddress
-from cuiot.entrypoints.cli.arguments import LIMIT, OFFSET, USAGE, full_id, window
-from cuiot.entrypoints.cli.output import Labels, Page, emit, fail, table_zone
+from cuiot.entrypoints.cli.arguments import LIMIT, OFFSET, full_id, instant, window
+from cuiot.entrypoints.cli.output import Labels, Page, emit, fail
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
 from cuiot.entrypoints.container import Container
@@ -53,16 +52,6 @@ def details_text(details: dict[str, Any]) -> str:
     """``key: value`` pairs; ids are left to ``--json`` (the table names what it can)."""
     return "; ".join(f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
                      for k, v in details.items() if v is not None and not k.endswith("_id"))
-
-
-def instant(text: str | None, option: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"{option} must be an ISO 8601 date or time, got {text!r}", USAGE)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=table_zone())
 
 
 async def actor_id_of(c: Container, text: str) -> UUID:

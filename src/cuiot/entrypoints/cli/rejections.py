@@ -5,7 +5,6 @@ the filters of ``GET /api/v1/admin/rejected-messages``: a device, a reason, a ti
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import typer
@@ -17,8 +16,8 @@ from cuiot.application.safety.queries.rejections import (
     ListRejectedMessagesQuery,
 )
 from cuiot.application.shared.queries import Viewer
-from cuiot.entrypoints.cli.arguments import LIMIT, OFFSET, USAGE, window
-from cuiot.entrypoints.cli.output import Page, emit, fail, table_zone
+from cuiot.entrypoints.cli.arguments import LIMIT, OFFSET, instant, window
+from cuiot.entrypoints.cli.output import Page, emit
 from cuiot.entrypoints.cli.runtime import admin_actor, run
 from cuiot.entrypoints.cli.users import AS_ADMIN, JSON
 from cuiot.entrypoints.container import Container
@@ -49,16 +48,6 @@ def shown_row(m: RejectedMessageView) -> dict[str, Any]:
     """What a person reads: the device as the message named it, the payload's start."""
     return message_row(m) | {"detail": one_line(m.detail, 80),
                              "payload": one_line(m.payload, TABLE_PAYLOAD_CHARS)}
-
-
-def instant(text: str | None, option: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"{option} must be an ISO 8601 date or time, got {text!r}", USAGE)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=table_zone())
 
 
 def rejected(
