@@ -214,11 +214,15 @@ class Worker:
         self.lines: queue.Queue[str] = queue.Queue()
 
     def start(self) -> None:
+        self.launch("worker")
+        self.wait_for("connected to mqtt", "the worker's MQTT consumer to connect")
+
+    def launch(self, *command: str) -> None:
+        """``cuiot <command>``, its output read on a thread of its own."""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cuiot.entrypoints.cli", "worker"], env=self.env, text=True,
+            [sys.executable, "-m", "cuiot.entrypoints.cli", *command], env=self.env, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         threading.Thread(target=self._read, args=(self.process,), daemon=True).start()
-        self.wait_for("connected to mqtt", "the worker's MQTT consumer to connect")
 
     def _read(self, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
