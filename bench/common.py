@@ -176,7 +176,8 @@ def telemetry_topic(device_id: str) -> str:
 
 class Publisher:
     """Devices' side: QoS 1 publishing with a wide window, waiting for the broker's
-    PUBACKs on request. A context manager."""
+    PUBACKs on request. A context manager. It knows which ``msg_id`` the broker has not
+    acknowledged yet (``unacknowledged``): a reading it never took is not CUIOT's loss."""
 
     def __init__(self, url: str, in_flight: int = 1000) -> None:
         self.client, self.address = mqtt_client(url)
@@ -185,6 +186,8 @@ class Publisher:
         self.client.on_publish = self._on_publish
         self._lock = threading.Lock()
         self.sent = self.acknowledged = 0
+        self._waiting: dict[int, str] = {}  # packet id → msg_id, until its PUBACK
+        self._early: set[int] = set()  # PUBACKs that came before publish() returned
 
     def __enter__(self) -> Self:
         self.client.connect(self.address.host, self.address.port)
@@ -196,12 +199,27 @@ class Publisher:
         self.client.loop_stop()
 
     def publish(self, device_id: str, payload: dict[str, Any]) -> None:
-        self.client.publish(telemetry_topic(device_id), json.dumps(payload), qos=1)
-        self.sent += 1
+        mid = self.client.publish(telemetry_topic(device_id), json.dumps(payload), qos=1).mid
+        with self._lock:
+            self.sent += 1
+            if mid in self._early:
+                self._early.discard(mid)
+            else:
+                self._waiting[mid] = str(payload.get("msg_id"))
 
-    def _on_publish(self, *_args: Any) -> None:
+    def _on_publish(self, _client: Any, _userdata: Any, mid: int, *_args: Any) -> None:
         with self._lock:
             self.acknowledged += 1
+            if self._waiting.pop(mid, None) is None:
+                self._early.add(mid)
+
+    @property
+    def unacknowledged(self) -> list[str]:
+        """The ``msg_id`` of what the broker has not taken yet (packet ids wrap at 65,535:
+        past that many waiting, this list is short by the overlap; ``sent -
+        acknowledged`` stays exact)."""
+        with self._lock:
+            return list(self._waiting.values())
 
     def wait_acknowledged(self, timeout: float = 120.0) -> None:
         """Every message published so far was taken by the broker."""
@@ -395,11 +413,16 @@ class Arrival:
     first_at: float
     first_count: int
     done_at: float
+    interval: float = 0.05
 
     def rate_after_first(self, target: int) -> float:
-        """Rows per second from the first committed row on (start-up left out)."""
+        """Rows per second from the first committed row on (start-up left out). When
+        one poll saw them all, they came within a poll interval: the rate is at least
+        ``target / interval``, and that floor is what is returned (never infinity)."""
         elapsed = self.done_at - self.first_at
-        return (target - self.first_count) / elapsed if elapsed > 0 else float("inf")
+        if elapsed <= 0:
+            return target / self.interval
+        return (target - self.first_count) / elapsed
 
 
 async def wait_for_rows(engine: AsyncEngine, target: int, *, table: str = "events",
@@ -418,7 +441,7 @@ async def wait_for_rows(engine: AsyncEngine, target: int, *, table: str = "event
         if count > 0 and first is None:
             first = (now, count)
         if count >= target:
-            return Arrival(first[0], first[1], now)  # type: ignore[index]
+            return Arrival(first[0], first[1], now, interval)  # type: ignore[index]
         if now > deadline:
             raise TimeoutError(f"{count} of {target} rows in {table} after {timeout:.0f} s")
         if alive is not None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import time
@@ -202,9 +203,10 @@ async def drain_raw(engine: AsyncEngine, mqtt_url: str, fleet: Fleet, messages: 
 # -- live -------------------------------------------------------------------------------
 
 def publish_steadily(mqtt_url: str, device_ids: list[str], rate: float, count: int,
-                     prefix: str) -> None:
+                     prefix: str, untaken_path: str | None = None) -> None:
     """(A process of its own.) ``count`` readings at ``rate`` per second, each stamped
-    with its publish time in ``ts``."""
+    with its publish time in ``ts``; then, given ``untaken_path``, the ``msg_id`` of every
+    reading the broker has still not taken after two minutes, as a JSON list there."""
     with Publisher(mqtt_url) as publisher:
         started = time.monotonic()
         for i in range(count):
@@ -212,19 +214,30 @@ def publish_steadily(mqtt_url: str, device_ids: list[str], rate: float, count: i
             if delay > 0:
                 time.sleep(delay)
             publisher.publish(device_ids[i % len(device_ids)], reading(f"{prefix}-{i}"))
-        publisher.wait_acknowledged()
+        if untaken_path is None:
+            publisher.wait_acknowledged()
+            return
+        with contextlib.suppress(TimeoutError):
+            publisher.wait_acknowledged()
+        Path(untaken_path).write_text(json.dumps(publisher.unacknowledged))
 
 
 @dataclass
 class Live:
     """The live run: messages committed per second from the first publish to the last
-    commit seen, and the publish-to-commit latency."""
+    commit seen, and the publish-to-commit latency. ``untaken``: readings the broker never
+    took (the publisher's or the broker's limit, not a loss of CUIOT's); ``behind``:
+    readings not yet stored two minutes after the last was published, and how long the
+    worker then took to store them (``catch_up_s``)."""
 
     messages: int
     rate: float
     p50_ms: float | None
     p99_ms: float | None
     problems: list[str]
+    untaken: int = 0
+    behind: int = 0
+    catch_up_s: float | None = None
 
     @classmethod
     def of(cls, messages: int, seen: dict[str, tuple[datetime, datetime]],
@@ -261,12 +274,38 @@ async def stamp_commits(engine: AsyncEngine, prefix: str, count: int, timeout: f
     return seen
 
 
+async def catch_up(engine: AsyncEngine, prefix: str, count: int, alive: Any,
+                   idle_s: float = 60.0, most_s: float = 3600.0) -> float | None:
+    """Wait while the worker is still storing readings of ``prefix`` (a backlog, not a
+    loss): until all ``count`` are stored, or none came in ``idle_s``. The seconds it took
+    to store them all, or None when it stopped short of that."""
+    started = last_progress = time.monotonic()
+    stored = -1
+    while time.monotonic() - started < most_s:
+        async with engine.connect() as conn:
+            now_stored = (await conn.execute(select(func.count()).select_from(events).where(
+                events.c.msg_id.like(f"{prefix}-%")))).scalar_one()
+        if now_stored >= count:
+            return time.monotonic() - started
+        if now_stored > stored:
+            stored, last_progress = now_stored, time.monotonic()
+        elif time.monotonic() - last_progress > idle_s:
+            return None
+        alive()
+        await asyncio.sleep(5)
+    return None
+
+
 async def live_worker(worker: WorkerProcess, engine: AsyncEngine, mqtt_url: str,
                       device_ids: list[str], rate: float, seconds: float) -> Live:
-    """Publish at ``rate`` from another process while the running worker keeps up."""
+    """Publish at ``rate`` from another process while the running worker keeps up. What
+    the broker took must be stored once; a backlog left at the end is waited for and
+    reported as the worker falling behind, apart from what is lost."""
     count, prefix = max(1, int(rate * seconds)), "live"
+    untaken_path = log_file("live-untaken")
     publisher = multiprocessing.get_context("spawn").Process(
-        target=publish_steadily, args=(mqtt_url, device_ids, rate, count, prefix), daemon=True)
+        target=publish_steadily,
+        args=(mqtt_url, device_ids, rate, count, prefix, str(untaken_path)), daemon=True)
     publisher.start()
 
     def alive() -> None:
@@ -277,12 +316,25 @@ async def live_worker(worker: WorkerProcess, engine: AsyncEngine, mqtt_url: str,
     try:
         seen = await stamp_commits(engine, prefix, count, seconds + 120, alive)
     finally:
-        publisher.join(timeout=30)
+        publisher.join(timeout=180)
         if publisher.is_alive():
             publisher.terminate()
-    problems = await message_problems(engine, [f"{prefix}-{i}" for i in range(count)],
-                                      like=f"{prefix}-%")
-    return Live.of(count, seen, problems)
+    untaken = set(json.loads(untaken_path.read_text() or "[]")) if untaken_path.exists() else set()
+    taken = [f"{prefix}-{i}" for i in range(count) if f"{prefix}-{i}" not in untaken]
+    behind = len(set(taken) - seen.keys())
+    took = await catch_up(engine, prefix, len(taken), alive) if behind else None
+    problems = await message_problems(engine, taken, like=f"{prefix}-%")
+    if untaken:
+        problems.append(f"the broker never took {len(untaken)} readings (not counted as lost: "
+                        "the load did not reach CUIOT as asked)")
+    if behind:
+        problems.append(f"the worker fell behind: {behind} readings not stored 120 s after "
+                        "the last was published; "
+                        + (f"it stored them {took:.0f} s later" if took is not None
+                           else "it stopped short of storing them all"))
+    live = Live.of(count, seen, problems)
+    live.untaken, live.behind, live.catch_up_s = len(untaken), behind, took
+    return live
 
 
 # -- the run ----------------------------------------------------------------------------

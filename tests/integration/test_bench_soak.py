@@ -10,7 +10,8 @@ from tests.integration.test_bench_safety_path import run_benchmark
 
 def test_soak_runs_the_worker_and_the_api_and_loses_nothing() -> None:
     report, _ = run_benchmark(soak, "--minutes", "0.2", "--drain-messages", "200",
-                              "--devices", "10", "--persons", "2", "--read-rate", "5")
+                              "--devices", "10", "--persons", "2", "--read-rate", "5",
+                              "--rate", "40")
 
     assert report.ok, report.problems
     assert report.figures["messages"] > 0 and report.figures["reads"] > 0
