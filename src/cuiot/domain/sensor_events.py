@@ -30,6 +30,7 @@ from cuiot.domain.policy import Policy
 # What a device message may carry, whichever way it came (MQTT or HTTP).
 MSG_ID_MAX_CHARS = 128
 SENSOR_DATA_MAX_BYTES = 16_384
+SENSOR_DATA_MAX_NESTING = 8  # levels of objects and arrays within a reading's data
 
 
 class DeviceType(StrEnum):

@@ -21,7 +21,7 @@ import orjson
 from cuiot.application.safety.commands.device_messages import CommandReply, MessageBody
 from cuiot.application.safety.commands.ingest import IngestDeviceEventCommand, IngestReadingCommand
 from cuiot.application.safety.commands.monitoring import RecordDeviceStatusCommand
-from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS
+from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS, SENSOR_DATA_MAX_NESTING
 
 ROOT = "cuiot/devices"
 TELEMETRY, EVENTS, STATUS, REPLY = "telemetry", "events", "status", "commands/reply"
@@ -29,7 +29,7 @@ KINDS = (TELEMETRY, EVENTS, STATUS, REPLY)
 MAX_ID_CHARS = MSG_ID_MAX_CHARS  # ids and names in a message: the domain's bound
 DEFAULT_MAX_PAYLOAD_BYTES = 65_536  # CUIOT_MAX_MQTT_PAYLOAD_BYTES unless set
 PAYLOAD_TOO_LARGE = "payload_too_large"
-MAX_NESTING = 8  # levels of objects and arrays within a field, as HTTP bodies allow
+MAX_NESTING = SENSOR_DATA_MAX_NESTING  # the domain's bound, the same over HTTP
 
 
 class Refused(Exception):

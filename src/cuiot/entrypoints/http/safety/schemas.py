@@ -34,7 +34,11 @@ from cuiot.application.safety.ports import (
 )
 from cuiot.domain.device_commands import DeviceCommand
 from cuiot.domain.devices import Device
-from cuiot.domain.sensor_events import MSG_ID_MAX_CHARS, SENSOR_DATA_MAX_BYTES
+from cuiot.domain.sensor_events import (
+    MSG_ID_MAX_CHARS,
+    SENSOR_DATA_MAX_BYTES,
+    SENSOR_DATA_MAX_NESTING,
+)
 from cuiot.entrypoints.http.schemas import Strict
 
 SeverityName = Literal["low", "medium", "high", "critical"]
@@ -157,8 +161,8 @@ ReadingType = Annotated[str, StringConstraints(min_length=1, max_length=40, patt
 
 def _plain_json(value: Any, depth: int = 0) -> None:
     """Only what JSON can say and SQL can store: finite numbers, text without NUL or
-    lone surrogates, at most 8 levels deep."""
-    if depth > 8:
+    lone surrogates, at most ``SENSOR_DATA_MAX_NESTING`` levels deep."""
+    if depth > SENSOR_DATA_MAX_NESTING:
         raise ValueError("nested too deeply")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("numbers must be finite")
