@@ -106,6 +106,11 @@ class Policy:
     # Protection state (``coverage``): how far back the outbox tells whether anyone was
     # reached. A low battery is ``battery_low_below`` above.
     coverage_delivery_window: timedelta = timedelta(hours=24)
+    # Device messages refused at the door are kept for a person to inspect: for
+    # ``rejected_messages_kept_for``, and never more than the newest
+    # ``rejected_messages_kept_most`` (a device flooding nonsense must not fill the disk).
+    rejected_messages_kept_for: timedelta = timedelta(days=30)
+    rejected_messages_kept_most: int = 100_000
 
     # 7. Authentication
     access_token_minutes: int = 30

@@ -4,7 +4,8 @@ Every tick (``CUIOT_SCHEDULER_TICK_SECONDS``): escalate due alerts until none is
 then devices gone silent; every minute, people gone still; every five minutes, every
 cared person's protection state (coverage: a device gone offline has its person's
 evaluated at once, without waiting for this job); every hour the live stream's journal
-cut to its newest rows and (PostgreSQL) the coming monthly partitions; once a day — at
+cut to its newest rows, rejected device messages past their keeping (``Policy``), and
+(PostgreSQL) the coming monthly partitions; once a day — at
 start-up and on the first tick of each local day — the billing run and expired
 referrals. Those two are idempotent for a day, so the database, not this process,
 remembers what was done: a restart just runs them again.
@@ -40,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cuiot.adapters.live import journal
 from cuiot.adapters.persistence.partitions import ensure_partitions
+from cuiot.adapters.persistence.repositories import rejections
 from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
 from cuiot.application.referrals.commands.referrals import ExpireReferrals
 from cuiot.application.safety.commands.coverage import CheckCoverage
@@ -164,6 +166,8 @@ class Scheduler:
                 lane=Lane.PASSES),
             Job("live_journal", self._prune_journal, every=journal_every, exclusive=True,
                 lane=Lane.PASSES),
+            Job("rejected_messages", self._prune_rejected, every=journal_every,
+                exclusive=True, lane=Lane.PASSES),
             Job("billing", self._billing, daily=True, exclusive=True, lane=Lane.PASSES),
             Job("referrals_expiry", self._expire_referrals, daily=True, exclusive=True,
                 lane=Lane.PASSES),
@@ -271,6 +275,14 @@ class Scheduler:
             return 0
         async with self.engine.begin() as conn:
             return await journal.prune(conn)
+
+    async def _prune_rejected(self) -> int:
+        if self.engine is None:
+            return 0
+        async with self.engine.begin() as conn:
+            return await rejections.prune(
+                conn, self.clock.now() - self.policy.rejected_messages_kept_for,
+                self.policy.rejected_messages_kept_most)
 
     async def _billing(self) -> int:
         summary = await RunBilling(self.uow_factory(), self.clock, self.ids, self.policy)(
