@@ -20,7 +20,8 @@ from tests.support.alerts import BP_CRITICAL, BP_NORMAL, SafetyBench
 
 EVERY_TICK = ["escalation", "devices_offline", "device_commands_expiry"]
 DAILY = ["billing", "referrals_expiry"]
-FIRST_TICK = [*EVERY_TICK, "inactivity", "coverage", "partitions", "live_journal", *DAILY]
+FIRST_TICK = [*EVERY_TICK, "inactivity", "coverage", "partitions", "live_journal",
+              "rejected_messages", *DAILY]
 
 
 @pytest.fixture
