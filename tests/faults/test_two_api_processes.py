@@ -23,7 +23,7 @@ ANA = {"email": "ana@example.com", "password": PASSWORD}
 
 
 @pytest.fixture
-def apis(stage, redis_url, redis_prefix) -> Iterator[list[ApiServer]]:  # noqa: F811
+def apis(stage, redis_url, redis_prefix) -> Iterator[list[ApiServer]]:
     settings = {"redis_url": redis_url, "redis_prefix": f"{redis_prefix}apis:",
                 "rate_limit_per_minute": str(PER_MINUTE)}
     stage.settings.update(settings)  # the workers share them too
