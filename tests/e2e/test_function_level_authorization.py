@@ -35,6 +35,9 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Request, Request]] = {
     ("DELETE", "/users/{user_id}/roles/{role}"): (
         (f"/users/{UNKNOWN}/roles/caregiver", {}, None),
         ("/users/not-a-uuid/roles/not-a-role", {}, None)),
+    **{("POST", f"/users/{{user_id}}/{action}"): (
+        (f"/users/{UNKNOWN}/{action}", {}, None), (f"/users/not-a-uuid/{action}", {}, None))
+       for action in ("deactivate", "reactivate", "erase")},
     ("POST", "/legal-capacity/representations/{representation_id}/verify"): (
         (f"/legal-capacity/representations/{UNKNOWN}/verify", {}, None),
         ("/legal-capacity/representations/not-a-uuid/verify", {}, None)),

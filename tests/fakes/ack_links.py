@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from cuiot.application.safety.queries.ack_links import AckLinkView
-from cuiot.domain.ack_links import AckLink, AlertRound
+from cuiot.domain.ack_links import CLOSED, AckLink, AlertRound
+from cuiot.domain.alerts import Alert
 from tests.fakes.base import InMemoryRepository
 
 
 class InMemoryAckLinkRepository(InMemoryRepository[AckLink]):
     entity = "acknowledgement link"
+
+    def __init__(self, alerts: InMemoryRepository[Alert] | None = None) -> None:
+        super().__init__()
+        self.alerts = alerts or InMemoryRepository[Alert]()
+
+    async def list_open_about(self, user_id: UUID, cared_person_ids: Collection[UUID],
+                              now: datetime) -> list[AckLink]:
+        open_alerts = {a.id for a in self.alerts.items.values()
+                       if a.cared_person_id in cared_person_ids and a.status not in CLOSED}
+        return sorted(self._where(lambda link: link.recipient_user_id == user_id
+                                  and link.alert_id in open_alerts and link.used_at is None
+                                  and link.expires_at > now), key=lambda link: link.id)
 
     async def get_by_token_hash(self, token_hash: str) -> AckLink | None:
         return self._first(lambda link: link.token_hash == token_hash)

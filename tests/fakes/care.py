@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
+from cuiot.domain.access_removal import AccessRevoked
 from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
 from tests.fakes.base import InMemoryRepository
 
@@ -34,3 +35,12 @@ class InMemoryRepresentationRepository(InMemoryRepository[LegalRepresentation]):
 
 class InMemoryInstitutionRepository(InMemoryRepository[Institution]):
     entity = "institution"
+
+
+class InMemoryAccessChangeLog(InMemoryRepository[AccessRevoked]):
+    """Access taken away, in the order written (rolled back with the unit of work)."""
+
+    entity = "access change"
+
+    def key(self, item: AccessRevoked) -> int:
+        return len(self.items) + 1

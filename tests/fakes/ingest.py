@@ -31,7 +31,9 @@ class InMemoryIngestRepository:
             if device is not None:
                 person = self.store.cared_persons.items.get(device.cared_person_id)
                 thresholds = dict(person.thresholds) if person is not None else {}
-                found[device.device_id] = WatchedDevice(copy.deepcopy(device), thresholds)
+                active = person is None or person.is_active
+                found[device.device_id] = WatchedDevice(copy.deepcopy(device), thresholds,
+                                                        active)
         return found
 
     async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from uuid import UUID
 
 from cuiot.domain.alerts import Alert
 from cuiot.domain.devices import Device, holder_of
 from cuiot.domain.errors import Conflict
-from cuiot.domain.notifications import Notification
+from cuiot.domain.notifications import DeliveryStatus, Notification
 from cuiot.domain.sensor_events import DeviceType, EventType, SensorEvent
 from tests.fakes.base import InMemoryRepository
 
@@ -70,6 +70,17 @@ class InMemoryAlertRepository(InMemoryRepository[Alert]):
 
 class InMemoryNotificationRepository(InMemoryRepository[Notification]):
     entity = "notification"
+
+    def __init__(self, alerts: InMemoryAlertRepository | None = None) -> None:
+        super().__init__()
+        self.alerts = alerts or InMemoryAlertRepository()
+
+    async def list_queued_about(self, user_id: UUID,
+                                cared_person_ids: Collection[UUID]) -> list[Notification]:
+        about = {a.id for a in self.alerts.items.values() if a.cared_person_id in cared_person_ids}
+        return sorted(self._where(lambda n: n.recipient_user_id == user_id
+                                  and n.status is DeliveryStatus.PENDING
+                                  and n.alert_id in about), key=lambda n: n.id)
 
     async def list_due(self, now: datetime, limit: int = 100) -> list[Notification]:
         due = self._where(lambda n: n.is_due(now))

@@ -24,6 +24,7 @@ from tests.fakes.billing import (
     InMemorySubscriptionRepository,
 )
 from tests.fakes.care import (
+    InMemoryAccessChangeLog,
     InMemoryCaredPersonRepository,
     InMemoryInstitutionRepository,
     InMemoryRepresentationRepository,
@@ -31,6 +32,7 @@ from tests.fakes.care import (
 from tests.fakes.coverage import InMemoryCoverageRepository
 from tests.fakes.device_commands import InMemoryDeviceCommandRepository
 from tests.fakes.ingest import InMemoryIngestRepository
+from tests.fakes.records import InMemoryPersonalRecords
 from tests.fakes.referrals import InMemoryCommissionRepository, InMemoryReferralRepository
 from tests.fakes.rejections import InMemoryRejectedMessageRepository
 from tests.fakes.reviews import InMemoryReviewRepository, InMemoryScoreRepository
@@ -67,14 +69,15 @@ class InMemoryStore:
         self.devices = InMemoryDeviceRepository()
         self.events = InMemorySensorEventRepository()
         self.alerts = InMemoryAlertRepository()
-        self.notifications = InMemoryNotificationRepository()
+        self.notifications = InMemoryNotificationRepository(self.alerts)
         self.rejected_messages = InMemoryRejectedMessageRepository()
         self.device_commands = InMemoryDeviceCommandRepository()
         self.coverage = InMemoryCoverageRepository(self)
         self.token_families = InMemoryRefreshTokenFamilyRepository()
         self.password_resets = InMemoryPasswordResetRepository()
-        self.ack_links = InMemoryAckLinkRepository()
+        self.ack_links = InMemoryAckLinkRepository(self.alerts)
         self.audit = InMemoryAuditLog()
+        self.access_changes = InMemoryAccessChangeLog()
 
     def repositories(self) -> dict[str, InMemoryRepository]:
         return {k: v for k, v in vars(self).items() if isinstance(v, InMemoryRepository)}
@@ -93,6 +96,7 @@ class InMemoryUnitOfWork(UnitOfWorkBase):
         for name, repo in self.store.repositories().items():
             setattr(self, name, repo)
         self.ingest = InMemoryIngestRepository(self.store)
+        self.records = InMemoryPersonalRecords(self.store)
 
     async def _begin(self) -> None:
         repos = self.store.repositories()

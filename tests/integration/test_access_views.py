@@ -36,6 +36,7 @@ UowFactory = Callable[[], SqlAlchemyUnitOfWork]
 WAYS = ("holder", "own_login", "member", "caregiver", "invited", "declined", "representative",
         "superseded",
         "tied_first", "tied_second", "expired", "unverified", "not_yet", "ended_today",
+        "ended",
         "institution_admin", "staff", "on_call", "stranger", "admin", "former_admin")
 
 
@@ -94,7 +95,10 @@ async def world(sql_uow: UowFactory) -> dict[str, object]:
         a_representation(tito, users["unverified"], verified=False),
         a_representation(tito, users["not_yet"], valid_from=date(2026, 2, 1)),
         a_representation(rosa, users["ended_today"], valid_until=TODAY),
+        # Ended an hour ago: in force no more, and the newest of Juan's beats nobody.
+        a_representation(juan, users["ended"], valid_from=date(2025, 9, 1)),
     ]
+    representations[-1].end(holder.id, NOW - timedelta(hours=1))
     async with sql_uow() as uow:
         for user in users.values():
             await uow.users.add(user)
@@ -144,6 +148,7 @@ async def test_each_way_in_reaches_whom_it_should(
         "caregiver": {juan}, "invited": set(), "declined": set(),
         "representative": {juan}, "superseded": set(),
         "expired": set(), "unverified": set(), "not_yet": set(), "ended_today": {rosa},
+        "ended": set(),
         "institution_admin": {tito}, "staff": {tito}, "on_call": {tito},
         "stranger": {nobody}, "admin": {rosa, juan, tito, ana, nobody}, "former_admin": set(),
     }

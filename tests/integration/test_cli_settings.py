@@ -75,6 +75,9 @@ SAMPLE_ARGS: dict[str, list[str]] = {
     "devices simulate": [], "commissions list": [], "commissions pay": [ID],
     "devices rejected": [], "devices reactivate": [ID], "devices move": [ID, "--to", ID],
     "devices rotate-key": [ID], "audit list": [],
+    "users deactivate": [ID], "users reactivate": [ID], "users erase": [ID, "--yes"],
+    "persons deactivated": [], "persons deactivate": [ID], "persons reactivate": [ID],
+    "persons erase": [ID, "--yes"],
 }
 SAMPLE_ARGS["packages update"] = [ID, *SAMPLE_ARGS["packages create"]]
 # Commands that never open the database (the simulator only talks MQTT).

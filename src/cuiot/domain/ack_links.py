@@ -12,6 +12,8 @@ and dies with the first of:
   alert has no next escalation);
 - a newer link of the same alert sent to the same recipient on the same channel (the
   alert was acknowledged and reopened: the new round's link replaces the old one).
+- its recipient losing access to the person (``withdraw``: removed as a member,
+  caregiver or staff, or their representation ended).
 
 Only the secret's SHA-256 is stored, as for password resets. A code is stored as the
 SHA-256 of the phone number's digits and the code (``reply_key``): a reply finds the
@@ -152,6 +154,11 @@ class AckLink:
         return link_state(used_at=self.used_at, expires_at=self.expires_at,
                           level=self.escalation_level, repeat=self.repeat, alert=alert,
                           now=now, superseded=superseded)
+
+    def withdraw(self, now: datetime) -> None:
+        """Its recipient lost access to the alert's person: it expires now, so its page
+        no longer shows the person and it no longer acknowledges."""
+        self.expires_at = max(min(self.expires_at, now), self.created_at)
 
     def use(self, alert: AlertRound, now: datetime, *, superseded: bool = False) -> None:
         """Spend the link; one that no longer stands is refused with ``AckLinkRefused``."""

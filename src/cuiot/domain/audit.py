@@ -38,6 +38,10 @@ class SubjectType(StrEnum):
     INVOICE = "invoice"
     COMMISSION = "commission"
     PACKAGE = "package"
+    CARED_PERSON = "cared_person"
+
+
+USER_NOUNS = frozenset({"role", "member", "caregiver", "staff"})  # actions on a user
 
 
 class AuditAction(StrEnum):
@@ -46,18 +50,29 @@ class AuditAction(StrEnum):
     ROLE_GRANTED = "role.granted"
     ROLE_REVOKED = "role.revoked"
     REPRESENTATION_VERIFIED = "representation.verified"
+    REPRESENTATION_ENDED = "representation.ended"
+    MEMBER_REMOVED = "member.removed"
+    CAREGIVER_REMOVED = "caregiver.removed"
+    STAFF_REMOVED = "staff.removed"
     INVOICE_PAID = "invoice.paid"
     COMMISSION_PAID = "commission.paid"
     PACKAGE_CREATED = "package.created"
     PACKAGE_CHANGED = "package.changed"
     PACKAGE_DEACTIVATED = "package.deactivated"
+    CARED_PERSON_DEACTIVATED = "cared_person.deactivated"
+    CARED_PERSON_REACTIVATED = "cared_person.reactivated"
+    CARED_PERSON_ERASED = "cared_person.erased"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_REACTIVATED = "user.reactivated"
+    USER_ERASED = "user.erased"
 
     @property
     def subject_type(self) -> SubjectType:
-        """A role is granted to, or revoked from, a user; every other action names its
-        subject first (``invoice.paid``: an invoice)."""
+        """A role is granted to, or revoked from, a user, and a member, caregiver or
+        staff member removed is a user; every other action names its subject first
+        (``invoice.paid``: an invoice)."""
         noun = self.value.partition(".")[0]
-        return SubjectType.USER if noun == "role" else SubjectType(noun)
+        return SubjectType.USER if noun in USER_NOUNS else SubjectType(noun)
 
 
 # The words a Spanish reader sees for each action (the CLI's table; JSON keeps the value).
@@ -67,11 +82,21 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.ROLE_GRANTED: "otorgó un rol",
     AuditAction.ROLE_REVOKED: "quitó un rol",
     AuditAction.REPRESENTATION_VERIFIED: "verificó la representación",
+    AuditAction.REPRESENTATION_ENDED: "terminó la representación",
+    AuditAction.MEMBER_REMOVED: "quitó el acceso de un familiar",
+    AuditAction.CAREGIVER_REMOVED: "quitó a un cuidador",
+    AuditAction.STAFF_REMOVED: "quitó a alguien del personal",
     AuditAction.INVOICE_PAID: "registró el pago de la factura",
     AuditAction.COMMISSION_PAID: "pagó la comisión",
     AuditAction.PACKAGE_CREATED: "creó el paquete",
     AuditAction.PACKAGE_CHANGED: "modificó el paquete",
     AuditAction.PACKAGE_DEACTIVATED: "desactivó el paquete",
+    AuditAction.CARED_PERSON_DEACTIVATED: "desactivó a la persona cuidada",
+    AuditAction.CARED_PERSON_REACTIVATED: "reactivó a la persona cuidada",
+    AuditAction.CARED_PERSON_ERASED: "borró los datos de la persona cuidada",
+    AuditAction.USER_DEACTIVATED: "desactivó la cuenta",
+    AuditAction.USER_REACTIVATED: "reactivó la cuenta",
+    AuditAction.USER_ERASED: "borró los datos de la cuenta",
 }
 
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from cuiot.domain.alerts import Alert, AlertStatus
 from cuiot.domain.audit import AuditAction, AuditEntry, changes
-from cuiot.domain.care import LegalRepresentation
+from cuiot.domain.care import CaredPerson, LegalRepresentation
 from cuiot.domain.instants import iso_utc
 from cuiot.domain.invoices import Invoice
 from cuiot.domain.notifications import Channel
@@ -33,10 +33,13 @@ def alert_acknowledged(alert: Alert, by: UUID | None, at: datetime) -> AuditEntr
     return AuditEntry(AuditAction.ALERT_ACKNOWLEDGED, by, alert.id, at, details)
 
 
-def alert_resolved(alert: Alert, by: UUID, at: datetime, was: AlertStatus) -> AuditEntry:
-    """``was``: the status before (``pending`` or ``sent``: nobody had acknowledged it)."""
+def alert_resolved(alert: Alert, by: UUID, at: datetime, was: AlertStatus,
+                   reason: str | None = None) -> AuditEntry:
+    """``was``: the status before (``pending`` or ``sent``: nobody had acknowledged it).
+    ``reason``: why, when someone did not resolve it by hand (``cared_person_deactivated``)."""
+    details = {"severity": alert.severity.value, "status_before": was.value}
     return AuditEntry(AuditAction.ALERT_RESOLVED, by, alert.id, at,
-                      {"severity": alert.severity.value, "status_before": was.value})
+                      details | ({"reason": reason} if reason else {}))
 
 
 def role_granted(user: User, role: Role, by: UUID | None, at: datetime,
@@ -56,6 +59,37 @@ def representation_verified(representation: LegalRepresentation, by: UUID,
         "cared_person_id": str(representation.cared_person_id),
         "representative_id": str(representation.representative_id),
         "relationship": representation.relationship.value})
+
+
+def representation_ended(representation: LegalRepresentation, by: UUID,
+                         at: datetime) -> AuditEntry:
+    return AuditEntry(AuditAction.REPRESENTATION_ENDED, by, representation.id, at, {
+        "cared_person_id": str(representation.cared_person_id),
+        "representative_id": str(representation.representative_id),
+        "relationship": representation.relationship.value,
+        "verified": representation.verified})
+
+
+def member_removed(member_id: UUID, cared_person_id: UUID, by: UUID,
+                   at: datetime) -> AuditEntry:
+    """``left``: the member removed themselves."""
+    return AuditEntry(AuditAction.MEMBER_REMOVED, by, member_id, at, {
+        "cared_person_id": str(cared_person_id), "left": by == member_id})
+
+
+def caregiver_removed(caregiver_id: UUID, cared_person_id: UUID, *, status: str,
+                      primary: bool, by: UUID, at: datetime) -> AuditEntry:
+    """``status``: the assignment's (``pending``: an invitation withdrawn);
+    ``stepped_down``: the caregiver removed themselves."""
+    return AuditEntry(AuditAction.CAREGIVER_REMOVED, by, caregiver_id, at, {
+        "cared_person_id": str(cared_person_id), "status": status, "primary": primary,
+        "stepped_down": by == caregiver_id})
+
+
+def staff_removed(user_id: UUID, institution_id: UUID, on_call: bool, by: UUID,
+                  at: datetime) -> AuditEntry:
+    return AuditEntry(AuditAction.STAFF_REMOVED, by, user_id, at, {
+        "institution_id": str(institution_id), "on_call": on_call})
 
 
 def invoice_paid(invoice: Invoice, by: UUID, at: datetime) -> AuditEntry:
@@ -98,3 +132,39 @@ def package_changed(package: Package, terms_before: dict[str, Any], by: UUID,
 def package_deactivated(package: Package, by: UUID, at: datetime) -> AuditEntry:
     return AuditEntry(AuditAction.PACKAGE_DEACTIVATED, by, package.id, at,
                       {"name": package.name})
+
+
+def cared_person_deactivated(person: CaredPerson, by: UUID, at: datetime, *,
+                             alerts_closed: int, notifications_cancelled: int) -> AuditEntry:
+    """Monitoring stopped: how many open alerts were closed and queued messages dropped."""
+    return AuditEntry(AuditAction.CARED_PERSON_DEACTIVATED, by, person.id, at, {
+        "account_id": str(person.account_id), "alerts_closed": alerts_closed,
+        "notifications_cancelled": notifications_cancelled})
+
+
+def cared_person_reactivated(person: CaredPerson, by: UUID, at: datetime) -> AuditEntry:
+    return AuditEntry(AuditAction.CARED_PERSON_REACTIVATED, by, person.id, at,
+                      {"account_id": str(person.account_id)})
+
+
+def cared_person_erased(person: CaredPerson, by: UUID, at: datetime,
+                        records: dict[str, int]) -> AuditEntry:
+    """``records``: how many stored rows had personal content erased, by kind."""
+    return AuditEntry(AuditAction.CARED_PERSON_ERASED, by, person.id, at,
+                      {"account_id": str(person.account_id), "records": records})
+
+
+def user_deactivated(user: User, by: UUID, at: datetime, *, sessions_ended: int,
+                     notifications_cancelled: int) -> AuditEntry:
+    return AuditEntry(AuditAction.USER_DEACTIVATED, by, user.id, at, {
+        "by_self": by == user.id, "sessions_ended": sessions_ended,
+        "notifications_cancelled": notifications_cancelled})
+
+
+def user_reactivated(user: User, by: UUID, at: datetime) -> AuditEntry:
+    return AuditEntry(AuditAction.USER_REACTIVATED, by, user.id, at, {})
+
+
+def user_erased(user: User, by: UUID, at: datetime, records: dict[str, int]) -> AuditEntry:
+    """``records``: as for a cared person. The entry names no erased value."""
+    return AuditEntry(AuditAction.USER_ERASED, by, user.id, at, {"records": records})

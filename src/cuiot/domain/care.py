@@ -140,10 +140,17 @@ class CaredPerson:
     thresholds: dict[str, Any] = field(default_factory=dict)
     last_activity_at: datetime | None = None
     responder_info: ResponderInfo = field(default_factory=ResponderInfo)
+    deactivated_at: datetime | None = None  # monitoring stopped (``lifecycle.py``)
+    erased_at: datetime | None = None  # personal data erased on request
 
     def __post_init__(self) -> None:
         if not self.first_name.strip() or not self.last_name.strip():
             raise ValidationFailed("first and last name are required", field="name")
+
+    @property
+    def is_active(self) -> bool:
+        """Watched over: not deactivated (``deactivate``)."""
+        return self.deactivated_at is None
 
     @property
     def full_name(self) -> str:
@@ -187,6 +194,16 @@ class CaredPerson:
             raise Conflict("user already has access to this cared person", user_id=str(user_id))
         self.member_ids.add(user_id)
 
+    def remove_member(self, user_id: UUID) -> None:
+        """Take a member's access away. The account holder and the person themselves are
+        no members: their access is the account's own, never removed this way."""
+        if user_id in (self.account_id, self.user_id):
+            raise Conflict("the account holder and the person themselves are not removed "
+                           "as members", user_id=str(user_id), reason="not_a_member_kind")
+        if user_id not in self.member_ids:
+            raise NotFound("member", user_id)
+        self.member_ids.discard(user_id)
+
     def assign_caregiver(self, caregiver_id: UUID, primary: bool = False) -> CaregiverAssignment:
         """Invite a caregiver: the assignment is pending until they accept it."""
         found = self.assignment_of(caregiver_id)
@@ -212,6 +229,16 @@ class CaredPerson:
         """The caregiver declines their invitation: it ends (they may be invited again)."""
         index, _ = self._invitation(caregiver_id, "decline")
         del self.caregivers[index]
+
+    def remove_caregiver(self, caregiver_id: UUID) -> CaregiverAssignment:
+        """End an assignment, pending or accepted (they may be invited again). Without
+        its primary the person has no primary caregiver until another caregiver accepts
+        an invitation as primary: nobody is made primary without saying yes."""
+        for index, assignment in enumerate(self.caregivers):
+            if assignment.caregiver_id == caregiver_id:
+                del self.caregivers[index]
+                return assignment
+        raise NotFound("caregiver assignment", caregiver_id)
 
     def _invitation(self, caregiver_id: UUID, action: str) -> tuple[int, CaregiverAssignment]:
         """The caregiver's pending assignment and its place in ``caregivers``."""
@@ -259,6 +286,44 @@ class CaredPerson:
         self.institution_id = institution_id or self.institution_id
         self.responder_info = responder_info or self.responder_info
 
+    def deactivate(self, at: datetime) -> None:
+        """Monitoring stops: nothing the person's devices send opens an alert, nobody
+        sees them but admins, and they count for no package limit. Closing their open
+        alerts and what was queued for them is the application's (``lifecycle.py``)."""
+        if not self.is_active:
+            raise InvalidStateTransition("cared person", "deactivated", "deactivate")
+        self.deactivated_at = at
+
+    def ensure_may_reactivate(self) -> None:
+        """Only a deactivated person comes back, and not once erased (checked before the
+        gates reactivating passes)."""
+        if self.erased_at is not None:
+            raise InvalidStateTransition("cared person", "erased", "reactivate")
+        if self.is_active:
+            raise InvalidStateTransition("cared person", "active", "reactivate")
+
+    def reactivate(self) -> None:
+        """Watched over again, as they were; an erased person has nothing to come back
+        with."""
+        self.ensure_may_reactivate()
+        self.deactivated_at = None
+
+    def erase(self, at: datetime) -> None:
+        """Personal data erased on request, once deactivated: a neutral name, no birth
+        date, responder information, emergency contacts, thresholds or last activity.
+        The id stays (invoices, alerts and the audit log point at it)."""
+        if self.is_active:
+            raise InvalidStateTransition("cared person", "active", "erase")
+        if self.erased_at is not None:
+            raise InvalidStateTransition("cared person", "erased", "erase")
+        self.first_name, self.last_name = ERASED_NAME
+        self.date_of_birth, self.last_activity_at = None, None
+        self.responder_info, self.emergency_contacts, self.thresholds = ResponderInfo(), [], {}
+        self.erased_at = at
+
+
+ERASED_NAME = ("Erased", "person")  # what an erased person is called from then on
+
 
 @dataclass(eq=False)
 class LegalRepresentation:
@@ -275,6 +340,8 @@ class LegalRepresentation:
     verified: bool = False
     verified_by: UUID | None = None
     verified_at: datetime | None = None
+    ended_at: datetime | None = None  # ended at once, by whom: in force on no day after
+    ended_by: UUID | None = None
 
     def __post_init__(self) -> None:
         if not self.document_ref.strip():
@@ -284,14 +351,24 @@ class LegalRepresentation:
             raise ValidationFailed("valid_until is before valid_from", field="valid_until")
 
     def is_active(self, today: date) -> bool:
+        """Verified, not ended, and ``today`` within its dates (both days included)."""
         within = self.valid_from <= today and (
             self.valid_until is None or today <= self.valid_until)
-        return self.verified and within
+        return self.verified and self.ended_at is None and within
 
     def verify(self, admin_id: UUID, now: datetime) -> None:
+        if self.ended_at is not None:
+            raise InvalidStateTransition("legal representation", "ended", "verify")
         if self.verified:
             raise Conflict("representation already verified", representation_id=str(self.id))
         self.verified, self.verified_by, self.verified_at = True, admin_id, now
+
+    def end(self, by: UUID, now: datetime) -> None:
+        """End it at once: from ``now`` on it gives no power nor access (not at the end
+        of the day, as ``valid_until`` would). Ending twice is refused."""
+        if self.ended_at is not None:
+            raise InvalidStateTransition("legal representation", "ended", "end")
+        self.ended_at, self.ended_by = now, by
 
 
 @dataclass(eq=False)
@@ -322,3 +399,16 @@ class Institution:
         self.staff_ids.add(user_id)
         if on_call:
             self.on_call_ids.add(user_id)
+
+    def remove_staff(self, user_id: UUID) -> bool:
+        """Take a member of staff off, on call or not; whether they were on call. The
+        institution's admin is not staff this way, and is not removed."""
+        if self.is_admin(user_id):
+            raise Conflict("the institution's admin is not removed from its staff",
+                           user_id=str(user_id), reason="institution_admin")
+        if not self.is_staff(user_id):
+            raise NotFound("staff member", user_id)
+        on_call = user_id in self.on_call_ids
+        self.on_call_ids.discard(user_id)
+        self.staff_ids.discard(user_id)
+        return on_call

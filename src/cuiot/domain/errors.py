@@ -96,6 +96,18 @@ def _over_limit(exceeded: dict[str, Any]) -> str:
     return f"{exceeded['dimension']} {exceeded['used']}{more}, limit {exceeded['limit']}"
 
 
+class MonitoringStopped(Conflict):
+    """A device of a deactivated cared person spoke: nothing it sends is kept as theirs
+    or opens an alert (the message is refused with this reason)."""
+
+    code = "cared_person_deactivated"
+
+    def __init__(self, device_id: str, cared_person_id: object) -> None:
+        super().__init__(f"device {device_id} watches a deactivated cared person: monitoring "
+                         "is stopped", device_id=device_id,
+                         cared_person_id=str(cared_person_id))
+
+
 class InvalidStateTransition(Conflict):
     code = "invalid_state_transition"
 

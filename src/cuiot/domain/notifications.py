@@ -94,6 +94,25 @@ class Notification:
             return
         self.next_attempt_at = now + policy.notification_backoff_base * (2 ** (self.attempts - 1))
 
+    def cancel(self, reason: str) -> None:
+        """Not to be sent after all (its recipient or cared person deactivated): a
+        pending row is given up at once, ``failed`` with ``reason`` as its last error,
+        never tried again."""
+        if self.status is not DeliveryStatus.PENDING:
+            raise InvalidStateTransition("notification", self.status.value, "cancel")
+        self.status, self.next_attempt_at = DeliveryStatus.FAILED, None
+        self.last_error = f"cancelled: {reason}"[:500]
+        self._forget_secrets()
+
+    def give_up(self, reason: str) -> None:
+        """Never deliver it (its recipient lost access to what it tells): failed at once,
+        with ``reason``; its secrets erased."""
+        if self.status is not DeliveryStatus.PENDING:
+            raise InvalidStateTransition("notification", self.status.value, "give up")
+        self.status, self.next_attempt_at, self.last_error = (
+            DeliveryStatus.FAILED, None, reason[:500])
+        self._forget_secrets()
+
     def _forget_secrets(self) -> None:
         """No longer needed once delivered (or given up): the stored row keeps no secret."""
         names = set(self.payload.get(SECRET_KEYS) or ())

@@ -187,6 +187,7 @@ class GatedAction(StrEnum):
     REGISTER_DEVICE = "register_device"
     REACTIVATE_DEVICE = "reactivate_device"
     ADD_CARED_PERSON = "add_cared_person"
+    REACTIVATE_CARED_PERSON = "reactivate_cared_person"
     INVITE_USER = "invite_user"
 
     @property

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from cuiot.domain.errors import Conflict, NotFound, ValidationFailed
+from cuiot.domain.errors import Conflict, InvalidStateTransition, NotFound, ValidationFailed
 from cuiot.domain.notifications import Channel
 from cuiot.domain.responders import MAX_PUSH_TOKENS, ChannelChoice, PushToken, phone_number
 from cuiot.domain.values import EmailAddress
@@ -67,6 +67,8 @@ class User:
     channels: ChannelChoice = field(default_factory=ChannelChoice)  # how alerts reach them
     sms_number: str | None = None  # E.164
     push_tokens: list[PushToken] = field(default_factory=list)
+    deactivated_at: datetime | None = None  # when ``is_active`` last became False
+    erased_at: datetime | None = None  # personal data erased on request (``erase``)
 
     def __post_init__(self) -> None:
         check_name(self.first_name, self.last_name)
@@ -151,3 +153,43 @@ class User:
                      Channel.PUSH: [t.token for t in self.push_tokens]}
         found = [(c, a) for c in self.channels.chosen for a in addresses[c]]
         return found or [(Channel.EMAIL, str(self.email))]
+
+    def deactivate(self, at: datetime) -> None:
+        """No longer logs in, is told of nothing, acts on nothing (``load_actor``); the
+        account and its history stay. Ending its sessions is the application's."""
+        if not self.is_active:
+            raise InvalidStateTransition("user", "inactive", "deactivate")
+        self.is_active, self.deactivated_at = False, at
+
+    def reactivate(self) -> None:
+        """Active again, as it was; an erased account has nothing to come back with."""
+        if self.erased_at is not None:
+            raise InvalidStateTransition("user", "erased", "reactivate")
+        if self.is_active:
+            raise InvalidStateTransition("user", "active", "reactivate")
+        self.is_active, self.deactivated_at = True, None
+
+    def erase(self, at: datetime) -> None:
+        """Personal data erased on request, once deactivated: a neutral name, an email
+        no one has (the address may register again), no phone, birth date, SMS number or
+        phones for push, a password that matches nothing. The id stays: the audit log's
+        actors, invoices and history point at it."""
+        if self.is_active:
+            raise InvalidStateTransition("user", "active", "erase")
+        if self.erased_at is not None:
+            raise InvalidStateTransition("user", "erased", "erase")
+        self.first_name, self.last_name = ERASED_NAME
+        self.email = erased_email(self.id)
+        self.phone = self.date_of_birth = self.sms_number = None
+        self.channels, self.push_tokens = ChannelChoice(), []
+        self.password_hash, self.erased_at = UNUSABLE_PASSWORD, at
+
+
+ERASED_NAME = ("Erased", "user")
+UNUSABLE_PASSWORD = "!erased"  # no hash of any password: nothing logs in with it
+ERASED_EMAIL_DOMAIN = "erased.invalid"  # RFC 2606: a domain that never receives mail
+
+
+def erased_email(user_id: UUID) -> EmailAddress:
+    """The address an erased user keeps: unique (by id), and never anyone's."""
+    return EmailAddress(f"erased-{user_id.hex}@{ERASED_EMAIL_DOMAIN}")

@@ -14,6 +14,11 @@ reads those alerts as they now stand (on the primary, one statement a batch: a r
 might not have the commit yet); hands one message per alert to this process's stream;
 and counts each change in the metrics. Every change thus reaches each subscriber once,
 and /metrics counts every change, whichever process made it.
+
+In the same read, after the alert changes, it reads the access taken away since
+(``adapters/live/access_journal.py``) and hands it on first, as ``access_changed``
+messages: a removal committed before an alert change is heard before it, so the socket
+of a user who lost access looks again at what they may see before deciding on it.
 """
 
 from __future__ import annotations
@@ -27,14 +32,18 @@ from typing import TYPE_CHECKING, Protocol
 
 from prometheus_client import CollectorRegistry, Counter
 
-from cuiot.adapters.live import InProcessAlertStream, journal
+from cuiot.adapters.live import InProcessAlertStream, access_journal, journal
 from cuiot.adapters.live.journal import JournalEntry, JournalPosition
 from cuiot.adapters.notifications.signal_postgres import PostgresOutboxListener
 from cuiot.adapters.notifications.signal_redis import RedisOutboxSignal
 from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.safety import SqlAlertViews
 from cuiot.application.safety.ports import AlertChange, AlertStream
-from cuiot.application.safety.queries.live_alerts import ReadAlertChanges, ReadAlertChangesQuery
+from cuiot.application.safety.queries.live_alerts import (
+    ReadAlertChanges,
+    ReadAlertChangesQuery,
+    access_change,
+)
 from cuiot.entrypoints.alert_metrics import AlertMetrics
 
 if TYPE_CHECKING:
@@ -71,6 +80,7 @@ class JournalReader:
                                 "Reads of the alert changes' journal that failed (each "
                                 "made again at the next look)", registry=registry)
         self._position: JournalPosition | None = None
+        self._access = JournalPosition(0)  # set with ``_position``
         self._failing = False
         self._task: asyncio.Task[None] | None = None
 
@@ -113,13 +123,17 @@ class JournalReader:
         async with self.read_side.transaction() as conn:
             if self._position is None:  # a new reader starts after every row there is
                 self._position = JournalPosition(await journal.latest_seq(conn))
+                self._access = JournalPosition(await access_journal.latest_seq(conn))
                 return 0
             found = await journal.entries_after(conn, self._position.last, BATCH)
             stragglers = await journal.entries_among(conn, self._position.waiting)
             fresh, position = self._position.take([*stragglers, *found], time.monotonic())
             messages = await _messages(conn, fresh)
-        self._position = position
-        for message in messages:
+            # After the alert changes: access taken away before any of them committed is
+            # read too, and goes out ahead of them.
+            revoked, access = await access_journal.fresh(conn, self._access, time.monotonic())
+        self._position, self._access = position, access
+        for message in [*(access_change(r.user_id) for r in revoked), *messages]:
             await self.stream.publish(message)
         for entry in fresh:
             self.metrics.count(entry)

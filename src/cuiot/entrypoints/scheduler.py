@@ -3,9 +3,9 @@
 Every tick (``CUIOT_SCHEDULER_TICK_SECONDS``): escalate due alerts until none is due,
 then devices gone silent; every minute, people gone still; every five minutes, every
 cared person's protection state (coverage: a device gone offline has its person's
-evaluated at once, without waiting for this job); every hour the live stream's journal
-cut to its newest rows, rejected device messages past their keeping (``Policy``), and
-(PostgreSQL) the coming monthly partitions; once a day — at
+evaluated at once, without waiting for this job); every hour the live stream's journals
+(alert changes, access taken away) cut to their newest rows, rejected device messages
+past their keeping (``Policy``), and (PostgreSQL) the coming monthly partitions; once a day — at
 start-up and on the first tick of each local day — the billing run and expired
 referrals. Those two are idempotent for a day, so the database, not this process,
 remembers what was done: a restart just runs them again.
@@ -39,7 +39,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cuiot.adapters.live import journal
+from cuiot.adapters.live import access_journal, journal
 from cuiot.adapters.persistence.partitions import ensure_partitions
 from cuiot.adapters.persistence.repositories import rejections
 from cuiot.application.billing.commands.billing_run import RunBilling, RunBillingCommand
@@ -274,7 +274,7 @@ class Scheduler:
         if self.engine is None:
             return 0
         async with self.engine.begin() as conn:
-            return await journal.prune(conn)
+            return await journal.prune(conn) + await access_journal.prune(conn)
 
     async def _prune_rejected(self) -> int:
         if self.engine is None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from sqlalchemy import bindparam, delete, func, insert, select, text
@@ -43,6 +43,16 @@ MAX_WAITING = 1000  # gaps looked for at once; beyond that the oldest are given 
 KEEP = 100_000  # rows kept by ``prune``: enough for a reader that was away a while
 
 c = alert_changes.c
+
+
+class Sequenced(Protocol):
+    """A row of a journal, numbered by ``seq`` (this one's, or ``access_journal``'s)."""
+
+    @property
+    def seq(self) -> int: ...
+
+
+E = TypeVar("E", bound=Sequenced)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +125,7 @@ class JournalPosition:
     last: int
     waiting: Mapping[int, float] = field(default_factory=lambda: MappingProxyType({}))
 
-    def take(self, found: Sequence[JournalEntry],
-             now: float) -> tuple[list[JournalEntry], JournalPosition]:
+    def take(self, found: Sequence[E], now: float) -> tuple[list[E], JournalPosition]:
         """The entries of ``found`` not handled before, in order, and the position past
         them; gaps left behind wait ``STRAGGLER_SECONDS``."""
         last, waiting = self.last, {s: t for s, t in self.waiting.items() if t > now}

@@ -9,7 +9,9 @@ dispatcher, or Redis); on PostgreSQL the notification repository has also sent
 
 Given an alert signal (the container always gives one), the alert changes of a commit
 are written to the live stream's journal just before it, after everything else was
-flushed, and the signal is rung after it (``adapters/live/journal.py`` says why)."""
+flushed, and the signal is rung after it (``adapters/live/journal.py`` says why). Access
+taken away is written to its own journal just before the commit too, and rings the same
+signal (``repositories/access_changes.py``)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from sqlalchemy.orm import make_transient
 from cuiot.adapters.live import journal
 from cuiot.adapters.persistence.errors import conflict
 from cuiot.adapters.persistence.orm import start_mappers
+from cuiot.adapters.persistence.repositories.access_changes import SqlAlchemyAccessChangeLog
 from cuiot.adapters.persistence.repositories.ack_links import SqlAlchemyAckLinkRepository
 from cuiot.adapters.persistence.repositories.alerts import (
     SqlAlchemyAlertRepository,
@@ -50,6 +53,7 @@ from cuiot.adapters.persistence.repositories.identity import (
     SqlAlchemyRefreshTokenFamilyRepository,
     SqlAlchemyUserRepository,
 )
+from cuiot.adapters.persistence.repositories.records import SqlAlchemyPersonalRecords
 from cuiot.adapters.persistence.repositories.referrals import (
     SqlAlchemyCommissionRepository,
     SqlAlchemyReferralRepository,
@@ -68,6 +72,7 @@ from cuiot.application.billing.ports import (
     SubscriptionRepository,
 )
 from cuiot.application.care.ports import (
+    AccessChangeLog,
     CaredPersonRepository,
     InstitutionRepository,
     RepresentationRepository,
@@ -89,6 +94,7 @@ from cuiot.application.safety.ports import (
     IngestRepository,
     NotificationRepository,
     OutboxSignal,
+    PersonalRecords,
     RejectedMessageRepository,
     SensorEventRepository,
 )
@@ -125,6 +131,8 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
     ack_links: AckLinkRepository
     coverage: CoverageRepository
     audit: AuditLog
+    records: PersonalRecords
+    access_changes: AccessChangeLog
 
     def __init__(self, engine: AsyncEngine, publisher: EventPublisher | None = None,
                  outbox_signal: OutboxSignal | None = None,
@@ -183,6 +191,8 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
         self.ack_links = SqlAlchemyAckLinkRepository(session)
         self.coverage = SqlAlchemyCoverageRepository(session)
         self.audit = SqlAlchemyAuditLog(session)  # Core inserts, in this transaction
+        self.records = SqlAlchemyPersonalRecords(session)
+        self.access_changes = self._revocations = SqlAlchemyAccessChangeLog(session)
 
     def _hold(self, _session: Any, instance: Any) -> None:
         self._held.append(instance)
@@ -214,6 +224,7 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
 
     async def _commit(self) -> None:
         await self.flush()
+        await self._revocations.write()
         await self.session.commit()
 
     async def _rollback(self) -> None:
@@ -229,6 +240,9 @@ class SqlAlchemyUnitOfWork(UnitOfWorkBase):
 
     def _wrote_outbox(self) -> bool:
         return bool(self._outbox.added)
+
+    def _revoked_access(self) -> bool:
+        return bool(self._revocations.added)
 
     def _seen(self) -> Iterable[Aggregate]:
         seen: set[int] = set()

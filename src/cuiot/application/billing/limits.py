@@ -11,6 +11,8 @@ from uuid import UUID
 
 from cuiot.application.billing.commands.usage import usage_of
 from cuiot.application.shared.uow import UnitOfWork
+from cuiot.domain.billing_limits import Usage
+from cuiot.domain.care import CaredPerson
 from cuiot.domain.packages import Package
 from cuiot.domain.policy import Policy
 from cuiot.domain.subscriptions import GatedAction, Subscription, current_subscription
@@ -45,17 +47,23 @@ async def ensure_subscribed(
 ) -> None:
     """Raise ``SubscriptionRequired`` unless the user's account or the institution the
     action adds to has a subscription in force (either pays for it). Admins (``actor``)
-    are not gated, nor is an account's first cared person outside an institution."""
+    are not gated, nor is an account's first cared person outside an institution (the
+    first active one: a deactivated person counts for nothing, and coming back, the one
+    reactivated is that first person when it is alone)."""
     subscriptions: list[Subscription] = []
     if account_id is not None:
         subscriptions += await uow.subscriptions.list_for_account(account_id)
     if institution_id is not None:
         subscriptions += await uow.subscriptions.list_for_institution(institution_id)
-    first_person = (action is GatedAction.ADD_CARED_PERSON and institution_id is None
+    first_person = (action in _ADDING_A_PERSON and institution_id is None
                     and account_id is not None
-                    and not await uow.cared_persons.list_for_account(account_id))
+                    and not [p for p in await uow.cared_persons.list_for_account(account_id)
+                             if p.is_active])
     ensure_subscription_in_force(subscriptions, action, today, by_admin=actor.is_admin(now),
                                  first_person=first_person)
+
+
+_ADDING_A_PERSON = {GatedAction.ADD_CARED_PERSON, GatedAction.REACTIVATE_CARED_PERSON}
 
 
 async def ensure_within_limits(
@@ -96,3 +104,25 @@ async def ensure_usage_fits(
     await uow.subscriptions.lock_usage(account_id=account_id, institution_id=institution_id)
     package.ensure_fits(await usage_of(uow, account_id=account_id,
                                        institution_id=institution_id))
+
+
+async def ensure_room_for(uow: UnitOfWork, person: CaredPerson) -> None:
+    """Raise ``PackageLimitExceeded`` unless the person's account (and institution) can
+    take back a deactivated person: with their users, devices, storage and place as a
+    patient, usage must fit the package. Locked as ``ensure_within_limits`` locks."""
+    for account, institution in ((person.account_id, None), (None, person.institution_id)):
+        if institution is None and account is None:
+            continue
+        await uow.subscriptions.lock_usage(account_id=account, institution_id=institution)
+        package = await current_package(uow, account_id=account, institution_id=institution)
+        if package is not None:
+            before = await usage_of(uow, account_id=account, institution_id=institution)
+            after = await usage_of(uow, account_id=account, institution_id=institution,
+                                   counting=person.id)
+            package.ensure_fits(before, _added(before, after))
+
+
+def _added(before: Usage, after: Usage) -> dict[str, int]:
+    return {"users": after.users - before.users, "devices": after.devices - before.devices,
+            "storage_bytes": after.storage_bytes - before.storage_bytes,
+            "patients": after.patients - before.patients}

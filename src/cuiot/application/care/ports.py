@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from cuiot.application.shared.queries import Viewer, Window
+from cuiot.domain.access_removal import AccessRevoked
 from cuiot.domain.care import (
     CaredPerson,
     CaregiverAssignment,
@@ -54,6 +55,14 @@ class RepresentationRepository(Protocol):
         self, cared_person_ids: Iterable[UUID]) -> list[LegalRepresentation]: ...
 
 
+class AccessChangeLog(Protocol):
+    """Access taken away, written with the removal's commit. The live stream hears of it
+    at once, in every process: an open socket of the user looks again at what they may
+    see before it forwards another alert."""
+
+    async def add(self, change: AccessRevoked) -> None: ...
+
+
 class InstitutionRepository(Protocol):
     async def get(self, institution_id: UUID) -> Institution | None: ...
 
@@ -84,6 +93,8 @@ class CaredPersonView:
     member_ids: frozenset[UUID] = frozenset()
     caregivers: tuple[CaregiverAssignment, ...] = ()  # the primary first
     responder_info: ResponderInfo = field(default_factory=ResponderInfo)
+    deactivated_at: datetime | None = None
+    erased_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +134,8 @@ class RepresentationView:
     verified_by: UUID | None
     verified_at: datetime | None
     created_at: datetime
+    ended_at: datetime | None = None
+    ended_by: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,4 +209,13 @@ class CareViews(Protocol):
     async def contracting_facts(self, viewer: Viewer, today: date, cared_person_id: UUID,
                                 on_date: date) -> ContractingFacts | None:
         """The person seen ``today``; the representative in force on ``on_date``."""
+        ...
+
+
+class DeactivatedPersonViews(Protocol):
+    async def deactivated_cared_persons(self, viewer: Viewer, today: date,
+                                        window: Window) -> list[CaredPersonView]:
+        """The deactivated persons the viewer manages (the account holder, the
+        representative in force; admins: every one), oldest first: ``window.limit + 1``
+        from its offset. One SQL statement."""
         ...

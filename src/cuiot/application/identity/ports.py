@@ -161,6 +161,8 @@ class UserView:
     is_active: bool
     created_at: datetime
     roles: tuple[RoleView, ...] = ()
+    deactivated_at: datetime | None = None
+    erased_at: datetime | None = None
 
     @property
     def full_name(self) -> str:
@@ -199,4 +201,13 @@ class ChannelsView:
 class ChannelViews(Protocol):
     async def of_user(self, user_id: UUID) -> ChannelsView | None:
         """The user's channels (one SQL statement); None for an unknown or inactive user."""
+        ...
+
+
+class SessionViews(Protocol):
+    """The read side of sessions that may have ended while a live socket stays open."""
+
+    async def live_sessions(self, family_ids: Iterable[UUID]) -> frozenset[UUID]:
+        """Those of ``family_ids`` that are sessions not revoked of an active user (the
+        test ``session_roles`` makes of each request), in one statement."""
         ...

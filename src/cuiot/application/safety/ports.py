@@ -100,13 +100,22 @@ class NotificationRepository(Protocol):
         first. SQL: ``FOR UPDATE SKIP LOCKED`` so two dispatchers never send one row."""
         ...
 
+    async def list_queued_about(self, user_id: UUID,
+                                cared_person_ids: Collection[UUID]) -> list[Notification]:
+        """The user's pending rows about alerts of these persons, held for this unit of
+        work. SQL: ``FOR UPDATE``, waiting for a dispatcher delivering one, so a row sent
+        meanwhile is not among them."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class WatchedDevice:
-    """A device as the ingest path needs it: with its cared person's own thresholds."""
+    """A device as the ingest path needs it: with its cared person's own thresholds, and
+    whether that person is watched over (not deactivated)."""
 
     device: Device
     person_thresholds: Mapping[str, Any]
+    person_active: bool = True
 
 
 class IngestRepository(Protocol):
@@ -578,4 +587,42 @@ class AckLinkRepository(Protocol):
     async def has_newer(self, link: AckLink) -> bool:
         """Whether a later link of the same alert went to the same recipient on the same
         channel."""
+        ...
+
+    async def list_open_about(self, user_id: UUID, cared_person_ids: Collection[UUID],
+                              now: datetime) -> list[AckLink]:
+        """The user's links, unused and not expired at ``now``, to alerts of these persons
+        that nobody acknowledged or resolved, held as ``get_by_token_hash`` holds one."""
+        ...
+
+
+# -- what a cared person or a user leaves in the safety records (``shared/lifecycle.py``) --
+
+class PersonalRecords(Protocol):
+    """The safety records that speak of one cared person or one user, for deactivating
+    (what is still open or queued) and erasing (what they hold of them) at once."""
+
+    async def open_alerts_of(self, cared_person_id: UUID) -> list[Alert]:
+        """The person's alerts not yet resolved, held for this unit of work. Their
+        devices are held first (the order an ingest batch takes them in), so an alert a
+        batch is opening now is committed, and found, before this returns."""
+        ...
+
+    async def queued_notifications(self, *, cared_person_id: UUID | None = None,
+                                   user_id: UUID | None = None) -> list[Notification]:
+        """Outbox rows still pending, of the person's alerts or to this user, held for
+        this unit of work (a row a dispatcher is delivering is waited for, then left
+        out once sent)."""
+        ...
+
+    async def erase_cared_person(self, cared_person_id: UUID) -> dict[str, int]:
+        """Erase what the stored records hold of the person (readings' values, the texts
+        and contacts' addresses of their alerts' notifications and links); how many rows
+        of each kind were changed."""
+        ...
+
+    async def erase_user(self, user_id: UUID, email: str) -> dict[str, int]:
+        """Erase what the stored records hold of the user (the addresses their
+        notifications and links went to, their email in referrals, replaced by
+        ``email``); how many rows of each kind were changed."""
         ...

@@ -2,7 +2,8 @@
 
 Access: admins; the account holder, members, the person themselves and the caregivers
 who accepted their assignment (a pending invitation gives none); the active legal
-representative; staff of the person's institution.
+representative; staff of the person's institution. A deactivated person is seen by
+admins alone (``care/commands/lifecycle.py``: their managers may still reactivate them).
 Everyone else is told the cared person does not exist (``NotFound``), never that it is
 someone else's.
 
@@ -48,6 +49,8 @@ async def may_manage(uow: UnitOfWork, user: User, cared_person: CaredPerson, tod
 async def may_access(
     uow: UnitOfWork, user: User, cared_person: CaredPerson, now: datetime, today: date
 ) -> bool:
+    if not cared_person.is_active:  # deactivated: admins alone see them
+        return user.is_admin(now)
     if user.is_admin(now) or cared_person.has_access(user.id):
         return True
     representations = await uow.representations.list_for_cared_person(cared_person.id)

@@ -7,7 +7,8 @@ Alert changes reach the live stream through the unit of work too, whatever proce
 made them: given an alert signal, it writes the alert changes among the events with the
 commit (the SQL unit of work: into the journal the live stream reads,
 ``adapters/live/journal.py``) and rings the signal once the commit succeeded, so every
-process serving WebSockets reads them at once.
+process serving WebSockets reads them at once. Access taken away (``access_changes``)
+travels the same way, so those processes hear of it ahead of any later alert change.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
 
 from cuiot.application.care.ports import (
+    AccessChangeLog,
     CaredPersonRepository,
     InstitutionRepository,
     RepresentationRepository,
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
         DeviceRepository,
         IngestRepository,
         NotificationRepository,
+        PersonalRecords,
         RejectedMessageRepository,
         SensorEventRepository,
     )
@@ -88,6 +91,8 @@ class UnitOfWork(Protocol):
     password_resets: PasswordResetRepository
     ack_links: AckLinkRepository
     audit: AuditLog  # who did what to whom: written with the change it records
+    access_changes: AccessChangeLog  # access taken away: the live stream hears of it
+    records: PersonalRecords  # what a person or user leaves in the safety records
     links: AckLinkSource | None  # what gives alert notifications their links, if anything
 
     async def __aenter__(self) -> Self: ...
@@ -139,7 +144,7 @@ class UnitOfWorkBase:
         self._committed = True
         if self._outbox_signal is not None and self._wrote_outbox():
             await self._ring(self._outbox_signal, "outbox signal")
-        if alert_signal is not None and alerts_changed:
+        if alert_signal is not None and (alerts_changed or self._revoked_access()):
             await self._ring(alert_signal, "live alert signal")
         if self._publisher is not None:
             for event in events:
@@ -164,6 +169,11 @@ class UnitOfWorkBase:
 
     def _wrote_outbox(self) -> bool:
         """Whether the commit that just succeeded inserted notification rows."""
+        return False
+
+    def _revoked_access(self) -> bool:
+        """Whether the commit that just succeeded took access away (``access_changes``):
+        the live stream's readers are woken for it as for an alert change."""
         return False
 
     async def _journal(self, events: list[DomainEvent]) -> bool:

@@ -13,6 +13,7 @@ from cuiot.entrypoints.cli import (
     billing,
     db,
     devices,
+    people,
     referrals,
     rejections,
     safety,
@@ -76,6 +77,10 @@ safety.devices_app.command("move")(devices.move)
 safety.devices_app.command("rotate-key")(devices.rotate_key)
 app.add_typer(referrals.commissions_app, name="commissions")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(people.persons_app, name="persons")
+users.users_app.command("deactivate")(people.deactivate_user)
+users.users_app.command("reactivate")(people.reactivate_user)
+users.users_app.command("erase")(people.erase_user)
 
 
 def main() -> None:

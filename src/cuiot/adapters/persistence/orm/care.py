@@ -122,6 +122,8 @@ cared_persons = Table(
     Column("last_activity_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("responder_info", ResponderInfoJson),  # address, conditions, doctor…
+    Column("deactivated_at", UtcDateTime),  # monitoring stopped (0013)
+    Column("erased_at", UtcDateTime),  # personal data erased on request
 )
 
 cared_person_members = Table(
@@ -155,6 +157,8 @@ legal_representations = Table(
     Column("verified_by", Uuid, fk("users.id")),
     Column("verified_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),  # ended at once: in force on no day after
+    Column("ended_by", Uuid, fk("users.id")),
 )
 
 

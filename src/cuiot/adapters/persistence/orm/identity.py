@@ -83,6 +83,8 @@ users = Table(
     Column("alert_by_sms", Boolean, nullable=False, server_default=false()),
     Column("alert_by_push", Boolean, nullable=False, server_default=true()),
     Column("sms_number", String(16)),
+    Column("deactivated_at", UtcDateTime),  # when is_active last became false (0013)
+    Column("erased_at", UtcDateTime),  # personal data erased on request
     CheckConstraint("alert_by_email OR alert_by_sms OR alert_by_push", name="some_channel"),
     CheckConstraint("NOT alert_by_sms OR sms_number IS NOT NULL", name="sms_has_number"),
 )

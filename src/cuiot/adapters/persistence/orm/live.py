@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Identity, Integer, String, Table, Uuid
 
 from cuiot.adapters.persistence.orm import metadata
-from cuiot.adapters.persistence.types import EnumText
+from cuiot.adapters.persistence.types import EnumText, UtcDateTime
 from cuiot.domain.alerts import AlertStatus
 from cuiot.domain.sensor_events import Severity
 
@@ -24,5 +24,18 @@ alert_changes = Table(
     Column("severity", EnumText(Severity, 10), nullable=False),
     Column("status", EnumText(AlertStatus, 15), nullable=False),
     Column("level", Integer, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Access taken away (``adapters/live/access_journal.py``): one row per user who lost
+# access to some cared persons (NULL: anybody may have), written with the removal. Read
+# by the same readers, ahead of the alert changes, so an open socket of that user looks
+# again at what they may see before it forwards another alert. No foreign key: a
+# journal, pruned like the other.
+access_changes = Table(
+    "access_changes", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True),
+    Column("user_id", Uuid),
+    Column("at", UtcDateTime, nullable=False),
     sqlite_autoincrement=True,
 )

@@ -7,14 +7,17 @@ escalated alerts early) and remembers the codes this unit of work added."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from uuid import UUID
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cuiot.adapters.persistence.orm.ack_links import acknowledgement_links
+from cuiot.adapters.persistence.orm.safety import alerts
 from cuiot.adapters.persistence.repositories.session import SessionRepository
-from cuiot.domain.ack_links import AckLink
+from cuiot.domain.ack_links import CLOSED, AckLink
 
 c = acknowledgement_links.c
 
@@ -50,6 +53,18 @@ class SqlAlchemyAckLinkRepository(SessionRepository[AckLink]):
         connection = await self.session.connection()
         return bool(await connection.scalar(select(exists().where(
             c.code_hash == code_hash, c.used_at.is_(None), c.expires_at > now))))
+
+    async def list_open_about(self, user_id: UUID, cared_person_ids: Collection[UUID],
+                              now: datetime) -> list[AckLink]:
+        """Through the persons' alerts still open (few), then their links by alert."""
+        a = alerts.c
+        open_alerts = select(a.id).where(a.cared_person_id.in_(list(cared_person_ids)),
+                                         a.status.not_in(sorted(CLOSED)))
+        found = await self.session.scalars(
+            select(AckLink).where(c.alert_id.in_(open_alerts), c.recipient_user_id == user_id,
+                                  c.used_at.is_(None), c.expires_at > now)
+            .order_by(c.id).with_for_update())
+        return list(found.all())
 
     async def has_newer(self, link: AckLink) -> bool:
         return bool(await self.session.scalar(select(exists().where(

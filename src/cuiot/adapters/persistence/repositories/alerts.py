@@ -19,7 +19,7 @@ transaction: PostgreSQL delivers it to every listening dispatcher, in any proces
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -114,6 +114,18 @@ class SqlAlchemyNotificationRepository(SessionRepository[Notification]):
                                            c.next_attempt_at <= now)
                 .order_by(c.next_attempt_at, c.id).limit(limit)
                 .with_for_update(skip_locked=True))
+        return list((await self.session.scalars(stmt)).all())
+
+    async def list_queued_about(self, user_id: UUID,
+                                cared_person_ids: Collection[UUID]) -> list[Notification]:
+        """Found by the recipient's index; held, waiting for a dispatcher delivering one
+        (then, sent, it is no longer pending and not among them)."""
+        c = notifications.c
+        about = select(alerts.c.id).where(alerts.c.cared_person_id.in_(list(cared_person_ids)))
+        stmt = (select(Notification).where(c.recipient_user_id == user_id,
+                                           c.status == DeliveryStatus.PENDING,
+                                           c.alert_id.in_(about))
+                .order_by(c.id).with_for_update())
         return list((await self.session.scalars(stmt)).all())
 
 

@@ -59,7 +59,8 @@ class SqlAlchemyIngestRepository:
     async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
         if not device_ids:
             return {}
-        stmt = (select(devices, cared_persons.c.thresholds.label("person_thresholds"))
+        stmt = (select(devices, cared_persons.c.thresholds.label("person_thresholds"),
+                       cared_persons.c.deactivated_at.label("person_deactivated_at"))
                 .join(cared_persons, cared_persons.c.id == devices.c.cared_person_id)
                 .where(devices.c.device_id.in_(list(device_ids)))
                 # Held until the commit, in id order: the batch writes these devices, and
@@ -70,10 +71,11 @@ class SqlAlchemyIngestRepository:
         for row in (await (await self._connection(flushed=True)).execute(stmt)).mappings():
             values = dict(row)
             thresholds = values.pop("person_thresholds") or {}
+            active = values.pop("person_deactivated_at") is None
             device, held = Device(**values), found.get(row["device_id"])
             # A removed device keeps its device_id, which another may hold now.
             if held is None or holder_of([held.device, device]) is device:
-                found[row["device_id"]] = WatchedDevice(device, dict(thresholds))
+                found[row["device_id"]] = WatchedDevice(device, dict(thresholds), active)
         return found
 
     async def claim_messages(self, events: Sequence[SensorEvent]) -> set[tuple[UUID, str]]:

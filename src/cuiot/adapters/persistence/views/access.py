@@ -4,7 +4,10 @@ as SQL, so that a view filters in the same statement that reads its page.
 Kept in step with ``may_access`` by ``tests/integration/test_access_views.py``, which
 checks both on the same stored data. Each way in is one indexed branch of a UNION: the
 account holder, the person, a member, a caregiver who accepted (an invitation alone gives
-nothing), the representative in force, the institution's admin or staff."""
+nothing), the representative in force (an ended representation is in force no more), the
+institution's admin or staff. Access taken away (a member, caregiver or staff member
+removed) is a row gone: the next read no longer finds the person. A deactivated person
+is found by no way in: admins alone see them."""
 
 from __future__ import annotations
 
@@ -26,8 +29,9 @@ from cuiot.domain.care import AssignmentStatus
 
 
 def active_on(r: Any, today: date) -> ColumnElement[bool]:
-    """``LegalRepresentation.is_active(today)`` on the columns ``r``."""
-    return and_(r.verified.is_(true()), r.valid_from <= today,
+    """``LegalRepresentation.is_active(today)`` on the columns ``r``: verified, not
+    ended (an ended one is in force on no day) and ``today`` within its dates."""
+    return and_(r.verified.is_(true()), r.ended_at.is_(None), r.valid_from <= today,
                 or_(r.valid_until.is_(None), r.valid_until >= today))
 
 
@@ -69,4 +73,8 @@ def visible_cared_persons(viewer: Viewer, today: date) -> Select[tuple[object]]:
             represented.c.representative_id == user, rep_in_force),
         select(cp.id).where(cp.institution_id.in_(staffed)),
     ).subquery("visible")
-    return select(ways_in.c.id)
+    # A deactivated person is seen by admins alone (above): by primary key, each way in
+    # (an alias, never correlated with a query over cared_persons that filters by this).
+    active = cared_persons.alias("active_person")
+    return (select(ways_in.c.id).join(active, active.c.id == ways_in.c.id)
+            .where(active.c.deactivated_at.is_(None)))

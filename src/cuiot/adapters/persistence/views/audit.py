@@ -4,9 +4,9 @@ A page is chosen on ``audit_log`` alone (a subquery: filtered, newest first, cut
 ``limit + 1`` rows through the index that leads with the filter given: actor, action,
 subject, kind of subject, or time). Only its rows are then joined, by primary key, to
 the names they speak of: the actor's name and email, and the subject's label (a user's
-name; an alert's type and person; the person a representation is for; an invoice's
-number; a package's name; the referrer a commission is owed to). A subject that is gone
-has no label; its id stays.
+or a cared person's name; an alert's type and person; the person a representation is
+for; an invoice's number; a package's name; the referrer a commission is owed to). A
+subject that is gone has no label; its id stays.
 
 Each statement is built once per shape (which filters are given), the filters bound
 when it runs, as ``views/safety.py`` does."""
@@ -39,6 +39,7 @@ subject_user = users.alias("subject_user")
 referrer = users.alias("referrer")
 alert_person = cared_persons.alias("alert_person")
 represented = cared_persons.alias("represented")
+subject_person = cared_persons.alias("subject_person")
 
 # Which filters a statement has: actor, action, kind of subject, subject (None, "one" id
 # or a "range" of them), since, until.
@@ -99,7 +100,9 @@ def _statement(shape: Shape) -> Select[Any]:
                represented.c.last_name.label("represented_last"),
                inv.number.label("invoice_number"), pkg.name.label("package_name"),
                referrer.c.first_name.label("referrer_first"),
-               referrer.c.last_name.label("referrer_last"))
+               referrer.c.last_name.label("referrer_last"),
+               subject_person.c.first_name.label("person_first"),
+               subject_person.c.last_name.label("person_last"))
         .outerjoin(actor, actor.c.id == page.c.actor_id)
         .outerjoin(subject_user, _about(SubjectType.USER, page, subject_user.c.id))
         .outerjoin(alerts, _about(SubjectType.ALERT, page, alerts.c.id))
@@ -111,6 +114,8 @@ def _statement(shape: Shape) -> Select[Any]:
         .outerjoin(packages, _about(SubjectType.PACKAGE, page, pkg.id))
         .outerjoin(referral_commissions, _about(SubjectType.COMMISSION, page, commission.id))
         .outerjoin(referrer, referrer.c.id == commission.referrer_id)
+        .outerjoin(subject_person,
+                   _about(SubjectType.CARED_PERSON, page, subject_person.c.id))
         .order_by(page.c.at.desc(), page.c.id.desc()))
 
 
@@ -147,6 +152,7 @@ def _label(row: Row[Any]) -> str | None:
     first, last = {SubjectType.USER: (row.user_first, row.user_last),
                    SubjectType.REPRESENTATION: (row.represented_first, row.represented_last),
                    SubjectType.COMMISSION: (row.referrer_first, row.referrer_last),
+                   SubjectType.CARED_PERSON: (row.person_first, row.person_last),
                    }.get(kind, (None, None))
     return _name(first, last)
 

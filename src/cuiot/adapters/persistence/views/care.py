@@ -40,7 +40,8 @@ from cuiot.domain.care import AssignmentStatus, CaregiverAssignment
 cp = cared_persons.c
 PERSON = (cp.id, cp.account_id, cp.user_id, cp.first_name, cp.last_name, cp.date_of_birth,
           cp.care_type, cp.capacity_status, cp.institution_id, cp.emergency_contacts,
-          cp.thresholds, cp.last_activity_at, cp.created_at, cp.responder_info)
+          cp.thresholds, cp.last_activity_at, cp.created_at, cp.responder_info,
+          cp.deactivated_at, cp.erased_at)
 MEMBER, CAREGIVER = 0, 1
 
 # Members and caregivers as one list of (person, kind, user, primary, status) rows: a page
@@ -166,7 +167,8 @@ def _person(rows: Sequence[Row[Any]]) -> CaredPersonView:
         capacity_status=first.capacity_status, institution_id=first.institution_id,
         emergency_contacts=tuple(first.emergency_contacts), thresholds=first.thresholds,
         last_activity_at=first.last_activity_at, created_at=first.created_at,
-        responder_info=first.responder_info,
+        responder_info=first.responder_info, deactivated_at=first.deactivated_at,
+        erased_at=first.erased_at,
         member_ids=frozenset(row.child_id for row in rows if row.kind == MEMBER),
         caregivers=tuple(CaregiverAssignment(row.child_id, bool(row.is_primary),
                                              AssignmentStatus(row.status))
@@ -188,4 +190,4 @@ def _representation(row: Row[Any]) -> RepresentationView:
         representative_id=row.representative_id, relationship=row.relationship,
         document_ref=row.document_ref, valid_from=row.valid_from, valid_until=row.valid_until,
         verified=row.verified, verified_by=row.verified_by, verified_at=row.verified_at,
-        created_at=row.created_at)
+        created_at=row.created_at, ended_at=row.ended_at, ended_by=row.ended_by)

@@ -19,7 +19,8 @@ from cuiot.application.shared.queries import Window
 from cuiot.domain.users import Role
 
 SHOWN = (users.c.id, users.c.email, users.c.first_name, users.c.last_name, users.c.phone,
-         users.c.date_of_birth, users.c.capacity_status, users.c.is_active, users.c.created_at)
+         users.c.date_of_birth, users.c.capacity_status, users.c.is_active, users.c.created_at,
+         users.c.deactivated_at, users.c.erased_at)
 
 
 def _role_active(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
@@ -90,6 +91,7 @@ def _user(rows: Sequence[Row[Any]]) -> UserView:
         id=first.id, email=first.email, first_name=first.first_name,
         last_name=first.last_name, phone=first.phone, date_of_birth=first.date_of_birth,
         capacity_status=first.capacity_status, is_active=first.is_active,
-        created_at=first.created_at,
+        created_at=first.created_at, deactivated_at=first.deactivated_at,
+        erased_at=first.erased_at,
         roles=tuple(RoleView(row.role, row.granted_at, row.expires_at)
                     for row in rows if row.role is not None))

@@ -20,10 +20,30 @@ from cuiot.application.billing.commands.invoices import (
 from cuiot.application.billing.commands.packages import offered_package
 from cuiot.application.billing.commands.subscriptions import Contracting
 from cuiot.application.shared.access import load_actor
+from cuiot.application.shared.uow import UnitOfWork
 from cuiot.domain.errors import NotFound
 from cuiot.domain.invoices import Invoice, InvoiceKind, prorated_difference
 from cuiot.domain.packages import Package
 from cuiot.domain.subscriptions import Subscription
+
+
+@dataclass(frozen=True)
+class CheckSubscriptionOwnerCommand:
+    actor_id: UUID
+    subscription_id: UUID
+
+
+class CheckSubscriptionOwner:
+    """Whether the subscription is the actor's (or their institution's): ``NotFound``
+    otherwise. Routes ask it before they read a body."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    async def __call__(self, cmd: CheckSubscriptionOwnerCommand) -> None:
+        async with self.uow:
+            actor = await load_actor(self.uow, cmd.actor_id)
+            await owned_subscription(self.uow, actor, cmd.subscription_id)
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,15 @@ def _users_with_access(cared_person: CaredPerson) -> set[UUID]:
 
 
 async def usage_of(
-    uow: UnitOfWork, account_id: UUID | None = None, institution_id: UUID | None = None
+    uow: UnitOfWork, account_id: UUID | None = None, institution_id: UUID | None = None,
+    *, counting: UUID | None = None,
 ) -> Usage:
     """Usage of a user's account (``account_id``) or of an institution.
 
     Users: distinct users with access to its cared persons, plus the account holder (or
-    the institution's admin and staff). Patients: an institution's cared persons.
+    the institution's admin and staff). Patients: an institution's cared persons. A
+    deactivated cared person counts for nothing (their users, devices, storage), unless
+    it is ``counting`` (one about to be reactivated).
     """
     if (account_id is None) == (institution_id is None):
         raise ValueError("usage_of needs exactly one of account_id and institution_id")
@@ -38,6 +41,7 @@ async def usage_of(
         assert account_id is not None
         cared_persons = await uow.cared_persons.list_for_account(account_id)
         users.add(account_id)
+    cared_persons = [p for p in cared_persons if p.is_active or p.id == counting]
     for cared_person in cared_persons:
         users |= _users_with_access(cared_person)
     ids = [cp.id for cp in cared_persons]

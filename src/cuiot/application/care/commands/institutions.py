@@ -72,6 +72,26 @@ class CreateInstitution:
 
 
 @dataclass(frozen=True)
+class CheckInstitutionAdminCommand:
+    actor_id: UUID
+    institution_id: UUID
+
+
+class CheckInstitutionAdmin:
+    """Whether the actor runs the institution: ``NotFound`` to anyone not its staff,
+    ``Forbidden`` to its other staff. Routes ask it before they read a body."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow, self.clock = uow, clock
+
+    async def __call__(self, cmd: CheckInstitutionAdminCommand) -> None:
+        async with self.uow:
+            actor = await load_actor(self.uow, cmd.actor_id)
+            await staffed_institution(self.uow, actor, cmd.institution_id, self.clock.now(),
+                                      admin=True)
+
+
+@dataclass(frozen=True)
 class AddInstitutionStaffCommand:
     actor_id: UUID
     institution_id: UUID

@@ -62,6 +62,21 @@ class _ManageCaredPerson:
 
 
 @dataclass(frozen=True)
+class CheckPersonManagerCommand:
+    actor_id: UUID
+    cared_person_id: UUID
+
+
+class CheckPersonManager(_ManageCaredPerson):
+    """Whether the actor decides who sees the person: ``NotFound`` when they may not see
+    them, ``Forbidden`` when they only see them. Routes ask it before they read a body."""
+
+    async def __call__(self, cmd: CheckPersonManagerCommand) -> None:
+        async with self.uow:
+            await self._managed(cmd.actor_id, cmd.cared_person_id)
+
+
+@dataclass(frozen=True)
 class AddMemberCommand:
     actor_id: UUID
     cared_person_id: UUID

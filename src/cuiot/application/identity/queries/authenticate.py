@@ -26,6 +26,7 @@ class Principal:
     roles: frozenset[Role]
     jti: str
     expires_at: datetime
+    family_id: UUID | None = None  # the session (login) the token belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,4 +54,4 @@ class Authenticate:
         if roles is None:
             raise Unauthenticated("session ended, or user unknown or inactive",
                                   reason="revoked")
-        return Principal(claims.user_id, roles, claims.jti, claims.expires_at)
+        return Principal(claims.user_id, roles, claims.jti, claims.expires_at, claims.family_id)

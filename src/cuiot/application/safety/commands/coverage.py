@@ -67,7 +67,8 @@ async def evaluate_coverage(alerting: Alerting, cared_person_ids: Collection[UUI
     """Evaluate these persons now and keep their state; returns how many lapsed."""
     if not cared_person_ids:
         return 0
-    persons = await alerting.uow.cared_persons.get_many(cared_person_ids)
+    persons = {i: p for i, p in (await alerting.uow.cared_persons.get_many(
+        cared_person_ids)).items() if p.is_active}  # deactivated: no longer watched
     records = await alerting.uow.coverage.hold(persons.keys(), alerting.now)
     lapses = []
     for watch in await watches(alerting, persons.values()):

@@ -39,8 +39,11 @@ class Alerting:
 
     async def record(self, device: Device, person: CaredPerson | None, found: Classification,
                      *, data: dict[str, Any], timestamp: datetime,
-                     msg_id: str | None = None) -> SensorEvent:
-        """Store the event; medium and above open or join an alert."""
+                     msg_id: str | None = None) -> SensorEvent | None:
+        """Store the event; medium and above open or join an alert. Nothing at all for a
+        deactivated person (None): monitoring them has stopped."""
+        if person is not None and not person.is_active:
+            return None
         event = SensorEvent.new(
             id=self.ids.new_id(), device_pk=device.id, cared_person_id=device.cared_person_id,
             classification=found, timestamp=timestamp, received_at=self.now, sensor_data=data,

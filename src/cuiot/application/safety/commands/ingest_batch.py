@@ -53,7 +53,7 @@ from cuiot.domain.classification import (
     is_urgent_reading,
 )
 from cuiot.domain.devices import Device
-from cuiot.domain.errors import DomainError, InvalidReading, NotFound
+from cuiot.domain.errors import DomainError, InvalidReading, MonitoringStopped, NotFound
 from cuiot.domain.rejections import RejectedMessage
 from cuiot.domain.sensor_events import Classification, EventType, SensorEvent
 
@@ -142,7 +142,8 @@ class BatchWriter(SafetyUseCase):
         for event in one.events:
             if event.opens_alert:
                 person = await self._person(event.cared_person_id, written.persons)
-                event.attach_to((await alerting.raise_alert(event, person)).id)
+                if person is None or person.is_active:  # deactivated meanwhile: no alert
+                    event.attach_to((await alerting.raise_alert(event, person)).id)
         written.events += one.events
         if one.moved_at is not None:
             written.moved_at(device.cared_person_id, one.moved_at)
@@ -166,6 +167,8 @@ class BatchWriter(SafetyUseCase):
             found = watched.get(item.body.device_id)
             if found is None or not found.device.is_active:
                 raise NotFound("device", item.body.device_id)
+            if not found.person_active:
+                raise MonitoringStopped(item.body.device_id, found.device.cared_person_id)
             one.device = found.device
             timestamp = event_time(item.body.ts, now)
             if isinstance(item.body, IngestReadingCommand):

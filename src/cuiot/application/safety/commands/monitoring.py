@@ -31,7 +31,7 @@ from cuiot.application.safety.commands.ingest import active_device
 from cuiot.application.safety.commands.readings import event_time
 from cuiot.domain.classification import DEVICE_OFFLINE, INACTIVITY
 from cuiot.domain.devices import Device, DeviceStatus
-from cuiot.domain.errors import InvalidReading, ValidationFailed
+from cuiot.domain.errors import InvalidReading, MonitoringStopped, ValidationFailed
 from cuiot.domain.instants import iso_utc
 from cuiot.domain.sensor_events import DeviceType, EventType, inactivity_due
 
@@ -77,6 +77,9 @@ class RecordDeviceStatus(SafetyUseCase):
                                  reason="unknown_status")
         async with self.uow:
             device = await active_device(self.uow, cmd.device_id)
+            person = await self.uow.cared_persons.get(device.cared_person_id)
+            if person is not None and not person.is_active:
+                raise MonitoringStopped(device.device_id, person.id)
             alerting = self._alerting()
             timestamp = event_time(cmd.ts, alerting.now)
             if cmd.heartbeat_s is not None:
@@ -135,7 +138,7 @@ class CheckInactivity(SafetyUseCase):
 
     async def _check(self, alerting: Alerting, person_id: UUID, devices: list[Device]) -> bool:
         person = await self.uow.cared_persons.get(person_id)
-        if person is None:
+        if person is None or not person.is_active:
             return False
         quiet_since = person.last_activity_at or min(d.created_at for d in devices)
         if not inactivity_due(quiet_since, alerting.now, self.policy):

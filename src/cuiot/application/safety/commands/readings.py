@@ -10,12 +10,20 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from cuiot.domain.errors import DomainError, InvalidReading, NotFound, ValidationFailed
+from cuiot.domain.errors import (
+    DomainError,
+    InvalidReading,
+    MonitoringStopped,
+    NotFound,
+    ValidationFailed,
+)
 from cuiot.domain.sensor_events import SensorEvent
 
 STORED, DUPLICATE, REJECTED = "stored", "duplicate", "rejected"
 SOURCE = "mqtt"
-REFUSALS = (ValidationFailed, NotFound)  # the message's own fault
+# The message's own fault, or its device's person is deactivated (monitoring stopped):
+# refused, kept with the reason, never retried.
+REFUSALS = (ValidationFailed, NotFound, MonitoringStopped)
 
 B = TypeVar("B")
 

@@ -6,8 +6,11 @@
 - ``AlertsVisibleTo``: the cared persons whose alerts a user may see (admins: all).
 - ``LiveAlertFilter``: one connection's gate. It knows the user's audience and checks a
   cared person it has not heard of (access given since) against the access rule;
-  answers are kept for ``recheck_after``, then the audience is loaded again (access
-  taken away, the user deactivated).
+  answers are kept for ``recheck_after``, then the audience is loaded again (the user
+  deactivated). Access taken away is heard at once: the stream carries an
+  ``access_changed`` message (``access_change``) ahead of every alert change committed
+  after the removal, and the gate of that user loads the audience again before it
+  decides on the next alert. That message is never forwarded.
 
 All of them are reads: views, no unit of work, no row lock.
 """
@@ -39,6 +42,14 @@ CHANGE_NAMES: dict[type[DomainEvent], str] = {
     AlertEscalated: "escalated", AlertAcknowledged: "acknowledged",
     AlertResolved: "resolved", AlertUnhandled: "unhandled",
 }
+
+
+ACCESS_CHANGED = "access_changed"
+
+
+def access_change(user_id: UUID | None) -> AlertChange:
+    """The stream's word that ``user_id`` (None: anybody) lost access to some persons."""
+    return {"change": ACCESS_CHANGED, "user_id": None if user_id is None else str(user_id)}
 
 
 def change_name(event: DomainEvent) -> str | None:
@@ -138,7 +149,13 @@ class LiveAlertFilter:
     _denied: set[UUID] = field(default_factory=set, init=False)
 
     async def may_see(self, change: AlertChange) -> bool:
-        """Whether this connection's user may see the change's alert."""
+        """Whether this connection's user may see the change's alert (never an
+        ``access_changed`` message: one for this user makes the next alert's answer come
+        from the access rule as it now stands)."""
+        if change.get("change") == ACCESS_CHANGED:
+            if change.get("user_id") in (None, str(self.user_id)):
+                self._audience = None
+            return False
         cared_person_id = UUID(change["alert"]["cared_person_id"])
         audience = await self.audience()
         if audience.sees(cared_person_id):

@@ -23,7 +23,12 @@ from cuiot.application.billing.commands.packages import (
     UpdatePackage,
     UpdatePackageCommand,
 )
-from cuiot.application.billing.commands.plan_changes import ChangePlan, ChangePlanCommand
+from cuiot.application.billing.commands.plan_changes import (
+    ChangePlan,
+    ChangePlanCommand,
+    CheckSubscriptionOwner,
+    CheckSubscriptionOwnerCommand,
+)
 from cuiot.application.billing.commands.subscriptions import (
     CancelSubscription,
     CancelSubscriptionCommand,
@@ -179,10 +184,20 @@ async def subscribe_institution(
                                                              **body.model_dump())))
 
 
+async def owned_subscription(
+        subscription_id: UUID, principal: Principal,
+        check: Annotated[CheckSubscriptionOwner, Depends(use(CheckSubscriptionOwner))]) -> UUID:
+    """The subscription, once it is the caller's: FastAPI solves this before it reads the
+    body, so someone else's is 404 whatever the body says."""
+    await check(CheckSubscriptionOwnerCommand(principal.user_id, subscription_id))
+    return subscription_id
+
+
 @subscriptions.put("/user-packages/{subscription_id}", response_model=PlanChangedOut,
                    summary="Change plan: an upgrade applies now with a prorated invoice, "
                            "a downgrade is scheduled for the next renewal")
-async def change_plan(subscription_id: UUID, body: ChangePlanIn, principal: Principal,
+async def change_plan(subscription_id: Annotated[UUID, Depends(owned_subscription)],
+                      body: ChangePlanIn, principal: Principal,
                       change: Annotated[ChangePlan, Depends(use(ChangePlan))]) -> PlanChangedOut:
     return PlanChangedOut.of(await change(ChangePlanCommand(principal.user_id, subscription_id,
                                                             body.package_id)))

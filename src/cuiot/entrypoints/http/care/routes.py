@@ -2,6 +2,8 @@
 cares for them, who may contract for them, and the institutions that look after them.
 /caregiver-invitations: a caregiver's invitations to care for someone, which they accept
 or decline at /cared-persons/{id}/caregivers/{their id}/accept or /decline.
+DELETE on a member, a caregiver or a member of staff, and POST
+/legal-capacity/representations/{id}/end, take access back at once.
 
 Whoever may not see a cared person or an institution gets a 404, never a 403."""
 
@@ -22,6 +24,8 @@ from cuiot.application.care.commands.changes import UpdateCaredPerson, UpdateCar
 from cuiot.application.care.commands.institutions import (
     AddInstitutionStaff,
     AddInstitutionStaffCommand,
+    CheckInstitutionAdmin,
+    CheckInstitutionAdminCommand,
     CreateInstitution,
     CreateInstitutionCommand,
 )
@@ -30,13 +34,27 @@ from cuiot.application.care.commands.members import (
     AddMemberCommand,
     AssignCaregiver,
     AssignCaregiverCommand,
+    CheckPersonManager,
+    CheckPersonManagerCommand,
 )
 from cuiot.application.care.commands.persons import AddCaredPerson, AddCaredPersonCommand
+from cuiot.application.care.commands.removals import (
+    RemoveCaregiver,
+    RemoveCaregiverCommand,
+    RemoveMember,
+    RemoveMemberCommand,
+    RemoveStaff,
+    RemoveStaffCommand,
+)
 from cuiot.application.care.commands.representation import (
     RequestRepresentation,
     RequestRepresentationCommand,
     VerifyRepresentation,
     VerifyRepresentationCommand,
+)
+from cuiot.application.care.commands.representation_end import (
+    EndRepresentation,
+    EndRepresentationCommand,
 )
 from cuiot.application.care.queries.capacity import (
     CheckContractingRight,
@@ -119,6 +137,38 @@ GetRep = Annotated[GetRepresentative, Depends(query(GetRepresentative, SqlCareVi
 CreateInst = Annotated[CreateInstitution, Depends(use(CreateInstitution))]
 GetInst = Annotated[GetInstitution, Depends(query(GetInstitution, SqlCareViews))]
 AddStaff = Annotated[AddInstitutionStaff, Depends(use(AddInstitutionStaff))]
+RemoveMemberUseCase = Annotated[RemoveMember, Depends(use(RemoveMember))]
+RemoveCaregiverUseCase = Annotated[RemoveCaregiver, Depends(use(RemoveCaregiver))]
+RemoveStaffUseCase = Annotated[RemoveStaff, Depends(use(RemoveStaff))]
+EndRep = Annotated[EndRepresentation, Depends(use(EndRepresentation))]
+NO_CONTENT = status.HTTP_204_NO_CONTENT
+AT_ONCE = (" From this moment they no longer find the person (404), are told of none of "
+           "their alerts (their notifications still queued are given up, their "
+           "acknowledgement links expire) and their live stream sends none of them, unless "
+           "they see the person another way. 404 for a person the caller does not see; 403 "
+           "for one they see but may not decide for.")
+
+
+async def managed_person(cared_person_id: UUID, principal: Principal,
+                         check: Annotated[CheckPersonManager, Depends(use(CheckPersonManager))],
+                         ) -> UUID:
+    """The person, once the caller decides who sees them: FastAPI solves this before it
+    reads the body, so someone else's person is 404 (and one the caller only sees, 403)
+    whatever the body says."""
+    await check(CheckPersonManagerCommand(principal.user_id, cared_person_id))
+    return cared_person_id
+
+
+async def run_institution(institution_id: UUID, principal: Principal,
+                          check: Annotated[CheckInstitutionAdmin,
+                                           Depends(use(CheckInstitutionAdmin))]) -> UUID:
+    """The institution, once the caller runs it (before the body, as ``managed_person``)."""
+    await check(CheckInstitutionAdminCommand(principal.user_id, institution_id))
+    return institution_id
+
+
+ManagedPerson = Annotated[UUID, Depends(managed_person)]
+RunInstitution = Annotated[UUID, Depends(run_institution)]
 
 
 @cared_persons.post("", status_code=CREATED, response_model=CaredPersonOut,
@@ -162,10 +212,22 @@ async def update_cared_person(cared_person_id: UUID, body: CaredPersonPatch,
                     response_model=CaredPersonOut,
                     responses=subscription_required(GatedAction.INVITE_USER),
                     summary="Give a registered user, by email, access to a cared person")
-async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal,
+async def add_member(cared_person_id: ManagedPerson, body: MemberIn, principal: Principal,
                      add: AddMemberUseCase) -> CaredPersonOut:
     cared = await add(AddMemberCommand(principal.user_id, cared_person_id, body.email))
     return CaredPersonOut.of(cared)
+
+
+@cared_persons.delete("/{cared_person_id}/members/{user_id}", status_code=NO_CONTENT,
+                      response_class=Response,
+                      summary="Take a member's access away (whoever manages the person, or an "
+                              "admin), or leave (the member themselves)",
+                      description="The account holder and the person themselves are no members: "
+                                  "409." + AT_ONCE)
+async def remove_member(cared_person_id: UUID, user_id: UUID, principal: Principal,
+                        remove: RemoveMemberUseCase) -> Response:
+    await remove(RemoveMemberCommand(principal.user_id, cared_person_id, user_id))
+    return Response(status_code=NO_CONTENT)
 
 
 @cared_persons.post("/{cared_person_id}/caregivers", status_code=CREATED,
@@ -173,7 +235,7 @@ async def add_member(cared_person_id: UUID, body: MemberIn, principal: Principal
                     responses=subscription_required(GatedAction.INVITE_USER),
                     summary="Assign a caregiver: a pending invitation, which gives nothing "
                             "until the caregiver accepts it")
-async def assign_caregiver(cared_person_id: UUID, body: CaregiverIn, principal: Principal,
+async def assign_caregiver(cared_person_id: ManagedPerson, body: CaregiverIn, principal: Principal,
                            assign: AssignCaregiverUseCase) -> CaregiverAssignmentOut:
     assignment = await assign(AssignCaregiverCommand(principal.user_id, cared_person_id,
                                                       body.caregiver_id, body.primary))
@@ -199,6 +261,20 @@ async def decline_caregiving(cared_person_id: UUID, caregiver_id: UUID, principa
                              decline: Decline) -> Response:
     await decline(AnswerInvitationCommand(principal.user_id, cared_person_id, caregiver_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@cared_persons.delete("/{cared_person_id}/caregivers/{caregiver_id}", status_code=NO_CONTENT,
+                      response_class=Response,
+                      summary="End a caregiver's assignment, pending or accepted (whoever "
+                              "manages the person, or an admin), or step down (the caregiver "
+                              "themselves)",
+                      description="Without its primary caregiver the person has none until "
+                                  "another caregiver accepts an invitation as primary."
+                                  + AT_ONCE)
+async def remove_caregiver(cared_person_id: UUID, caregiver_id: UUID, principal: Principal,
+                           remove: RemoveCaregiverUseCase) -> Response:
+    await remove(RemoveCaregiverCommand(principal.user_id, cared_person_id, caregiver_id))
+    return Response(status_code=NO_CONTENT)
 
 
 @invitations.get("", response_model=Page[CaregiverInvitationOut],
@@ -245,6 +321,22 @@ async def verify_representation(representation_id: UUID, principal: AdminPrincip
     return RepresentationOut.of(representation)
 
 
+@legal_capacity.post("/representations/{representation_id}/end",
+                     response_model=RepresentationOut,
+                     summary="End a legal representation at once (the representative, the "
+                             "account holder or an admin)",
+                     description="In force no more from this moment, not at the end of the "
+                                 "day: no right to contract for the person, and no access nor "
+                                 "alerts for the representative unless they see the person "
+                                 "another way. 404 for one the caller neither holds nor sees "
+                                 "the person of; 403 for one they see but may not end; 409 "
+                                 "when it has ended already.")
+async def end_representation(representation_id: UUID, principal: Principal,
+                             end: EndRep) -> RepresentationOut:
+    return RepresentationOut.of(await end(EndRepresentationCommand(principal.user_id,
+                                                                   representation_id)))
+
+
 @legal_capacity.get("/representative/{cared_person_id}", response_model=RepresentativeOut,
                     summary="The representation in force today (null when there is none)")
 async def get_representative(cared_person_id: UUID, principal: Principal,
@@ -274,8 +366,23 @@ async def get_institution(institution_id: UUID, principal: Principal,
 @institutions.post("/{institution_id}/staff", status_code=CREATED, response_model=InstitutionOut,
                    responses=subscription_required(GatedAction.INVITE_USER),
                    summary="Add a registered user, by email, as staff (the institution's admin)")
-async def add_staff(institution_id: UUID, body: StaffIn, principal: Principal,
+async def add_staff(institution_id: RunInstitution, body: StaffIn, principal: Principal,
                     add: AddStaff) -> InstitutionOut:
     institution = await add(AddInstitutionStaffCommand(principal.user_id, institution_id,
                                                             body.email, body.on_call))
     return InstitutionOut.of(institution)
+
+
+@institutions.delete("/{institution_id}/staff/{user_id}", status_code=NO_CONTENT,
+                     response_class=Response,
+                     summary="Remove a member of staff, on call or not (the institution's "
+                             "admin, or an admin)",
+                     description="They no longer see the institution's cared persons nor are "
+                                 "told of their alerts (on call: level 3), unless they see a "
+                                 "person another way. The institution's admin is not removed "
+                                 "this way: 409. 404 for an institution the caller does not "
+                                 "work for; 403 for its staff who are not its admin.")
+async def remove_staff(institution_id: UUID, user_id: UUID, principal: Principal,
+                       remove: RemoveStaffUseCase) -> Response:
+    await remove(RemoveStaffCommand(principal.user_id, institution_id, user_id))
+    return Response(status_code=NO_CONTENT)

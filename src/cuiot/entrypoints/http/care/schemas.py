@@ -211,6 +211,10 @@ class CaredPersonOut(BaseModel):
     mobility_notes: str | None = Field(examples=["Usa andador"])
     doctor_name: str | None = Field(examples=["Dra. Laura Paz"])
     doctor_phone: str | None = Field(examples=["+54 11 4555-0000"])
+    deactivated_at: datetime | None = Field(
+        None, description="When monitoring stopped (seen then by its managers and admins)")
+    erased_at: datetime | None = Field(
+        None, description="When its personal data was erased on request")
 
     @classmethod
     def of(cls, cp: CaredPerson | CaredPersonView) -> CaredPersonOut:
@@ -227,7 +231,8 @@ class CaredPersonOut(BaseModel):
             created_at=cp.created_at, address=info.address, conditions=list(info.conditions),
             medications=list(info.medications), allergies=list(info.allergies),
             mobility_notes=info.mobility_notes, doctor_name=info.doctor_name,
-            doctor_phone=info.doctor_phone)
+            doctor_phone=info.doctor_phone, deactivated_at=cp.deactivated_at,
+            erased_at=cp.erased_at)
 
 
 class InstitutionIn(Strict):
@@ -322,6 +327,9 @@ class RepresentationOut(BaseModel):
     verified_by: UUID | None
     verified_at: datetime | None
     created_at: datetime
+    ended_at: datetime | None = Field(
+        examples=[None], description="When it was ended: from then on it is in force no more")
+    ended_by: UUID | None = Field(examples=[None], description="Who ended it")
 
     @classmethod
     def of(cls, rep: LegalRepresentation | RepresentationView) -> RepresentationOut:
@@ -330,7 +338,8 @@ class RepresentationOut(BaseModel):
                    relationship=rep.relationship.value, document_ref=rep.document_ref,
                    valid_from=rep.valid_from, valid_until=rep.valid_until,
                    verified=rep.verified, verified_by=rep.verified_by,
-                   verified_at=rep.verified_at, created_at=rep.created_at)
+                   verified_at=rep.verified_at, created_at=rep.created_at,
+                   ended_at=rep.ended_at, ended_by=rep.ended_by)
 
 
 class RepresentativeOut(BaseModel):

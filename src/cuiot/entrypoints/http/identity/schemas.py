@@ -88,6 +88,10 @@ class UserOut(BaseModel):
     roles: list[RoleOut]
     is_active: bool
     created_at: datetime
+    deactivated_at: datetime | None = Field(
+        None, description="When the account was deactivated (it no longer logs in)")
+    erased_at: datetime | None = Field(
+        None, description="When its personal data was erased on request")
 
     @classmethod
     def of(cls, user: User, now: datetime) -> UserOut:
@@ -96,7 +100,8 @@ class UserOut(BaseModel):
                    capacity_status=user.capacity_status.value,
                    roles=[RoleOut(role=g.role.value, granted_at=g.granted_at,
                                   expires_at=g.expires_at) for g in user.roles if g.is_active(now)],
-                   is_active=user.is_active, created_at=user.created_at)
+                   is_active=user.is_active, created_at=user.created_at,
+                   deactivated_at=user.deactivated_at, erased_at=user.erased_at)
 
     @classmethod
     def of_view(cls, user: UserView) -> UserOut:
@@ -106,7 +111,8 @@ class UserOut(BaseModel):
                    capacity_status=user.capacity_status.value,
                    roles=[RoleOut(role=g.role.value, granted_at=g.granted_at,
                                   expires_at=g.expires_at) for g in user.roles],
-                   is_active=user.is_active, created_at=user.created_at)
+                   is_active=user.is_active, created_at=user.created_at,
+                   deactivated_at=user.deactivated_at, erased_at=user.erased_at)
 
 
 ChannelName = Literal["email", "sms", "push"]

@@ -25,6 +25,7 @@ from cuiot.application.shared.queries import Viewer
 from cuiot.entrypoints.container import Container
 from cuiot.entrypoints.http.deps import Principal, get_container, query, use
 from cuiot.entrypoints.http.errors import body as error_body
+from cuiot.entrypoints.http.safety.device_lifecycle import managed_device
 from cuiot.entrypoints.http.safety.schemas import DeviceCommandIn, DeviceCommandOut
 from cuiot.entrypoints.http.schemas import ErrorBody
 
@@ -49,7 +50,8 @@ def mqtt_unavailable() -> JSONResponse:
                          "or fails it, and without one it becomes `timed_out`. With MQTT "
                          "off: 503, and nothing is stored.",
              responses=MQTT_OFF)
-async def send_command(device_pk: UUID, body: DeviceCommandIn, principal: Principal,
+async def send_command(device_pk: Annotated[UUID, Depends(managed_device)],
+                       body: DeviceCommandIn, principal: Principal,
                        send: Annotated[SendDeviceCommand, Depends(use(SendDeviceCommand))],
                        container: Annotated[Container, Depends(get_container)],
                        ) -> DeviceCommandOut | JSONResponse:

@@ -132,7 +132,8 @@ class DeliveryOut(BaseModel):
     created_at: datetime = Field(description="When it was written (the alert reached the level)")
     status: Literal["pending", "sent", "failed"] = Field(
         examples=["sent"], description="pending (on its way, or retrying), sent or failed "
-                                       "(every attempt failed)")
+                                       "(every attempt failed, or given up: its recipient "
+                                       "lost access to the person)")
     attempts: int = Field(examples=[1])
     sent_at: datetime | None = Field(description="When it was delivered")
 

@@ -10,7 +10,9 @@ closes the socket with code 4401. Then the server sends JSON messages, each with
   "resolved"|"unhandled", "alert": {…the alert as GET /alerts/{id} shows it…}}``;
 - ``{"type": "ping"}`` every 25 s; a client may send ``{"type": "ping"}`` and gets
   ``{"type": "pong"}``. Every 25 s the token is checked again: expired, revoked or its
-  user deactivated closes with 4401. A client too far behind is closed with 1013.
+  user deactivated closes with 4401. Its session ended (a logout with the refresh token,
+  a password reset, the user deactivated) closes with 4401 within half a second
+  (``entrypoints/live_sessions.py``). A client too far behind is closed with 1013.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from cuiot.adapters.persistence.views import ReadSide
 from cuiot.adapters.persistence.views.safety import SqlLiveAudience
 from cuiot.application.identity.queries.authenticate import Principal
 from cuiot.application.safety.ports import AlertStream, AlertSubscription
@@ -34,6 +37,7 @@ from cuiot.entrypoints.container import Container
 from cuiot.entrypoints.http.console.csrf import same_origin
 from cuiot.entrypoints.http.console.session import ACCESS_COOKIE
 from cuiot.entrypoints.http.deps import authenticate
+from cuiot.entrypoints.live_sessions import SessionWatch
 
 router = APIRouter(tags=["alerts"])
 logger = logging.getLogger("cuiot.live")
@@ -109,7 +113,7 @@ class LiveConnection:
     def __init__(self, websocket: WebSocket, container: Container, principal: Principal,
                  token: str) -> None:
         self.websocket, self.container, self.token = websocket, container, token
-        self.user_id = principal.user_id
+        self.user_id, self.family_id = principal.user_id, principal.family_id
         self.filter = LiveAlertFilter(principal.user_id, SqlLiveAudience(container.read_side()),
                                       container.clock(), ACCESS_RECHECK)
         self._sending = asyncio.Lock()
@@ -117,7 +121,8 @@ class LiveConnection:
 
     async def run(self, subscription: AlertSubscription) -> None:
         tasks = [asyncio.create_task(job) for job in (
-            self._forward(subscription), self._listen(), self._keep_alive())]
+            self._forward(subscription), self._listen(), self._keep_alive(),
+            self._session_ends())]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -166,9 +171,27 @@ class LiveConnection:
                 return
             await self._send({"type": "ping"})
 
+    async def _session_ends(self) -> None:
+        """Returns once the token's session has ended (never without one)."""
+        if self.family_id is None:
+            await asyncio.Event().wait()
+            return
+        with _session_watch(self.websocket, self.container).watching(self.family_id) as ended:
+            await ended.wait()
+        self.close_code = UNAUTHORIZED
+
     async def _send(self, message: dict[str, Any]) -> None:
         async with self._sending:
             await self.websocket.send_json(message)
 
     async def _close(self) -> None:
         await _refuse(self.websocket, self.close_code, "")
+
+
+def _session_watch(websocket: WebSocket, container: Container) -> SessionWatch:
+    """This app's watch of the sessions its sockets hold, made on first use."""
+    state = websocket.app.state
+    watch: SessionWatch | None = getattr(state, "session_watch", None)
+    if watch is None:
+        watch = state.session_watch = SessionWatch(ReadSide(container.engine()))
+    return watch
