@@ -18,6 +18,11 @@ use cases (see ``processing``), each acknowledged only once it is committed.
   by: after a reconnect the broker sends again what was not acknowledged, and ``msg_id``
   makes the repeat harmless. ``in_flight`` (MQTT 5 receive maximum) lets the broker send
   enough unacknowledged messages to fill a batch while the previous one commits.
+- Backpressure: at most ``in_flight`` messages wait here for a batch, however far
+  behind the consumer is. Receive Maximum should stop the broker by itself, but
+  Mosquitto 2.0.11 sends everything it holds once the first acknowledgement comes; so
+  past that many, paho's thread waits for the next batch to be taken, stops reading
+  the socket meanwhile, and the broker keeps the rest in the session.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,6 +96,7 @@ class PahoMqttConsumer:
         self._landed: deque[tuple[Received, int, int, int]] = deque()  # from paho's thread
         self._wake_scheduled = False
         self._inbox: deque[Delivery] = deque()  # arrived, not yet taken into a batch
+        self._room = threading.Event()  # set when a batch was taken: paho's thread may go on
         self._arrival = asyncio.Event()  # the inbox is not empty
         self._close = asyncio.Event()  # the inbox holds a full batch or an urgent message
         self._batches: asyncio.Task[None] | None = None
@@ -118,6 +125,7 @@ class PahoMqttConsumer:
         if client is None or self._stopping:
             return
         self._stopping = True
+        self._room.set()  # paho's thread waits no longer
         self._arrival.set()  # the batch loop ends after the batch in hand
         batches, self._batches = self._batches, None
         if batches is not None:
@@ -170,6 +178,7 @@ class PahoMqttConsumer:
             topic = message.topic
         except UnicodeDecodeError:
             topic = repr(message._topic)[:200]
+        self._wait_for_room()
         received = Received(topic, bytes(message.payload), self.clock.now(), bool(message.retain))
         # One wake-up of the loop carries every message that arrives until it runs: the
         # append comes before the check, and the loop clears the flag before it drains.
@@ -177,6 +186,19 @@ class PahoMqttConsumer:
         if not self._wake_scheduled:
             self._wake_scheduled = True
             self._to_loop(self._take_landed)
+
+    @property
+    def held(self) -> int:
+        """Messages received and not yet taken into a batch (either thread may ask)."""
+        return len(self._landed) + len(self._inbox)
+
+    def _wait_for_room(self) -> None:
+        """Past ``in_flight`` held messages, wait until a batch is taken (or we stop)."""
+        while self.held >= self.in_flight and not self._stopping:
+            self._room.clear()
+            if self.held < self.in_flight:
+                return
+            self._room.wait(0.1)
 
     def _to_loop(self, callback: Callable[..., Any], *args: Any) -> None:
         try:
@@ -218,6 +240,7 @@ class PahoMqttConsumer:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._close.wait(), self.batch_window_s)
             batch = self._next_batch()
+            self._room.set()
             self._reset_signals()
             await self.processor.process_batch([delivery.message for delivery in batch])
             for delivery in batch:
