@@ -177,9 +177,15 @@ def telemetry_topic(device_id: str) -> str:
 class Publisher:
     """Devices' side: QoS 1 publishing with a wide window, waiting for the broker's
     PUBACKs on request. A context manager. It knows which ``msg_id`` the broker has not
-    acknowledged yet (``unacknowledged``): a reading it never took is not CUIOT's loss."""
+    acknowledged yet (``unacknowledged``): a reading it never took is not CUIOT's loss.
 
-    def __init__(self, url: str, in_flight: int = 1000) -> None:
+    At most ``most_waiting`` messages wait for their PUBACK (in flight or in paho's
+    queue); ``publish`` blocks past that. Packet ids are 16 bits: with 65,535 waiting,
+    paho hands out ids still in use, and the broker's acknowledgements no longer tell
+    those messages apart (earlier runs lost track of 65,535 readings that way)."""
+
+    def __init__(self, url: str, in_flight: int = 1000, most_waiting: int = 20_000) -> None:
+        self.most_waiting = most_waiting
         self.client, self.address = mqtt_client(url)
         self.client.max_inflight_messages_set(in_flight)
         self.client.max_queued_messages_set(0)
@@ -199,6 +205,8 @@ class Publisher:
         self.client.loop_stop()
 
     def publish(self, device_id: str, payload: dict[str, Any]) -> None:
+        while self.sent - self.acknowledged >= self.most_waiting:
+            time.sleep(0.001)
         mid = self.client.publish(telemetry_topic(device_id), json.dumps(payload), qos=1).mid
         with self._lock:
             self.sent += 1
