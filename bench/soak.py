@@ -58,8 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--minutes", type=float, default=30.0, help="how long to soak (30)")
     parser.add_argument("--devices", type=int, default=200, help="devices publishing (200)")
     parser.add_argument("--persons", type=int, default=10, help="cared persons owning them")
-    parser.add_argument("--drain-messages", type=int, default=5_000,
-                        help="readings drained first to measure the maximum rate (5000)")
+    parser.add_argument("--drain-messages", type=int, default=30_000,
+                        help="readings drained first to measure the maximum rate (30,000: "
+                             "a few seconds of draining; fewer measure start-up, not rate)")
     parser.add_argument("--rate", type=float, default=None,
                         help="readings per second (default: half the measured maximum)")
     parser.add_argument("--read-rate", type=float, default=10.0,
