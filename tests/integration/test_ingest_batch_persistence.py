@@ -153,3 +153,22 @@ async def test_a_device_loaded_after_the_bulk_update_is_read_fresh(home, sql_uow
         assert (loaded.status, loaded.last_seen_at) == (DeviceStatus.ONLINE, later)
         by_name = await uow.devices.get_by_device_id("bp-1")
         assert by_name is loaded
+
+
+async def test_a_batch_of_any_size_is_sent_as_the_same_statements(home, ingest, sql_uow,
+                                                                  engine):
+    """The driver prepares a statement once per text and keeps it on the connection. A
+    text per batch size (an ``IN`` list or a ``VALUES`` list of N rows) would fill every
+    pooled connection's cache with statements of N × columns parameters: the worker's
+    memory would climb through a long run, as batch sizes vary with the load."""
+    elena, _ = home
+    await store(sql_uow, *(a_device(elena, f"bp-{n}") for n in range(2, 6)))
+    sent = []
+    for size in (1, 2, 5):  # a reading from each of that many devices
+        with statements(engine) as run:
+            await ingest([reading(f"bp-{n}", f"{size}-{n}", NORMAL)
+                          for n in range(1, size + 1)])
+        sent.append(run.queries())
+    assert len(sent[0]) >= 3  # the devices, the message ids, the events
+    assert sent[1] == sent[0] and sent[2] == sent[0]
+    assert (await count(engine, events), await count(engine, device_messages)) == (8, 8)

@@ -2,11 +2,16 @@
 statements on the safety tables, one per step whatever the batch's size, run on the
 unit of work's session connection (its transaction).
 
-- devices and their persons' thresholds: one ``SELECT … JOIN … WHERE device_id IN``;
+- devices and their persons' thresholds: one ``SELECT … JOIN … WHERE device_id`` is one
+  of the batch's;
 - message ids: one ``INSERT INTO device_messages … ON CONFLICT DO NOTHING RETURNING``,
   so the database, not a read before the write, says what was seen (by any worker);
 - events: one ``INSERT`` of many rows; device states and motion times: one ``UPDATE``
   executed for many rows (asyncpg pipelines it).
+
+Each is the same text whatever the batch's size (``persistence.bulk``: the keys and rows
+go in as arrays or a JSON document, not as a list of N), so every pooled connection
+prepares it once.
 
 The devices handed out are copies the session does not track: what the batch changes on
 them is written by those statements, never by the session's flush. The session stays
@@ -22,12 +27,13 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import Table, bindparam, insert, inspect, or_, select, update
+from sqlalchemy import Dialect, Table, bindparam, inspect, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
 
+from cuiot.adapters.persistence import bulk
 from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.safety import device_messages, devices, events
 from cuiot.application.safety.ports import WatchedDevice
@@ -59,16 +65,18 @@ class SqlAlchemyIngestRepository:
     async def devices_by_device_id(self, device_ids: Collection[str]) -> dict[str, WatchedDevice]:
         if not device_ids:
             return {}
+        conn = await self._connection(flushed=True)
         stmt = (select(devices, cared_persons.c.thresholds.label("person_thresholds"),
                        cared_persons.c.deactivated_at.label("person_deactivated_at"))
                 .join(cared_persons, cared_persons.c.id == devices.c.cared_person_id)
-                .where(devices.c.device_id.in_(list(device_ids)))
+                .where(bulk.one_of(devices.c.device_id, conn.dialect, "device_ids"))
                 # Held until the commit, in id order: the batch writes these devices, and
                 # whoever else holds several devices (a coverage pass) takes them in the
                 # same order, so neither waits for the other in a cycle (a deadlock).
                 .order_by(devices.c.id).with_for_update(of=devices, key_share=True))
         found: dict[str, WatchedDevice] = {}
-        for row in (await (await self._connection(flushed=True)).execute(stmt)).mappings():
+        given = {"device_ids": bulk.keys(device_ids, conn.dialect)}
+        for row in (await conn.execute(stmt, given)).mappings():
             values = dict(row)
             thresholds = values.pop("person_thresholds") or {}
             active = values.pop("person_deactivated_at") is None
@@ -84,13 +92,17 @@ class SqlAlchemyIngestRepository:
         conn = await self._connection()
         rows = [{"device_pk": e.device_pk, "msg_id": e.msg_id, "event_id": e.id,
                  "event_timestamp": e.timestamp} for e in events]
-        result = await conn.execute(_claim(conn.dialect.name), rows)
+        result = await conn.execute(_claim(conn.dialect),
+                                    bulk.values(device_messages, conn.dialect, rows))
         return {(row.device_pk, row.msg_id) for row in result}
 
     async def add_events(self, stored: Sequence[SensorEvent]) -> None:
         if stored:
-            await (await self._connection()).execute(
-                insert(events), [_values(e, events) for e in stored])
+            conn = await self._connection()
+            await conn.execute(
+                _insert(conn.dialect, events).from_select(
+                    [c.key for c in events.columns], bulk.rows(events, conn.dialect)),
+                bulk.values(events, conn.dialect, [_values(e, events) for e in stored]))
 
     async def save_device_states(self, changed: Sequence[Device]) -> None:
         if not changed:
@@ -136,14 +148,19 @@ class SqlAlchemyIngestRepository:
                 set_committed_value(held, name, value)
 
 
-def _claim(dialect: str) -> ReturningInsert[tuple[UUID, str]]:
+def _claim(dialect: Dialect) -> ReturningInsert[tuple[UUID, str]]:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING`` the keys it inserted."""
     m = device_messages.c
-    if dialect == "postgresql":
-        return postgresql.insert(device_messages).on_conflict_do_nothing().returning(
-            m.device_pk, m.msg_id)
-    return sqlite.insert(device_messages).on_conflict_do_nothing().returning(
-        m.device_pk, m.msg_id)
+    # SQLite reads ``SELECT … ON CONFLICT`` as a join's ON without a WHERE between them.
+    given = bulk.rows(device_messages, dialect).where(true())
+    return (_insert(dialect, device_messages)
+            .from_select([c.key for c in device_messages.columns], given)
+            .on_conflict_do_nothing().returning(m.device_pk, m.msg_id))
+
+
+def _insert(dialect: Dialect, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's own ``INSERT`` (it has ``ON CONFLICT``)."""
+    return (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def _values(entity: Any, table: Table) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Select,
     String,
     case,
+    column,
     false,
     func,
     literal,
@@ -91,8 +92,11 @@ class SqlReferralViews:
                          type_coerce(null(), String(3)).label("currency"),
                          func.count().label("count"), literal(0).label("cents"))
                   .where(R.referrer_id == referrer_id).group_by(R.status))
+        # In the order of ``commission_totals`` (a GROUP BY alone gives none: PostgreSQL's
+        # hash aggregate returns the groups in any order).
         rows: Result[Any] = await self.conn.execute(union_all(
-            counts, _totals(referrer_id, literal("commission").label("source"))))
+            counts, _totals(referrer_id, literal("commission").label("source"))
+        ).order_by(*(column(name) for name in ("source", "status", "type", "currency"))))
         by_status: dict[ReferralStatus, int] = {}
         commissions: list[CommissionTotal] = []
         for row in rows.mappings():

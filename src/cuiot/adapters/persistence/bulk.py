@@ -1,0 +1,74 @@
+"""Many rows, or many keys, sent in a statement whose text is the same for any number.
+
+A ``VALUES`` list of N rows, or an ``IN`` list of N keys, is a new statement for every N.
+The driver prepares each text once per connection and keeps it (asyncpg with N × columns
+parameter types, SQLite compiled), so a path whose batch sizes vary with the load fills
+every pooled connection's cache with statements that are never reused. Here the values go
+in one parameter per column instead:
+
+- PostgreSQL: one typed array per column, read back as rows by ``unnest``;
+- SQLite: one JSON array of rows, read back by ``json_each``, each value as the column's
+  own type would have bound it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    FromClause,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    func,
+    select,
+)
+from sqlalchemy.dialects import postgresql
+
+
+def rows(table: Table, dialect: Dialect, prefix: str = "rows") -> Select[Any]:
+    """``SELECT`` of rows of ``table``'s columns, in their order, from the parameters
+    ``values(…)`` gives: to ``INSERT … FROM`` it."""
+    names = [c.key for c in table.columns]
+    if dialect.name == "postgresql":
+        arrays = [bindparam(f"{prefix}_{c.key}", type_=postgresql.ARRAY(c.type, dimensions=1))
+                  for c in table.columns]
+        unnested = func.unnest(*arrays).table_valued(*names).render_derived()
+        return select(*(unnested.c[name] for name in names))
+    each = _json_each(prefix)
+    return select(*(func.json_extract(each.c.value, f"$[{i}]").label(name)
+                    for i, name in enumerate(names))).select_from(each)
+
+
+def values(table: Table, dialect: Dialect, given: Sequence[Mapping[str, Any]],
+           prefix: str = "rows") -> dict[str, Any]:
+    """The parameters of ``rows(…)`` for these rows (a value for every column)."""
+    if dialect.name == "postgresql":
+        return {f"{prefix}_{c.key}": [row[c.key] for row in given] for c in table.columns}
+    binds = [(c.key, c.type.dialect_impl(dialect).bind_processor(dialect))
+             for c in table.columns]
+    return {prefix: orjson.dumps([[row[key] if bind is None else bind(row[key])
+                                   for key, bind in binds] for row in given]).decode()}
+
+
+def one_of(col: ColumnElement[Any], dialect: Dialect, name: str) -> ColumnElement[bool]:
+    """``col`` is one of the keys given as ``keys(…)`` under ``name``."""
+    if dialect.name == "postgresql":
+        return col == any_(bindparam(name, type_=postgresql.ARRAY(col.type, dimensions=1)))
+    each = _json_each(name)
+    return col.in_(select(each.c.value))
+
+
+def keys(given: Collection[Any], dialect: Dialect) -> Any:
+    """The parameter of ``one_of(…)`` for these keys (text or numbers)."""
+    return list(given) if dialect.name == "postgresql" else orjson.dumps(list(given)).decode()
+
+
+def _json_each(name: str) -> FromClause:
+    """SQLite's ``json_each`` of the parameter ``name``: a row per element, its ``value``."""
+    return func.json_each(bindparam(name)).table_valued("value")
