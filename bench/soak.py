@@ -25,11 +25,12 @@ import argparse
 import asyncio
 import contextlib
 import json
-import threading
+import multiprocessing
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 import httpx
@@ -88,8 +89,7 @@ class Reads:
     failures: list[str] = field(default_factory=list)
     logins: int = 1
 
-    def loop(self, base: str, token: str, person_id: str, rate: float,
-             stop: threading.Event) -> None:
+    def loop(self, base: str, token: str, person_id: str, rate: float, stop: Any) -> None:
         paths = ["/api/v1/alerts?limit=20", f"/api/v1/events?cared_person_id={person_id}&limit=20"]
         with httpx.Client(base_url=base, timeout=30) as client:
             client.headers["Authorization"] = f"Bearer {token}"
@@ -104,11 +104,19 @@ class Reads:
                         started = time.perf_counter()
                         status = client.get(paths[n % len(paths)]).status_code
                 except httpx.HTTPError as error:
-                    self.failures.append(repr(error))
+                    self.failures.append(f"{time.strftime('%H:%M:%S')} {error!r}")
                     continue
                 self.latencies_ms.append(1000 * (time.perf_counter() - started))
                 self.statuses[status] = self.statuses.get(status, 0) + 1
                 n += 1
+
+
+def _read(base: str, token: str, person_id: str, rate: float, stop: Any,
+          answers: Any) -> None:
+    """The reader process: ``Reads.loop`` until ``stop``, then what it saw, on ``answers``."""
+    reads = Reads()
+    reads.loop(base, token, person_id, rate, stop)
+    answers.put(reads)
 
 
 def rss_mb(pid: int) -> float | None:
@@ -186,9 +194,13 @@ async def _soak(url: str, mqtt_url: str, args: argparse.Namespace, report: Repor
             base = f"http://127.0.0.1:{port}"
             token = _login(base)
             person = str(next(iter(fleet.owners.values()))[1])
-            reads, stop = Reads(), threading.Event()
-            reader = threading.Thread(target=reads.loop,
-                                      args=(base, token, person, args.read_rate, stop))
+            # A process of its own: in a thread of this one, the reader waited on the
+            # GIL while the run checked millions of msg_ids, its idle connection outlived
+            # the server's keep-alive, and a read failed that the server never saw.
+            spawn = multiprocessing.get_context("spawn")
+            stop, answers = spawn.Event(), spawn.Queue()
+            reader = spawn.Process(target=_read, args=(base, token, person, args.read_rate,
+                                                       stop, answers))
             assert worker.process is not None
             pids = {"cuiot worker": worker.process.pid, "cuiot serve": server.process.pid}
             samples: dict[str, list[tuple[float, float]]] = {name: [] for name in pids}
@@ -199,10 +211,14 @@ async def _soak(url: str, mqtt_url: str, args: argparse.Namespace, report: Repor
                                          args.minutes * 60)
             finally:
                 stop.set()
+                reads = answers.get(timeout=60)
                 reader.join(timeout=60)
                 sampler.cancel()
             worker_log = log_path.read_text(errors="replace")
             server_log = server.output()
+            server_path = log_file("soak-serve")
+            server_path.write_text(server_log)
+            report.notes.append(f"serve log: {server_path}")
         finally:
             server.stop()
             worker.stop()

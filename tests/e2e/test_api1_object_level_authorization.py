@@ -98,8 +98,8 @@ EXCLUDED: dict[tuple[str, str], str] = {
                              "holding it is the access (tests/e2e/test_ack_links.py)",
     ("POST", "/ack/{token}"): "the same acknowledgement link, its form",
     ("POST", "/devices/{device_id}/telemetry"): "a device's route: its own key authenticates "
-                                                "it, no user; any user's token is 401 "
-                                                "(test_only_the_devices_own_key_is_accepted)",
+                                                "it, no user, before its body is read; any "
+                                                "user's token is 401 (test_devices_api.py)",
     ("GET", "/packages/{package_id}"): f"{PUBLIC}: the catalogue",
     ("GET", "/caregiver-reviews/caregiver/{caregiver_id}"): f"{PUBLIC}: a caregiver's reviews",
     ("GET", "/caregiver-scores/{caregiver_id}"): f"{PUBLIC}: a caregiver's score",

@@ -276,8 +276,25 @@ async def test_malformed_telemetry_is_a_schema_error_never_a_server_error(api):
               b'{"msg_id": "m\\u0000", "type": "blood_pressure", "data": {}}']
     for body in bodies:
         refusal(await api.client.post(url, content=body, headers=key), 422, "validation_error")
-    refusal(await api.client.post(f"{V1}/devices/{'x' * 65}/telemetry", content=bodies[0],
-                                  headers=key), 422, "validation_error")
+    assert await rejected_messages(api) == []
+
+
+async def test_the_devices_key_is_checked_before_its_body_is_read(api):
+    """Authorization before validation: without the device's own key a body is 401 like
+    any other, never a 422 telling what a reading should look like."""
+    ana = await family(api, "ana@example.com")
+    device = await register(api, ana)
+    key = {"X-Device-Key": device["api_key"]}
+    for body in ({}, {"msg_id": 7, "data": "x"}, [], "not an object"):
+        for url, headers in [(f"{V1}/devices/bp-1/telemetry", {}),
+                             (f"{V1}/devices/bp-1/telemetry", {"X-Device-Key": "not-the-key"}),
+                             (f"{V1}/devices/bp-1/telemetry", ana.headers),
+                             (f"{V1}/devices/ghost/telemetry", key),
+                             (f"{V1}/devices/{'x' * 65}/telemetry", key)]:
+            refusal(await api.client.post(url, json=body, headers=headers), 401,
+                    "unauthenticated")
+        refusal(await api.client.post(f"{V1}/devices/bp-1/telemetry", json=body, headers=key),
+                422, "validation_error")
     assert await rejected_messages(api) == []
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, Uuid, 
 from cuiot.adapters.persistence import bulk
 from cuiot.adapters.persistence.types import EnumText, ExactDecimal, Json, UtcDateTime
 from cuiot.domain.sensor_events import Severity
+from tests.integration.test_safety_persistence import a_user, store
 from tests.support.statements import statements
 
 things = Table(
@@ -62,14 +63,23 @@ async def test_rows_come_back_as_they_were_given(engine):
 
 async def test_keys_are_matched_one_of_many(engine):
     names = ["a", "ñandú", "it's", "", "🚑", "a,b", "x" * 64]
+    given = [a_thing(n, name=name) for n, name in enumerate(names)]
     async with engine.begin() as conn:
         await conn.run_sync(things.metadata.create_all)
-        await conn.execute(insert(things), [a_thing(n, name=name) for n, name in enumerate(names)])
-        asked = select(things.c.name).where(bulk.one_of(things.c.name, conn.dialect, "names"))
+        await conn.execute(insert(things), given)
         for wanted in ([], ["ñandú"], ["it's", "", "nadie"], names):
-            found = (await conn.execute(
-                asked, {"names": bulk.keys(wanted, conn.dialect)})).scalars().all()
+            found = (await conn.execute(select(things.c.name).where(
+                bulk.one_of(things.c.name, wanted, conn.dialect)))).scalars().all()
             assert sorted(found) == sorted(set(wanted) & set(names))
+        ids = [given[1]["id"], given[4]["id"], uuid4()]  # keys the column's type binds
+        found = (await conn.execute(select(things.c.name).where(
+            bulk.one_of(things.c.id, ids, conn.dialect)))).scalars().all()
+        assert sorted(found) == sorted([names[1], names[4]])
+        with statements(engine) as run:
+            for wanted in (ids[:1], ids):
+                await conn.execute(select(things.c.name).where(
+                    bulk.one_of(things.c.id, wanted, conn.dialect)))
+        assert len(run) == 2 and run[0] == run[1]
 
 
 async def test_the_text_is_the_same_for_any_number(engine):
@@ -83,3 +93,17 @@ async def test_the_text_is_the_same_for_any_number(engine):
                     things, conn.dialect, [a_thing(size * 100 + n) for n in range(size)]))
         assert len(run) == 3 and len(set(run)) == 1
         assert len((await conn.execute(select(things.c.id))).all()) == 44
+
+
+async def test_a_repository_gets_any_number_of_aggregates_with_one_text(sql_uow, engine):
+    """``get_many``, which escalation and coverage pages use with as many keys as the
+    page holds: the same statement for one key as for three."""
+    people = [a_user(f"Persona{n}") for n in range(3)]
+    await store(sql_uow, *people)
+    with statements(engine) as run:
+        for wanted in ([people[0].id], [p.id for p in people] + [uuid4()]):
+            async with sql_uow() as uow:
+                found = await uow.users.get_many(wanted)
+            assert set(found) == set(wanted[:3])
+    reads = [s for s in run.queries() if "FROM users" in s]
+    assert len(reads) == 2 and reads[0] == reads[1]

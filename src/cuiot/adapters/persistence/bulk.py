@@ -9,6 +9,8 @@ in one parameter per column instead:
 - PostgreSQL: one typed array per column, read back as rows by ``unnest``;
 - SQLite: one JSON array of rows, read back by ``json_each``, each value as the column's
   own type would have bound it.
+
+``one_of`` does the same for a list of keys (``= ANY(array)``, ``IN (json_each)``).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def rows(table: Table, dialect: Dialect, prefix: str = "rows") -> Select[Any]:
                   for c in table.columns]
         unnested = func.unnest(*arrays).table_valued(*names).render_derived()
         return select(*(unnested.c[name] for name in names))
-    each = _json_each(prefix)
+    each = _json_each(bindparam(prefix))
     return select(*(func.json_extract(each.c.value, f"$[{i}]").label(name)
                     for i, name in enumerate(names))).select_from(each)
 
@@ -56,19 +58,19 @@ def values(table: Table, dialect: Dialect, given: Sequence[Mapping[str, Any]],
                                    for key, bind in binds] for row in given]).decode()}
 
 
-def one_of(col: ColumnElement[Any], dialect: Dialect, name: str) -> ColumnElement[bool]:
-    """``col`` is one of the keys given as ``keys(…)`` under ``name``."""
+def one_of(col: ColumnElement[Any], given: Collection[Any],
+           dialect: Dialect) -> ColumnElement[bool]:
+    """``col`` is one of ``given``: ``= ANY(array)``, or ``IN`` the JSON document's
+    elements, each bound as ``col``'s type binds it."""
     if dialect.name == "postgresql":
-        return col == any_(bindparam(name, type_=postgresql.ARRAY(col.type, dimensions=1)))
-    each = _json_each(name)
+        return col == any_(bindparam(None, list(given),
+                                     type_=postgresql.ARRAY(col.type, dimensions=1)))
+    bind = col.type.dialect_impl(dialect).bind_processor(dialect)
+    keys = [key if bind is None else bind(key) for key in given]
+    each = _json_each(bindparam(None, orjson.dumps(keys).decode()))
     return col.in_(select(each.c.value))
 
 
-def keys(given: Collection[Any], dialect: Dialect) -> Any:
-    """The parameter of ``one_of(…)`` for these keys (text or numbers)."""
-    return list(given) if dialect.name == "postgresql" else orjson.dumps(list(given)).decode()
-
-
-def _json_each(name: str) -> FromClause:
-    """SQLite's ``json_each`` of the parameter ``name``: a row per element, its ``value``."""
-    return func.json_each(bindparam(name)).table_valued("value")
+def _json_each(document: Any) -> FromClause:
+    """SQLite's ``json_each``: a row per element of the JSON array, its ``value``."""
+    return func.json_each(document).table_valued("value")

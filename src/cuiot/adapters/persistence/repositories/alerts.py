@@ -27,8 +27,9 @@ from uuid import UUID
 from sqlalchemy import Select, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cuiot.adapters.persistence import bulk
 from cuiot.adapters.persistence.orm.safety import alerts, devices, notifications
-from cuiot.adapters.persistence.repositories.session import SessionRepository
+from cuiot.adapters.persistence.repositories.session import SessionRepository, dialect_of
 from cuiot.domain.alerts import ESCALATING, Alert, AlertStatus
 from cuiot.domain.notifications import DeliveryStatus, Notification
 
@@ -52,7 +53,8 @@ class SqlAlchemyAlertRepository(SessionRepository[Alert]):
         if not wanted:
             return {}
         found = (await self.session.scalars(
-            select(Alert).where(alerts.c.id.in_(wanted)).order_by(alerts.c.id)
+            select(Alert).where(bulk.one_of(alerts.c.id, wanted, dialect_of(self.session)))
+            .order_by(alerts.c.id)
             .with_for_update())).all()
         return {alert.id: alert for alert in found}
 
@@ -81,7 +83,7 @@ class SqlAlchemyAlertRepository(SessionRepository[Alert]):
         # FOR NO KEY UPDATE: it serialises the open alert of a device, yet does not wait
         # for the KEY SHARE lock that checking an event's foreign key already took in
         # another unit of work (FOR UPDATE would, and two such units would deadlock).
-        if _dialect(self.session) == "postgresql":
+        if dialect_of(self.session).name == "postgresql":
             await self.session.execute(select(devices.c.id).where(devices.c.id == device_pk)
                                        .with_for_update(key_share=True))
 
@@ -101,7 +103,7 @@ class SqlAlchemyNotificationRepository(SessionRepository[Notification]):
         # A new row with a new id: the outbox's primary key refuses a repeat at flush,
         # so no identity-map lookup on this path that escalation runs by the thousand.
         self.session.add(entity)
-        if not self.added and _dialect(self.session) == "postgresql":
+        if not self.added and dialect_of(self.session).name == "postgresql":
             # On the connection: the session would flush first, and a page of
             # escalations is to be written at once, at commit.
             connection = await self.session.connection()
@@ -127,8 +129,3 @@ class SqlAlchemyNotificationRepository(SessionRepository[Notification]):
                                            c.alert_id.in_(about))
                 .order_by(c.id).with_for_update())
         return list((await self.session.scalars(stmt)).all())
-
-
-def _dialect(session: AsyncSession) -> str:
-    bind = session.bind
-    return bind.dialect.name if bind is not None else ""

@@ -9,8 +9,9 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from cuiot.adapters.persistence import bulk
 from cuiot.adapters.persistence.orm.care import cared_persons, legal_representations
-from cuiot.adapters.persistence.repositories.session import SessionRepository
+from cuiot.adapters.persistence.repositories.session import SessionRepository, dialect_of
 from cuiot.domain.care import CaredPerson, Institution, LegalRepresentation
 
 
@@ -44,7 +45,8 @@ class SqlAlchemyRepresentationRepository(SessionRepository[LegalRepresentation])
         then picks the same one the access view does)."""
         t = legal_representations.c
         stmt = (select(LegalRepresentation)
-                .where(t.cared_person_id.in_(list(cared_person_ids)))
+                .where(bulk.one_of(t.cared_person_id, list(cared_person_ids),
+                                   dialect_of(self.session)))
                 .order_by(t.created_at, t.id))
         return list((await self.session.scalars(stmt)).all())
 

@@ -13,10 +13,11 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cuiot.adapters.persistence import bulk
 from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.coverage import coverage_states
 from cuiot.adapters.persistence.orm.safety import alerts, devices
-from cuiot.adapters.persistence.repositories.session import SessionRepository
+from cuiot.adapters.persistence.repositories.session import SessionRepository, dialect_of
 from cuiot.adapters.persistence.views.coverage import delivery_sums
 from cuiot.domain.coverage import CoverageRecord, CoverageState, Deliveries
 from cuiot.domain.devices import Device
@@ -50,7 +51,7 @@ class SqlAlchemyCoverageRepository(SessionRepository[CoverageRecord]):
             index_elements=["cared_person_id"]))
         c = coverage_states.c
         found = (await self.session.scalars(
-            select(CoverageRecord).where(c.cared_person_id.in_(wanted))
+            select(CoverageRecord).where(bulk.one_of(c.cared_person_id, wanted, conn.dialect))
             .order_by(c.cared_person_id).with_for_update())).all()
         return {record.cared_person_id: record for record in found}
 
@@ -60,7 +61,8 @@ class SqlAlchemyCoverageRepository(SessionRepository[CoverageRecord]):
         found: dict[UUID, list[Device]] = defaultdict(list)
         if cared_person_ids:
             for device in (await self.session.scalars(
-                    select(Device).where(c.cared_person_id.in_(list(cared_person_ids)),
+                    select(Device).where(bulk.one_of(c.cared_person_id, cared_person_ids,
+                                                     dialect_of(self.session)),
                                          c.is_active.is_(True))
                     .order_by(c.created_at, c.id))).all():
                 found[device.cared_person_id].append(device)
@@ -72,7 +74,8 @@ class SqlAlchemyCoverageRepository(SessionRepository[CoverageRecord]):
             return {}
         person = alerts.c.cared_person_id
         rows = await self.session.execute(
-            delivery_sums(person.in_(list(cared_person_ids)), since)
+            delivery_sums(bulk.one_of(person, cared_person_ids, dialect_of(self.session)),
+                          since)
             .add_columns(person).group_by(person))
         return {row.cared_person_id: Deliveries(int(row.delivered), int(row.undelivered))
                 for row in rows}

@@ -69,14 +69,13 @@ class SqlAlchemyIngestRepository:
         stmt = (select(devices, cared_persons.c.thresholds.label("person_thresholds"),
                        cared_persons.c.deactivated_at.label("person_deactivated_at"))
                 .join(cared_persons, cared_persons.c.id == devices.c.cared_person_id)
-                .where(bulk.one_of(devices.c.device_id, conn.dialect, "device_ids"))
+                .where(bulk.one_of(devices.c.device_id, device_ids, conn.dialect))
                 # Held until the commit, in id order: the batch writes these devices, and
                 # whoever else holds several devices (a coverage pass) takes them in the
                 # same order, so neither waits for the other in a cycle (a deadlock).
                 .order_by(devices.c.id).with_for_update(of=devices, key_share=True))
         found: dict[str, WatchedDevice] = {}
-        given = {"device_ids": bulk.keys(device_ids, conn.dialect)}
-        for row in (await conn.execute(stmt, given)).mappings():
+        for row in (await conn.execute(stmt)).mappings():
             values = dict(row)
             thresholds = values.pop("person_thresholds") or {}
             active = values.pop("person_deactivated_at") is None

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Dialect, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cuiot.adapters.persistence import bulk
 from cuiot.domain.errors import Conflict
 
 T = TypeVar("T")
@@ -43,7 +44,12 @@ class SessionRepository(Generic[T]):
         if not wanted:
             return {}
         pk = inspect(self.entity_class).primary_key[0]
-        rows = (await self.session.scalars(
-            select(self.entity_class).where(pk.in_(wanted)))).all()
+        rows = (await self.session.scalars(select(self.entity_class).where(
+            bulk.one_of(pk, wanted, dialect_of(self.session))))).all()
         by_key = {getattr(row, pk.key): row for row in rows}
         return {key: by_key[key] for key in wanted if key in by_key}
+
+
+def dialect_of(session: AsyncSession) -> Dialect:
+    """The dialect of the engine the session runs on."""
+    return session.get_bind().dialect

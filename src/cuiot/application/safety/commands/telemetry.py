@@ -5,6 +5,9 @@ telemetry topic, through the batch path of the MQTT consumer (``ingest_batch``).
 key comes first (``Unauthenticated`` otherwise, and nothing is kept); an impossible
 reading is kept as a rejected message (source ``http``) and the ``InvalidReading`` raised
 again, so the device hears why.
+
+``AuthenticateDevice``: the same key check on its own, for the HTTP route to make before
+it reads the body: whoever has no device's key learns nothing of what a body should be.
 """
 
 from __future__ import annotations
@@ -40,6 +43,12 @@ class HttpTelemetryCommand:
     battery_level: int | float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceKeyCommand:
+    device_id: str
+    api_key: str
+
+
 def telemetry_topic(device_id: str) -> str:
     """The MQTT topic carrying the same payload: rejections are filed under it."""
     return f"cuiot/devices/{device_id}/telemetry"
@@ -64,3 +73,14 @@ class IngestHttpTelemetry(SafetyUseCase):
             raise outcome.error
         return outcome.result or IngestResult(outcome.outcome)
 
+
+
+class AuthenticateDevice(SafetyUseCase):
+    """``Unauthenticated`` unless ``api_key`` is the key of the active device that
+    ``device_id`` names. Read on the primary, as the ingest reads it: a device registered
+    or re-keyed a moment ago is known there before any replica has it."""
+
+    async def __call__(self, cmd: DeviceKeyCommand) -> None:
+        async with self.uow:
+            check_device_key(await self.uow.devices.get_by_device_id(cmd.device_id),
+                             cmd.api_key)

@@ -19,7 +19,12 @@ from cuiot.application.safety.commands.devices import (
     UpdateDeviceCommand,
 )
 from cuiot.application.safety.commands.ingest import DUPLICATE
-from cuiot.application.safety.commands.telemetry import HttpTelemetryCommand, IngestHttpTelemetry
+from cuiot.application.safety.commands.telemetry import (
+    AuthenticateDevice,
+    DeviceKeyCommand,
+    HttpTelemetryCommand,
+    IngestHttpTelemetry,
+)
 from cuiot.application.safety.queries.devices import (
     GetDevice,
     GetDeviceQuery,
@@ -34,7 +39,6 @@ from cuiot.entrypoints.http.safety.schemas import (
     DeviceIn,
     DeviceOut,
     RegisteredDeviceOut,
-    RegisteredId,
     TelemetryIn,
     TelemetryOut,
 )
@@ -94,6 +98,19 @@ async def remove_device(device_pk: UUID, principal: Principal,
     return DeviceOut.of(await remove(DeviceCommand(principal.user_id, device_pk)))
 
 
+async def authenticated_device(
+        device_id: Annotated[str, Path(description="The device's registered id, as in "
+                                                   "its MQTT topics (up to 64 characters)")],
+        api_key: Annotated[str | None, Security(device_key)],
+        authenticate: Annotated[AuthenticateDevice, Depends(use(AuthenticateDevice))],
+) -> DeviceKeyCommand:
+    """The device's key, checked before FastAPI reads the body (it solves dependencies
+    first): without a device's own key, any body is 401, never a 422 that describes it."""
+    given = DeviceKeyCommand(device_id, api_key or "")
+    await authenticate(given)
+    return given
+
+
 @router.post("/{device_id}/telemetry", status_code=status.HTTP_201_CREATED,
              response_model=TelemetryOut,
              responses={200: {"model": TelemetryOut, "description": "Seen before: stored once"}},
@@ -102,12 +119,12 @@ async def remove_device(device_pk: UUID, principal: Principal,
                          "the body is the payload of `cuiot/devices/{device_id}/telemetry`. "
                          "No bearer token. An impossible reading is answered 422 "
                          "`invalid_reading` and kept as a rejected message.")
-async def post_telemetry(device_id: Annotated[RegisteredId, Path()], body: TelemetryIn,
-                         request: Request, response: Response,
-                         api_key: Annotated[str | None, Security(device_key)],
+async def post_telemetry(device: Annotated[DeviceKeyCommand, Depends(authenticated_device)],
+                         body: TelemetryIn, request: Request, response: Response,
                          ingest: Annotated[IngestHttpTelemetry, Depends(use(IngestHttpTelemetry))],
                          ) -> TelemetryOut:
-    result = await ingest(HttpTelemetryCommand(device_id=device_id, api_key=api_key or "",
+    result = await ingest(HttpTelemetryCommand(device_id=device.device_id,
+                                               api_key=device.api_key,
                                                raw=await request.body(), **body.model_dump()))
     if result.outcome == DUPLICATE:
         response.status_code = status.HTTP_200_OK
