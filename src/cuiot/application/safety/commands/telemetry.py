@@ -74,7 +74,6 @@ class IngestHttpTelemetry(SafetyUseCase):
         return outcome.result or IngestResult(outcome.outcome)
 
 
-
 class AuthenticateDevice(SafetyUseCase):
     """``Unauthenticated`` unless ``api_key`` is the key of the active device that
     ``device_id`` names. Read on the primary, as the ingest reads it: a device registered
