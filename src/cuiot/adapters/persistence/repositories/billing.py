@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Integer, case, cast, exists, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from cuiot.adapters.persistence.orm.billing import (
     ACCOUNT_KIND,
@@ -25,7 +24,11 @@ from cuiot.adapters.persistence.orm.billing import (
 )
 from cuiot.adapters.persistence.orm.care import institutions
 from cuiot.adapters.persistence.orm.identity import users
-from cuiot.adapters.persistence.repositories.session import SessionRepository
+from cuiot.adapters.persistence.repositories.session import (
+    SessionRepository,
+    dialect_of,
+    insert_of,
+)
 from cuiot.domain.care import CaredPerson, Institution
 from cuiot.domain.invoices import Invoice, InvoiceStatus
 from cuiot.domain.packages import Package
@@ -73,7 +76,7 @@ class SqlAlchemySubscriptionRepository(SessionRepository[Subscription]):
         work flushes its own changes, so the account is always locked before the rows
         written after it. Then what was loaded of the account before the lock is read
         again. SQLite needs neither: it lets one writer in at a time (BEGIN IMMEDIATE)."""
-        if self.session.bind is None or self.session.bind.dialect.name != "postgresql":
+        if dialect_of(self.session).name != "postgresql":
             return
         table, key = (users, account_id) if account_id is not None else (
             institutions, institution_id)
@@ -138,13 +141,11 @@ class SqlAlchemyInvoiceRepository(SessionRepository[Invoice]):
         ends, so concurrent billing waits and a rollback gives the number back. A new
         year's counter starts from the invoices already stored for that year."""
         conn = await self.session.connection()
-        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else (
-            sqlite.insert)
         prefix = f"CU-{year}-"
         sequence = cast(func.substr(billing_records.c.number, len(prefix) + 1), Integer)
         stored = select(literal(year, Integer), func.coalesce(func.max(sequence), 0)).where(
             billing_records.c.number.like(f"{prefix}%"))
-        await conn.execute(dialect_insert(invoice_counters).from_select(
+        await conn.execute(insert_of(conn.dialect, invoice_counters).from_select(
             ["year", "last_number"], stored).on_conflict_do_nothing(index_elements=["year"]))
         c = invoice_counters.c
         bumped = (update(invoice_counters).where(c.year == year)

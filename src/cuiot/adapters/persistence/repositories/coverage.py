@@ -11,13 +11,12 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from cuiot.adapters.persistence import bulk
 from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.coverage import coverage_states
 from cuiot.adapters.persistence.orm.safety import alerts, devices
-from cuiot.adapters.persistence.repositories.session import SessionRepository, dialect_of
+from cuiot.adapters.persistence.repositories.session import SessionRepository, dialect_of, insert_of
 from cuiot.adapters.persistence.views.coverage import delivery_sums
 from cuiot.domain.coverage import CoverageRecord, CoverageState, Deliveries
 from cuiot.domain.devices import Device
@@ -44,8 +43,7 @@ class SqlAlchemyCoverageRepository(SessionRepository[CoverageRecord]):
             return {}
         await self.session.flush()
         conn = await self.session.connection()
-        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        await conn.execute(dialect_insert(coverage_states).values([
+        await conn.execute(insert_of(conn.dialect, coverage_states).values([
             {"cared_person_id": person, "state": CoverageState.PROTECTED, "changed_at": at,
              "evaluated_at": at} for person in wanted]).on_conflict_do_nothing(
             index_elements=["cared_person_id"]))

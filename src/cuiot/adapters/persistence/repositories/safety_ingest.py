@@ -28,7 +28,6 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from sqlalchemy import Dialect, Table, bindparam, inspect, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
@@ -36,6 +35,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from cuiot.adapters.persistence import bulk
 from cuiot.adapters.persistence.orm.care import cared_persons
 from cuiot.adapters.persistence.orm.safety import device_messages, devices, events
+from cuiot.adapters.persistence.repositories.session import insert_of
 from cuiot.application.safety.ports import WatchedDevice
 from cuiot.domain.care import CaredPerson
 from cuiot.domain.devices import Device, holder_of
@@ -99,7 +99,7 @@ class SqlAlchemyIngestRepository:
         if stored:
             conn = await self._connection()
             await conn.execute(
-                _insert(conn.dialect, events).from_select(
+                insert_of(conn.dialect, events).from_select(
                     [c.key for c in events.columns], bulk.rows(events, conn.dialect)),
                 bulk.values(events, conn.dialect, [_values(e, events) for e in stored]))
 
@@ -152,14 +152,9 @@ def _claim(dialect: Dialect) -> ReturningInsert[tuple[UUID, str]]:
     m = device_messages.c
     # SQLite reads ``SELECT … ON CONFLICT`` as a join's ON without a WHERE between them.
     given = bulk.rows(device_messages, dialect).where(true())
-    return (_insert(dialect, device_messages)
+    return (insert_of(dialect, device_messages)
             .from_select([c.key for c in device_messages.columns], given)
             .on_conflict_do_nothing().returning(m.device_pk, m.msg_id))
-
-
-def _insert(dialect: Dialect, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's own ``INSERT`` (it has ``ON CONFLICT``)."""
-    return (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def _values(entity: Any, table: Table) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Dialect, inspect, select
+from sqlalchemy import Dialect, Table, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cuiot.adapters.persistence import bulk
@@ -53,3 +54,8 @@ class SessionRepository(Generic[T]):
 def dialect_of(session: AsyncSession) -> Dialect:
     """The dialect of the engine the session runs on."""
     return session.get_bind().dialect
+
+
+def insert_of(dialect: Dialect, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's own ``INSERT``: the one with ``ON CONFLICT``."""
+    return (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
