@@ -33,28 +33,28 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 
-def rows(table: Table, dialect: Dialect, prefix: str = "rows") -> Select[Any]:
+def rows(table: Table, dialect: Dialect) -> Select[Any]:
     """``SELECT`` of rows of ``table``'s columns, in their order, from the parameters
     ``values(…)`` gives: to ``INSERT … FROM`` it."""
     names = [c.key for c in table.columns]
     if dialect.name == "postgresql":
-        arrays = [bindparam(f"{prefix}_{c.key}", type_=postgresql.ARRAY(c.type, dimensions=1))
+        arrays = [bindparam(f"rows_{c.key}", type_=postgresql.ARRAY(c.type, dimensions=1))
                   for c in table.columns]
         unnested = func.unnest(*arrays).table_valued(*names).render_derived()
         return select(*(unnested.c[name] for name in names))
-    each = _json_each(bindparam(prefix))
+    each = _json_each(bindparam("rows"))
     return select(*(func.json_extract(each.c.value, f"$[{i}]").label(name)
                     for i, name in enumerate(names))).select_from(each)
 
 
-def values(table: Table, dialect: Dialect, given: Sequence[Mapping[str, Any]],
-           prefix: str = "rows") -> dict[str, Any]:
+def values(table: Table, dialect: Dialect,
+           given: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The parameters of ``rows(…)`` for these rows (a value for every column)."""
     if dialect.name == "postgresql":
-        return {f"{prefix}_{c.key}": [row[c.key] for row in given] for c in table.columns}
+        return {f"rows_{c.key}": [row[c.key] for row in given] for c in table.columns}
     binds = [(c.key, c.type.dialect_impl(dialect).bind_processor(dialect))
              for c in table.columns]
-    return {prefix: orjson.dumps([[row[key] if bind is None else bind(row[key])
+    return {"rows": orjson.dumps([[row[key] if bind is None else bind(row[key])
                                    for key, bind in binds] for row in given]).decode()}
 
 
